@@ -1,0 +1,48 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type SignatureEncoding = 'hex' | 'base64';
+
+export function hmac(algorithm: HmacAlgorithm, secret: string | Buffer, ...parts: ReadonlyArray<string | Buffer>): Buffer {
+  const mac = createHmac(algorithm, secret);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+/** SHA-256 of the concatenated parts, lower-case hex (derived event ids, Twilio's `bodySHA256`). */
+export function sha256Hex(...parts: ReadonlyArray<string | Buffer>): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}
+
+/**
+ * Constant-time equality of two byte strings. Lengths are compared first (length is not secret:
+ * it is fixed by the algorithm), then `timingSafeEqual` compares the contents.
+ */
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const HEX = /^[0-9a-f]+$/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Decodes a received signature strictly. Returns undefined on any malformed input instead of
+ * letting `Buffer.from` silently drop characters, so a malformed signature never "matches".
+ */
+export function decodeSignature(value: string, encoding: SignatureEncoding): Buffer | undefined {
+  if (value.length === 0) return undefined;
+  if (encoding === 'hex') {
+    return value.length % 2 === 0 && HEX.test(value) ? Buffer.from(value, 'hex') : undefined;
+  }
+  return value.length % 4 === 0 && BASE64.test(value) ? Buffer.from(value, 'base64') : undefined;
+}
+
+/**
+ * True when any received candidate equals `expected`, each compared in constant time. The MAC is
+ * computed once per secret by the caller, so trying several candidates costs comparisons only.
+ */
+export function matchesAny(candidates: readonly Buffer[], expected: Buffer): boolean {
+  return candidates.some((candidate) => constantTimeEqual(candidate, expected));
+}

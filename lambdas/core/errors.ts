@@ -1,0 +1,53 @@
+/**
+ * Every way a webhook can be refused or fail, as one error type with a stable code.
+ * Codes are part of the public interface (`{ "error", "code" }` bodies, metrics, logs);
+ * the HTTP status for each code is decided in exactly one place: `lambdas/http/responses.ts`.
+ */
+export const WebhookErrorCode = {
+  /** The provider route is not enabled. */
+  UNKNOWN_PROVIDER: 'UNKNOWN_PROVIDER',
+  /** A header the provider always sends is absent (signature, timestamp, id). */
+  MISSING_SIGNATURE: 'MISSING_SIGNATURE',
+  /** The signature header is present but cannot be parsed. */
+  MALFORMED_SIGNATURE: 'MALFORMED_SIGNATURE',
+  /** No configured secret produces the received signature. */
+  INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  /** The signed timestamp is too old or too far in the future. */
+  TIMESTAMP_OUT_OF_TOLERANCE: 'TIMESTAMP_OUT_OF_TOLERANCE',
+  /** The body is larger than the provider's configured maximum (checked before hashing). */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The signature is valid but the body is not what the provider sends (not JSON, no id…). */
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  /** The same event is being accepted by a concurrent request right now; retry shortly. */
+  EVENT_IN_PROGRESS: 'EVENT_IN_PROGRESS',
+  /** No signing secret could be loaded for the provider (Secrets Manager down, secret empty). */
+  SECRETS_UNAVAILABLE: 'SECRETS_UNAVAILABLE',
+  /** The idempotency store could not be reached; nothing was enqueued. */
+  IDEMPOTENCY_STORE_UNAVAILABLE: 'IDEMPOTENCY_STORE_UNAVAILABLE',
+  /** The event could not be enqueued; nothing was recorded, the provider's retry will go through. */
+  ENQUEUE_FAILED: 'ENQUEUE_FAILED',
+  /** Anything unexpected. */
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+
+export type WebhookErrorCode = (typeof WebhookErrorCode)[keyof typeof WebhookErrorCode];
+
+export interface WebhookErrorOptions {
+  cause?: unknown;
+  /** Safe, non-secret context for logs (never payloads, signatures or MACs). */
+  details?: Record<string, string | number | boolean | undefined>;
+}
+
+export class WebhookError extends Error {
+  public readonly code: WebhookErrorCode;
+  public readonly details: Record<string, string | number | boolean | undefined>;
+
+  public constructor(code: WebhookErrorCode, message: string, options: WebhookErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'WebhookError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export const isWebhookError = (error: unknown): error is WebhookError => error instanceof WebhookError;

@@ -1,0 +1,219 @@
+import { parse as parseQuerystring, stringify as stringifyQuerystring } from 'node:querystring';
+import { constantTimeEqual, decodeSignature, hmac, matchesAny, sha256Hex, type HmacAlgorithm } from '../crypto';
+import { WebhookError } from '../errors';
+import {
+  decodeSignatureEntries,
+  findMatchingSecret,
+  isRecord,
+  noOptions,
+  parseJsonBody,
+  signatureHeaderEntries,
+  type WebhookProvider,
+} from '../provider';
+import { header } from '../request';
+
+const SIGNATURE_HEADER = 'X-Twilio-Signature';
+/** Sent with webhooks signed by a SharedKey: `key=<id>,algorithm=HMAC_SHA1|HMAC_SHA256`. */
+const SIGNATURE_SETTINGS_HEADER = 'X-Twilio-Webhooks-Signature-Settings';
+const IDEMPOTENCY_HEADER = 'I-Twilio-Idempotency-Token';
+
+/** Form parameters as Twilio's SDK sees them: a repeated key keeps every value. */
+export type TwilioParams = Record<string, string | string[]>;
+
+/**
+ * Parameters naming what happened, most specific first, each with the namespace its value gets.
+ * Statuses overlap between resources (`failed`, `queued`, `canceled` exist for both messages and
+ * calls), so the bare value would be ambiguous in an SNS filter policy: `message.delivered`,
+ * `call.completed`, `recording.completed` are not. `EventType` (TaskRouter, Conversations, Sync)
+ * is already namespaced by Twilio (`task.created`, `onMessageAdded`) and is used verbatim.
+ * A recording or transcription callback also carries the call's fields, hence the order.
+ */
+const TYPE_FIELDS: ReadonlyArray<readonly [field: string, namespace: string]> = [
+  ['RecordingStatus', 'recording.'],
+  ['TranscriptionStatus', 'transcription.'],
+  ['StatusCallbackEvent', 'conference.'],
+  ['MessageStatus', 'message.'],
+  ['SmsStatus', 'message.'],
+  ['CallStatus', 'call.'],
+  ['EventType', ''],
+];
+/** Type of a request that names none of the fields above. */
+export const TWILIO_UNKNOWN_TYPE = 'unknown';
+
+function signatureAlgorithm(settings: string | undefined): HmacAlgorithm {
+  let algorithm = 'HMAC_SHA1';
+  for (const part of (settings ?? '').split(',')) {
+    const separator = part.indexOf('=');
+    if (separator >= 0 && part.slice(0, separator).trim() === 'algorithm') {
+      const value = part.slice(separator + 1).trim();
+      if (value !== '') {
+        algorithm = value;
+        break;
+      }
+    }
+  }
+  switch (algorithm.toUpperCase()) {
+    case 'HMAC_SHA1':
+      return 'sha1';
+    case 'HMAC_SHA256':
+      return 'sha256';
+    default:
+      throw new WebhookError('MALFORMED_SIGNATURE', `${SIGNATURE_SETTINGS_HEADER} names an unsupported algorithm`);
+  }
+}
+
+// --- URL candidates, as Twilio's SDK builds them (twilio/lib/webhooks/webhooks.js) -------------
+
+interface UrlParts {
+  readonly scheme: string;
+  readonly userInfo: string;
+  readonly host: string;
+  readonly port: string;
+  readonly rest: string;
+}
+
+/** Splits a URL without normalising it: the path and query keep the exact characters signed. */
+function splitUrl(url: string): UrlParts | undefined {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(url);
+  if (!match) return undefined;
+  const [prefix, scheme = '', authority = ''] = match;
+  const userInfoEnd = authority.lastIndexOf('@');
+  const hostAndPort = authority.slice(userInfoEnd + 1);
+  // A colon starts the port only after the closing bracket of an IPv6 literal.
+  const portStart = hostAndPort.indexOf(':', hostAndPort.lastIndexOf(']') + 1);
+  return {
+    scheme,
+    userInfo: authority.slice(0, userInfoEnd + 1),
+    host: portStart === -1 ? hostAndPort : hostAndPort.slice(0, portStart),
+    port: portStart === -1 ? '' : hostAndPort.slice(portStart),
+    rest: url.slice(prefix.length),
+  };
+}
+
+function withDefaultPort(url: string): string {
+  const parts = splitUrl(url);
+  if (!parts || parts.port) return url;
+  const port = parts.scheme.toLowerCase() === 'https://' ? ':443' : ':80';
+  return parts.scheme + parts.userInfo + parts.host + port + parts.rest;
+}
+
+function withoutPort(url: string): string {
+  const parts = splitUrl(url);
+  return parts ? parts.scheme + parts.userInfo + parts.host + parts.rest : url;
+}
+
+function withLegacyQuerystring(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1 || queryStart === url.length - 1) return url;
+  return `${url.slice(0, queryStart)}?${stringifyQuerystring(parseQuerystring(url.slice(queryStart + 1)))}`;
+}
+
+/**
+ * The URLs Twilio may have signed for `url`: as received with and without the default port,
+ * then (for back ends that signed an escaped form) as normalised by `new URL()`, with and without
+ * the port, with and without the legacy querystring encoding.
+ */
+export function twilioUrlCandidates(url: string): string[] {
+  const candidates = [withoutPort(url), withDefaultPort(url)];
+  try {
+    const normalised = new URL(url).toString();
+    const variants = [withoutPort(normalised), withDefaultPort(normalised)];
+    candidates.push(...variants, ...variants.map(withLegacyQuerystring));
+  } catch {
+    // Not an absolute URL: only the as-received candidates apply.
+  }
+  return [...new Set(candidates)];
+}
+
+/** `bodySHA256` from the URL's query string: present when Twilio sent a JSON body. */
+function bodyHashParameter(url: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get('bodySHA256') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses an `application/x-www-form-urlencoded` body; a repeated key keeps every value. */
+export function parseFormParams(rawBody: Buffer): TwilioParams {
+  const params: TwilioParams = Object.create(null);
+  for (const [key, value] of new URLSearchParams(rawBody.toString('utf8'))) {
+    const existing = params[key];
+    if (existing === undefined) params[key] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else params[key] = [existing, value];
+  }
+  return params;
+}
+
+/** `key + value` for each parameter sorted by key; a repeated key's distinct values sorted. */
+function signedParams(params: TwilioParams): string {
+  let data = '';
+  for (const key of Object.keys(params).sort()) {
+    const value = params[key]!;
+    if (Array.isArray(value)) for (const item of [...new Set(value)].sort()) data += key + item;
+    else data += key + value;
+  }
+  return data;
+}
+
+/** The first TYPE_FIELDS match; for a JSON object (a CloudEvent, say) then its `type`; else `unknown`. */
+function eventType(payload: unknown, json: boolean): string {
+  if (!isRecord(payload)) return TWILIO_UNKNOWN_TYPE;
+  const fields = json ? [...TYPE_FIELDS, ['type', ''] as const] : TYPE_FIELDS;
+  for (const [field, namespace] of fields) {
+    const raw = Object.hasOwn(payload, field) ? payload[field] : undefined;
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof value === 'string' && value !== '') return namespace + value;
+  }
+  return TWILIO_UNKNOWN_TYPE;
+}
+
+/**
+ * Twilio: `X-Twilio-Signature: <base64>` HMAC-SHA1, keyed with the account's Auth Token, over the
+ * public URL followed by every form parameter sorted by key (`key` + `value`). JSON bodies are
+ * signed over the URL alone, which carries `bodySHA256` = SHA-256 hex of the body. Webhooks signed
+ * by a SharedKey name HMAC_SHA256 in `X-Twilio-Webhooks-Signature-Settings`. `request.url` must be
+ * the URL configured in Twilio (the adapter builds it); ports are tolerated as Twilio's SDK does.
+ * No timestamp is signed: replay protection rests on the event id.
+ *
+ * Event id: `I-Twilio-Idempotency-Token` (stable across Twilio's retries), else the SHA-256 hex
+ * of the URL, a NUL byte and the body. Event type: see TYPE_FIELDS; for a JSON object then its
+ * `type` field; else `unknown`.
+ */
+export const twilio: WebhookProvider = {
+  name: 'twilio',
+  defaultToleranceSeconds: 0,
+  parseOptions: noOptions,
+
+  verify(request, { secrets }) {
+    const entries = signatureHeaderEntries(request, SIGNATURE_HEADER);
+    const algorithm = signatureAlgorithm(header(request, SIGNATURE_SETTINGS_HEADER));
+    const macLength = algorithm === 'sha1' ? 20 : 32;
+    const received = decodeSignatureEntries(
+      entries,
+      (entry) => {
+        const decoded = decodeSignature(entry, 'base64');
+        return decoded?.length === macLength ? decoded : undefined;
+      },
+      SIGNATURE_HEADER,
+      `a base64 HMAC-${algorithm.toUpperCase()}`,
+    );
+
+    const bodyHash = bodyHashParameter(request.url);
+    const params = bodyHash === undefined ? parseFormParams(request.rawBody) : undefined;
+    const signedData = params === undefined ? '' : signedParams(params);
+    const urls = twilioUrlCandidates(request.url);
+
+    const secretIndex = findMatchingSecret(secrets, (secret) =>
+      urls.some((url) => matchesAny(received, hmac(algorithm, secret, url, signedData))),
+    );
+    if (bodyHash !== undefined && !constantTimeEqual(Buffer.from(bodyHash), Buffer.from(sha256Hex(request.rawBody)))) {
+      throw new WebhookError('INVALID_SIGNATURE', 'Body does not match the signed bodySHA256');
+    }
+
+    const payload = params ?? parseJsonBody(request.rawBody);
+    const id = header(request, IDEMPOTENCY_HEADER) || sha256Hex(request.url, '\0', request.rawBody);
+    return { secretIndex, events: [{ id, type: eventType(payload, params === undefined), payload }] };
+  },
+};

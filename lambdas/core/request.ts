@@ -1,0 +1,43 @@
+/**
+ * The transport-neutral request the verification core works on. Adapters (API Gateway,
+ * the local HTTP server, tests) build it; the core never sees an AWS event.
+ */
+export interface WebhookRequest {
+  /** Route segment after `/webhooks/`, lower-case. */
+  readonly provider: string;
+  /** Header names lower-cased; a repeated header keeps every value in arrival order. */
+  readonly headers: Readonly<Record<string, readonly string[]>>;
+  /** The exact bytes the sender signed (already base64-decoded if the gateway encoded them). */
+  readonly rawBody: Buffer;
+  /** The public URL the sender posted to, with query string (Twilio signs it). */
+  readonly url: string;
+}
+
+/** Builds the lower-cased, multi-valued header map from any header shape an adapter meets. */
+export function normaliseHeaders(
+  ...sources: ReadonlyArray<Record<string, string | readonly string[] | undefined> | null | undefined>
+): Record<string, string[]> {
+  const headers: Record<string, string[]> = Object.create(null);
+  for (const source of sources) {
+    if (!source) continue;
+    for (const [name, value] of Object.entries(source)) {
+      if (value === undefined || value === null) continue;
+      const key = name.toLowerCase();
+      const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+      const existing = headers[key] ?? (headers[key] = []);
+      for (const v of values) if (!existing.includes(v)) existing.push(v);
+    }
+  }
+  return headers;
+}
+
+/** First value of a header, or undefined. Header names are matched case-insensitively. */
+export function header(request: Pick<WebhookRequest, 'headers'>, name: string): string | undefined {
+  const values = request.headers[name.toLowerCase()];
+  return values && values.length > 0 ? values[0] : undefined;
+}
+
+/** Every value of a header, each split on `separator` when one is given (e.g. signature lists). */
+export function headerValues(request: Pick<WebhookRequest, 'headers'>, name: string): readonly string[] {
+  return request.headers[name.toLowerCase()] ?? [];
+}

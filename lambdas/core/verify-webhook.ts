@@ -1,0 +1,47 @@
+import { isWebhookError, WebhookError } from './errors';
+import type { VerifiedWebhook, WebhookProvider } from './provider';
+import type { WebhookRequest } from './request';
+
+export interface VerificationSettings<TOptions = unknown> {
+  readonly secrets: readonly string[];
+  readonly nowSeconds: number;
+  /** @default the provider's `defaultToleranceSeconds` */
+  readonly toleranceSeconds?: number;
+  /** Largest body accepted, in bytes; checked before any hashing. */
+  readonly maxBodyBytes: number;
+  readonly options: TOptions;
+}
+
+/**
+ * The whole pure verification step: size, signature, timestamp, payload. Fails closed: a bug in a
+ * provider module that throws something other than a WebhookError still refuses the request with a
+ * 4xx (never accepts it, never answers 5xx for sender-controlled input); the cause is kept for logs.
+ */
+export function verifyWebhook<TOptions>(
+  provider: WebhookProvider<TOptions>,
+  request: WebhookRequest,
+  settings: VerificationSettings<TOptions>,
+): VerifiedWebhook {
+  if (request.rawBody.length > settings.maxBodyBytes) {
+    throw new WebhookError('PAYLOAD_TOO_LARGE', `Body exceeds ${settings.maxBodyBytes} bytes`, {
+      details: { bodyBytes: request.rawBody.length, maxBodyBytes: settings.maxBodyBytes },
+    });
+  }
+  if (settings.secrets.length === 0) {
+    throw new WebhookError('SECRETS_UNAVAILABLE', `No signing secret is configured for ${provider.name}`);
+  }
+  try {
+    return provider.verify(request, {
+      secrets: settings.secrets,
+      nowSeconds: settings.nowSeconds,
+      toleranceSeconds: settings.toleranceSeconds ?? provider.defaultToleranceSeconds,
+      options: settings.options,
+    });
+  } catch (error) {
+    if (isWebhookError(error)) throw error;
+    throw new WebhookError('INVALID_PAYLOAD', 'Request could not be verified', {
+      cause: error,
+      details: { unexpected: error instanceof Error ? error.name : typeof error },
+    });
+  }
+}

@@ -1,0 +1,282 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAwsClients, type AwsClients } from '../lambdas/adapters/aws-clients';
+import { providerNames } from '../lambdas/core/registry';
+import { createTelemetry } from '../lambdas/observability/telemetry';
+import { createProcessorHandler } from '../lambdas/processor/handler';
+import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS, type RouteConfig } from '../lambdas/runtime-config';
+import { createVerifierHandler } from '../lambdas/verifier/handler';
+import { redriveDeadLetters } from '../tools/lib/redrive-dead-letters';
+import { toApiGatewayEvent } from './api-gateway-event';
+import { provisionLocalResources, type LocalResources } from './local-resources';
+import { startPublishedLog, type PublishedLog, type PublishedMessage } from './published-log';
+import { lambdaContext, startQueuePoller, type QueuePoller } from './queue-poller';
+
+/**
+ * hookrelay on this machine: the same verifier and processor handlers as on Lambda, behind a
+ * `node:http` server that speaks API Gateway's proxy event format, with queue pollers standing in
+ * for Lambda's SQS event source mappings. AWS calls go through the real SDK clients to whatever
+ * `AWS_ENDPOINT_URL_*` names (the stand-ins, see `stand-ins.ts`).
+ */
+export interface LocalHookrelayOptions {
+  /** Signing secrets per provider, newest first. Providers without secrets are not routed. */
+  readonly secrets: Readonly<Record<string, readonly string[]>>;
+  /** @default 3000; 0 picks a free port */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Resource name prefix. @default 'hookrelay' */
+  readonly prefix?: string;
+  /** @default 5 */
+  readonly maxReceiveCount?: number;
+  /** @default 5 */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Largest accepted body. @default 1 MiB */
+  readonly maxBodyBytes?: number;
+  /** @default 200000 */
+  readonly largePayloadThresholdBytes?: number;
+  /** Idempotency window. @default 7 days */
+  readonly idempotencyWindowSeconds?: number;
+  /** Provider options (generic HMAC scheme…), keyed by provider. */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * SDK clients for the verifier, the processors and the event source (the queue pollers that stand
+   * in for Lambda's SQS event source mapping); tests pass fault-injecting ones. @default real clients
+   */
+  readonly clients?: { readonly verifier?: AwsClients; readonly processor?: AwsClients; readonly eventSource?: AwsClients };
+  /** The verifier's Lambda timeout: also how long an in-progress record outlives a crash. @default 10000 */
+  readonly verifierTimeoutMs?: number;
+  /** One line per request (provider, status, code, event id, ms). @default silent */
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Problems outside a request (a poller that cannot reach SQS…). @default silent */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly provider?: string;
+  readonly status: number;
+  readonly code?: string;
+  readonly eventId?: string;
+  readonly replayed: boolean;
+  readonly ms: number;
+}
+
+export interface LocalHookrelay {
+  readonly url: string;
+  readonly port: number;
+  readonly providers: readonly string[];
+  readonly resources: LocalResources;
+  readonly published: PublishedLog;
+  stop(): Promise<void>;
+}
+
+/** API Gateway refuses larger request bodies itself, before any Lambda runs. */
+const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export async function startLocalHookrelay(options: LocalHookrelayOptions): Promise<LocalHookrelay> {
+  const prefix = options.prefix ?? 'hookrelay';
+  const providers = providerNames.filter((name) => (options.secrets[name]?.length ?? 0) > 0);
+  const adminClients = createAwsClients();
+  const resources = await provisionLocalResources(adminClients, {
+    prefix,
+    providers,
+    secrets: options.secrets,
+    maxReceiveCount: options.maxReceiveCount,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+  });
+  const windowSeconds = options.idempotencyWindowSeconds ?? DEFAULT_IDEMPOTENCY_WINDOW_SECONDS;
+
+  const routes: Record<string, RouteConfig> = {};
+  for (const provider of providers) {
+    routes[provider] = {
+      queueUrl: resources.providers[provider]!.queueUrl,
+      secretId: resources.providers[provider]!.secretId,
+      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      ...(options.providerOptions?.[provider] === undefined ? {} : { options: options.providerOptions[provider] }),
+    };
+  }
+  const verifier = createVerifierHandler({
+    config: {
+      routes,
+      idempotencyTableName: resources.tableName,
+      idempotencyWindowSeconds: windowSeconds,
+      secretsRefreshSeconds: 300,
+      secretsMaxStaleSeconds: 3600,
+      payloadBucketName: resources.bucketName,
+      largePayloadThresholdBytes: options.largePayloadThresholdBytes ?? 200_000,
+    },
+    clients: options.clients?.verifier ?? createAwsClients(),
+    telemetry: createTelemetry('hookrelay-verifier'),
+  });
+
+  const pollers: QueuePoller[] = [];
+  for (const provider of providers) {
+    const { queueUrl } = resources.providers[provider]!;
+    const handler = createProcessorHandler({
+      config: {
+        provider,
+        topicArn: resources.providers[provider]!.topicArn,
+        idempotencyTableName: resources.tableName,
+        idempotencyWindowSeconds: windowSeconds,
+      },
+      clients: options.clients?.processor ?? createAwsClients(),
+      telemetry: createTelemetry('hookrelay-processor'),
+    });
+    pollers.push(
+      startQueuePoller({
+        sqs: (options.clients?.eventSource ?? adminClients).sqs,
+        queueUrl,
+        queueArn: resources.providers[provider]!.queueArn,
+        handler,
+        functionName: `${prefix}-processor-${provider}`,
+        ...(options.onError ? { onError: options.onError } : {}),
+      }),
+    );
+  }
+  const published = startPublishedLog(
+    adminClients.sqs,
+    providers.map((provider) => resources.providers[provider]!.observerQueueUrl),
+  );
+
+  const followers = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch((error: unknown) => {
+      options.onError?.(error);
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', code: 'INTERNAL_ERROR' });
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+
+    if (url.pathname === '/health') {
+      if (method !== 'GET') return sendJson(res, 405, { error: 'Method not allowed', code: 'METHOD_NOT_ALLOWED' });
+      return sendJson(res, 200, { status: 'ok', providers });
+    }
+    if (url.pathname === '/_local/published') {
+      const provider = url.searchParams.get('provider');
+      const matches = (entry: PublishedMessage) => !provider || entry.attributes['provider'] === provider;
+      if (url.searchParams.get('follow') !== null) {
+        // `npm run tail`: newline-delimited JSON, one line per message as it is published.
+        res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
+        res.flushHeaders();
+        const unsubscribe = published.subscribe((entry) => {
+          if (matches(entry)) res.write(`${JSON.stringify(entry)}\n`);
+        });
+        followers.add(res);
+        res.on('close', () => {
+          unsubscribe();
+          followers.delete(res);
+        });
+        return;
+      }
+      return sendJson(res, 200, published.list().filter(matches));
+    }
+    if (url.pathname === '/_local/redrive') {
+      // `npm run redrive -- --provider <name>` against the local gateway: the same code as on AWS.
+      if (method !== 'POST') return sendJson(res, 405, { error: 'Only POST is accepted', code: 'METHOD_NOT_ALLOWED' });
+      const provider = url.searchParams.get('provider') ?? '';
+      const target = resources.providers[provider];
+      if (!target) return sendJson(res, 404, { error: `No provider "${provider}"`, code: 'UNKNOWN_PROVIDER', providers });
+      const result = await redriveDeadLetters(adminClients.sqs, target);
+      return sendJson(res, 200, { provider, ...result });
+    }
+    if (!url.pathname.startsWith('/webhooks/')) {
+      return sendJson(res, 404, { error: 'Not found', code: 'NOT_FOUND' });
+    }
+    if (method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return sendJson(res, 405, { error: 'Only POST is accepted', code: 'METHOD_NOT_ALLOWED' });
+    }
+
+    const body = await readBody(req, API_GATEWAY_MAX_BODY_BYTES);
+    const provider = decodeURIComponent(url.pathname.slice('/webhooks/'.length));
+    if (body === undefined) {
+      log({ method, path: url.pathname, provider, status: 413, code: 'PAYLOAD_TOO_LARGE', replayed: false, ms: performance.now() - started });
+      return sendJson(res, 413, { error: 'Request body exceeds API Gateway’s 10 MB limit', code: 'PAYLOAD_TOO_LARGE' });
+    }
+    const event = toApiGatewayEvent({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    });
+    const result = await verifier(event, lambdaContext('hookrelay-verifier', options.verifierTimeoutMs ?? 10_000));
+    res.writeHead(result.statusCode, result.headers as Record<string, string>);
+    res.end(result.body);
+
+    const parsed = safeJson(result.body) as { code?: string; eventId?: string } | undefined;
+    log({
+      method,
+      path: url.pathname,
+      provider,
+      status: result.statusCode,
+      ...(parsed?.code ? { code: parsed.code } : {}),
+      ...(parsed?.eventId ? { eventId: parsed.eventId } : {}),
+      replayed: (result.headers?.['Idempotent-Replayed'] ?? '') === 'true',
+      ms: performance.now() - started,
+    });
+  }
+
+  function log(entry: RequestLogEntry): void {
+    options.onRequest?.(entry);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    providers,
+    resources,
+    published,
+    async stop() {
+      for (const follower of followers) follower.end();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.all(pollers.map((poller) => poller.stop()));
+      await published.stop();
+    },
+  };
+}
+
+/** Reads the body, or returns undefined as soon as it exceeds `limit` (the rest is discarded). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

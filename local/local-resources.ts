@@ -1,0 +1,127 @@
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+/**
+ * Creates on the stand-ins what the CDK stack creates on AWS: the idempotency table, and per
+ * provider a queue with its DLQ (redrive policy), a topic, a secret; plus the payload bucket and,
+ * for `/_local/published`, an observer queue subscribed to each topic like any real subscriber.
+ * Every name starts with `prefix`, so tests can run isolated sets side by side.
+ */
+export interface LocalResourceOptions {
+  readonly prefix: string;
+  readonly providers: readonly string[];
+  /** Signing secrets per provider, newest first. */
+  readonly secrets: Readonly<Record<string, readonly string[]>>;
+  /** @default 5 */
+  readonly maxReceiveCount?: number;
+  /** @default 5 */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+export interface LocalProviderResources {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+  readonly topicArn: string;
+  readonly observerQueueUrl: string;
+  readonly secretId: string;
+}
+
+export interface LocalResources {
+  readonly tableName: string;
+  readonly bucketName: string;
+  readonly providers: Readonly<Record<string, LocalProviderResources>>;
+}
+
+export interface LocalClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly s3: S3Client;
+  readonly secretsManager: SecretsManagerClient;
+}
+
+export async function provisionLocalResources(clients: LocalClients, options: LocalResourceOptions): Promise<LocalResources> {
+  const { prefix } = options;
+  const tableName = `${prefix}-idempotency`;
+  await createTableIfMissing(clients.dynamodb, tableName);
+  // S3 bucket names are lower-case DNS labels.
+  const bucketName = `${prefix}-payloads`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucketName })).catch((error: { name?: string }) => {
+    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+  });
+
+  const providers: Record<string, LocalProviderResources> = {};
+  for (const provider of options.providers) {
+    const name = `${prefix}-${provider}`;
+    const dlqUrl = await createQueue(clients.sqs, `${name}-dlq`, { MessageRetentionPeriod: String(14 * 24 * 3600) });
+    const dlqArn = await queueArn(clients.sqs, dlqUrl);
+    const queueUrl = await createQueue(clients.sqs, name, {
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 5),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: options.maxReceiveCount ?? 5 }),
+    });
+    const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name }));
+    const observerQueueUrl = await createQueue(clients.sqs, `${name}-observer`, {});
+    await clients.sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: await queueArn(clients.sqs, observerQueueUrl),
+        ReturnSubscriptionArn: true,
+      }),
+    );
+    const secretId = `${prefix}/${provider}`;
+    await putSecret(clients.secretsManager, secretId, JSON.stringify({ secrets: options.secrets[provider] ?? [] }));
+    providers[provider] = {
+      queueUrl,
+      queueArn: await queueArn(clients.sqs, queueUrl),
+      dlqUrl,
+      dlqArn,
+      topicArn: TopicArn!,
+      observerQueueUrl,
+      secretId,
+    };
+  }
+  return { tableName, bucketName, providers };
+}
+
+async function createTableIfMissing(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+  }
+  // The layout Powertools idempotency expects: partition key `id`; TTL attribute `expiration`.
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }),
+  );
+}
+
+async function createQueue(sqs: SQSClient, QueueName: string, Attributes: Record<string, string>): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName, Attributes }));
+  return QueueUrl!;
+}
+
+async function queueArn(sqs: SQSClient, QueueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return Attributes!['QueueArn']!;
+}
+
+async function putSecret(secretsManager: SecretsManagerClient, Name: string, SecretString: string): Promise<void> {
+  try {
+    await secretsManager.send(new CreateSecretCommand({ Name, SecretString }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ResourceExistsException') throw error;
+    await secretsManager.send(new PutSecretValueCommand({ SecretId: Name, SecretString }));
+  }
+}

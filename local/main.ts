@@ -1,0 +1,91 @@
+/**
+ * `npm start`: the local gateway. Starts the AWS stand-ins in-process, provisions what the stack
+ * provisions, and serves the real handlers on http://127.0.0.1:$PORT.
+ *
+ *   PORT                         listen port (default 3000)
+ *   WEBHOOK_SECRET_<PROVIDER>    signing secret(s), comma-separated for rotation (default: dev secrets)
+ *   --data <dir>                 keep the DynamoDB stand-in's data (idempotency records) across restarts
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { providerNames } from '../lambdas/core/registry';
+import { secretsFromEnvironment } from './dev-secrets';
+import { startLocalHookrelay, type RequestLogEntry } from './hookrelay-local';
+import { standInEnvironment, startStandIns } from './stand-ins';
+
+// The SDK's notice that its 2027 releases need Node 22 says nothing about this run; keep the banner readable.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === 'string' ? warning : warning.message;
+  if (/AWS SDK for JavaScript \(v3\)/.test(text) || (rest[0] as { type?: string })?.type === 'NodeVersionSupportWarning') return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
+const colour = process.stdout.isTTY && !process.env['NO_COLOR'];
+const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+function formatRequest(entry: RequestLogEntry): string {
+  const status = entry.status < 300 ? paint(32, String(entry.status)) : entry.status < 500 ? paint(33, String(entry.status)) : paint(31, String(entry.status));
+  const parts = [
+    new Date().toISOString().slice(11, 23),
+    status,
+    entry.method,
+    entry.path,
+    entry.code ?? (entry.replayed ? 'REPLAYED' : ''),
+    entry.eventId ? `event=${entry.eventId}` : '',
+    `${entry.ms.toFixed(1)}ms`,
+  ];
+  return parts.filter(Boolean).join(' ');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, port: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const port = Number(values.port ?? process.env['PORT'] ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${values.port ?? process.env['PORT']}`);
+
+  const dataDirectory = values.data ? path.resolve(values.data) : undefined;
+  if (dataDirectory) mkdirSync(dataDirectory, { recursive: true });
+  const standIns = await startStandIns(dataDirectory ? { dataDirectory } : {});
+  Object.assign(process.env, standInEnvironment(standIns.endpoints));
+  // The gateway prints one line per request; the handlers' own JSON logs and EMF metrics are for Lambda.
+  process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
+  process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+
+  const { secrets, usingDevelopmentSecret } = secretsFromEnvironment(process.env, providerNames);
+  const gateway = await startLocalHookrelay({
+    secrets,
+    port,
+    onRequest: (entry) => console.log(formatRequest(entry)),
+    onError: (error) => console.error(paint(31, `local gateway: ${error instanceof Error ? error.message : String(error)}`)),
+  });
+
+  console.log(paint(1, `hookrelay local gateway listening on ${gateway.url}`));
+  console.log(`  health     GET  ${gateway.url}/health`);
+  console.log(`  published  GET  ${gateway.url}/_local/published`);
+  for (const provider of gateway.providers) console.log(`  webhook    POST ${gateway.url}/webhooks/${provider}`);
+  if (usingDevelopmentSecret.length > 0) {
+    console.log(paint(2, '  development secrets (set WEBHOOK_SECRET_<PROVIDER> to use your own):'));
+    for (const provider of usingDevelopmentSecret) console.log(paint(2, `    ${provider.padEnd(9)} ${secrets[provider]![0]}`));
+  }
+  console.log(dataDirectory ? `  data kept in ${dataDirectory}` : '  data in memory (use --data <dir> to keep it)');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await gateway.stop();
+    await standIns.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

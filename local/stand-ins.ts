@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './secrets-manager-stand-in';
+
+/**
+ * Local stand-ins for every AWS service hookrelay calls, each spoken to with the real SDK client
+ * over its real wire protocol: dynalite (DynamoDB), fauxqs (SQS, SNS, S3) and a small Secrets
+ * Manager server. Point the SDK at them with `standInEnvironment(endpoints)`.
+ */
+export interface StandInEndpoints {
+  readonly dynamodb: string;
+  /** fauxqs serves SQS, SNS and S3 on one port. */
+  readonly sqs: string;
+  readonly sns: string;
+  readonly s3: string;
+  readonly secretsManager: string;
+}
+
+export interface StandIns {
+  readonly endpoints: StandInEndpoints;
+  readonly secretsManager: SecretsManagerStandIn;
+  stop(): Promise<void>;
+}
+
+export interface StandInOptions {
+  /** Keep DynamoDB data in this folder across restarts. @default in memory */
+  readonly dataDirectory?: string;
+  /** @default 0 (any free port) for each service */
+  readonly dynamodbPort?: number;
+  readonly fauxqsPort?: number;
+  readonly secretsManagerPort?: number;
+}
+
+export const LOCAL_REGION = 'us-east-1';
+
+export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
+  // dynalite is CommonJS; fauxqs is ESM-only and binds 0.0.0.0 (hard-coded in 1.9.2).
+  const { default: dynalite } = await import('dynalite');
+  const { startFauxqs } = await import('fauxqs');
+
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDirectory ? { path: options.dataDirectory } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(options.dynamodbPort ?? 0, '127.0.0.1', () => resolve());
+  });
+  const fauxqs = await startFauxqs({ port: options.fauxqsPort ?? 0, logger: false });
+  const secretsManager = await startSecretsManagerStandIn(options.secretsManagerPort ?? 0, LOCAL_REGION);
+
+  const fauxqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;
+  return {
+    endpoints: {
+      dynamodb: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`,
+      sqs: fauxqsEndpoint,
+      sns: fauxqsEndpoint,
+      s3: fauxqsEndpoint,
+      secretsManager: secretsManager.endpoint,
+    },
+    secretsManager,
+    async stop() {
+      await Promise.allSettled([
+        new Promise<void>((resolve) => dynamo.close(() => resolve())),
+        fauxqs.stop(),
+        secretsManager.stop(),
+      ]);
+    },
+  };
+}
+
+/** The environment variables that make every AWS SDK v3 client use the stand-ins. */
+export function standInEnvironment(endpoints: StandInEndpoints): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+  };
+}

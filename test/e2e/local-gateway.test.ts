@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
+import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway';
+
+/**
+ * The walking skeleton, end to end: `npm start`'s gateway as its own process, signed Stripe and
+ * GitHub events over HTTP, each found exactly once in /_local/published.
+ */
+const STRIPE_SECRET = 'whsec_e2e_stripe';
+const GITHUB_SECRET = 'e2e-github-secret';
+let gateway: SpawnedGateway;
+
+beforeAll(async () => {
+  gateway = await spawnGateway({ WEBHOOK_SECRET_STRIPE: STRIPE_SECRET, WEBHOOK_SECRET_GITHUB: GITHUB_SECRET });
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+});
+
+interface Published {
+  topic: string;
+  attributes: Record<string, string>;
+  message: { id: string; provider: string; type: string; receivedAt: string; payload: unknown };
+}
+
+async function publishedFor(eventIds: string[], timeoutMs = 10_000): Promise<Published[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = (await (await fetch(`${gateway.url}/_local/published`)).json()) as Published[];
+    const mine = all.filter((p) => eventIds.includes(p.message.id));
+    if (new Set(mine.map((p) => p.message.id)).size >= eventIds.length || Date.now() > deadline) {
+      // Give a would-be duplicate time to show up before we judge "exactly once".
+      await new Promise((r) => setTimeout(r, 1500));
+      const settled = (await (await fetch(`${gateway.url}/_local/published`)).json()) as Published[];
+      return settled.filter((p) => eventIds.includes(p.message.id));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Local gateway (npm start), end to end', () => {
+  it('GET /health lists the providers', async () => {
+    const response = await fetch(`${gateway.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', providers: expect.arrayContaining(['stripe', 'github']) });
+  });
+
+  it('publishes signed Stripe and GitHub events exactly once, replays a repeat, refuses a tampered body', async () => {
+    // Prepare
+    const stripeEvent = stripeEventBody('payment_intent.succeeded');
+    const stripeHeaders = { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSignatureHeader(stripeEvent.body, STRIPE_SECRET) };
+    const githubBody = JSON.stringify({ ref: 'refs/heads/main', commits: [{ message: 'ship it 🚀' }] });
+    const githubDelivery = randomUUID();
+    const githubHeaders = {
+      'Content-Type': 'application/json',
+      'X-Hub-Signature-256': await githubSignatureHeader(githubBody, GITHUB_SECRET),
+      'X-GitHub-Delivery': githubDelivery,
+      'X-GitHub-Event': 'push',
+    };
+    const post = (provider: string, body: string, headers: Record<string, string>) =>
+      fetch(`${gateway.url}/webhooks/${provider}`, { method: 'POST', headers, body });
+
+    // Act
+    const stripeFirst = await post('stripe', stripeEvent.body, stripeHeaders);
+    const stripeRepeat = await post('stripe', stripeEvent.body, stripeHeaders);
+    const githubFirst = await post('github', githubBody, githubHeaders);
+    const tampered = await post('stripe', stripeEvent.body.replace('2000', '1'), stripeHeaders);
+
+    // Assess
+    expect(stripeFirst.status).toBe(200);
+    expect(await stripeFirst.json()).toEqual({ received: true, eventId: stripeEvent.id });
+    expect(stripeRepeat.status).toBe(200);
+    expect(stripeRepeat.headers.get('idempotent-replayed')).toBe('true');
+    expect(await stripeRepeat.json()).toEqual({ received: true, eventId: stripeEvent.id });
+    expect({ status: githubFirst.status, output: githubFirst.status === 200 ? '' : gateway.output() }).toEqual({ status: 200, output: '' });
+    expect(tampered.status).toBe(401);
+    expect(await tampered.json()).toEqual({ error: expect.any(String), code: 'INVALID_SIGNATURE' });
+
+    const published = await publishedFor([stripeEvent.id, githubDelivery]);
+    expect(published.map((p) => p.message.id).sort()).toEqual([stripeEvent.id, githubDelivery].sort());
+    const stripePublished = published.find((p) => p.message.id === stripeEvent.id)!;
+    expect(stripePublished.attributes).toEqual({ provider: 'stripe', eventType: 'payment_intent.succeeded' });
+    expect(stripePublished.message).toEqual({
+      id: stripeEvent.id,
+      provider: 'stripe',
+      type: 'payment_intent.succeeded',
+      receivedAt: expect.any(String),
+      payload: JSON.parse(stripeEvent.body),
+    });
+    const githubPublished = published.find((p) => p.message.id === githubDelivery)!;
+    expect(githubPublished.attributes).toEqual({ provider: 'github', eventType: 'push' });
+    expect(githubPublished.topic).toMatch(/github$/);
+  });
+
+  it.each([
+    { case: 'unknown provider', path: '/webhooks/paypal', method: 'POST', status: 404 },
+    { case: 'GET on a webhook route', path: '/webhooks/stripe', method: 'GET', status: 405 },
+    { case: 'unknown path', path: '/nope', method: 'GET', status: 404 },
+  ])('$case → $status', async ({ path, method, status }) => {
+    const response = await fetch(`${gateway.url}${path}`, { method, ...(method === 'POST' ? { body: '{}' } : {}) });
+    expect(response.status).toBe(status);
+  });
+});

@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import { startLocalHookrelay, type LocalHookrelay, type LocalHookrelayOptions } from '../../local/hookrelay-local';
+
+export const TEST_SECRETS = {
+  stripe: ['whsec_test_stripe_current', 'whsec_test_stripe_previous'],
+  github: ['test-github-secret'],
+} as const;
+
+/**
+ * The local gateway in-process on a free port, with its own resource names so test files running in
+ * parallel never share a queue or a table. Stand-ins come from jest's globalSetup.
+ */
+export function startTestGateway(overrides: Partial<LocalHookrelayOptions> = {}): Promise<LocalHookrelay> {
+  return startLocalHookrelay({
+    secrets: TEST_SECRETS,
+    port: 0,
+    prefix: `t${randomUUID().slice(0, 8)}`,
+    visibilityTimeoutSeconds: 1,
+    maxReceiveCount: 3,
+    ...overrides,
+  });
+}

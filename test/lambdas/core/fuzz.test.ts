@@ -1,0 +1,216 @@
+import { createHmac, sign as signWith } from 'node:crypto';
+import fc from 'fast-check';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import { WebhookError, type WebhookErrorCode } from '../../../lambdas/core/errors';
+import type { VerifiedWebhook, WebhookProvider } from '../../../lambdas/core/provider';
+import { providerNames, providers, type ProviderName } from '../../../lambdas/core/registry';
+import type { WebhookRequest } from '../../../lambdas/core/request';
+import { verifyWebhook } from '../../../lambdas/core/verify-webhook';
+import { NOW } from '../../fixtures/request';
+import { SENDGRID_KEYS } from '../../fixtures/sendgrid';
+import { STANDARD_PUBLIC_KEY, STANDARD_SECRET } from '../../fixtures/standard';
+
+/** Codes a provider may refuse with: all map to 4xx (sender-controlled input never yields 5xx). */
+const PROVIDER_CODES: readonly WebhookErrorCode[] = [
+  'MISSING_SIGNATURE',
+  'MALFORMED_SIGNATURE',
+  'INVALID_SIGNATURE',
+  'TIMESTAMP_OUT_OF_TOLERANCE',
+  'INVALID_PAYLOAD',
+];
+const MAX_BODY_BYTES = 4096;
+const RUNS = 300;
+const SIGNED_RUNS = 150;
+const SECRET = 'fuzz-secret';
+const URL = 'https://hooks.example.com/webhooks/fuzz?x=1';
+
+const KNOWN_HEADERS = [
+  'stripe-signature', 'x-hub-signature-256', 'x-hub-signature', 'x-github-delivery', 'x-github-event',
+  'x-shopify-hmac-sha256', 'x-shopify-topic', 'x-shopify-webhook-id', 'x-shopify-event-id',
+  'x-slack-signature', 'x-slack-request-timestamp',
+  'x-twilio-signature', 'x-twilio-webhooks-signature-settings', 'i-twilio-idempotency-token',
+  'x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp',
+  'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
+  'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type',
+];
+
+/** Option sets the generic route is fuzzed under (the others take none). */
+const GENERIC_OPTIONS = [
+  {},
+  { algorithm: 'sha1', encoding: 'base64', signaturePrefix: 'sha1=' },
+  { signedContent: '{id}.{timestamp}.{body}', timestampHeader: 'x-timestamp', idHeader: 'x-delivery-id', typeField: 'a.b' },
+  { signaturePrefix: 'v1,', encoding: 'base64', typeHeader: 'x-event-type', payloadFormat: 'text' },
+];
+
+const hex = fc.stringMatching(/^[0-9a-fA-F]{0,140}$/);
+const scheme = fc.constantFrom('t=', 'v1=', 'v0=', 'sha256=', 'sha1=', 'v1,', 'v1a,', 'v2,', 'key=k,algorithm=', '');
+const big = fc
+  .tuple(fc.constantFrom('a', '=', ',', ' ', 'v1,', '😀', 'sha256=', '\u0000', 'A/+'), fc.integer({ min: 9000, max: 10240 }))
+  .map(([unit, length]) => unit.repeat(length).slice(0, 10240));
+const headerValue = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary', maxLength: 64 }),
+  fc.constant(''),
+  fc.base64String({ maxLength: 200 }),
+  fc.tuple(scheme, fc.oneof(hex, fc.base64String({ maxLength: 120 }), fc.string())).map(([a, b]) => a + b),
+  fc
+    .tuple(fc.array(fc.tuple(scheme, fc.oneof(hex, fc.base64String({ maxLength: 100 }))).map(([a, b]) => a + b), { maxLength: 20 }), fc.constantFrom(',', ' ', ', '))
+    .map(([parts, separator]) => parts.join(separator)),
+  fc.oneof(fc.integer(), fc.constant(NOW), fc.integer({ min: NOW - 400, max: NOW + 400 })).map(String),
+  big,
+);
+const headers = fc.dictionary(
+  fc.oneof(fc.constantFrom(...KNOWN_HEADERS), fc.string({ minLength: 1, maxLength: 20 }).map((name) => name.toLowerCase())),
+  fc.array(headerValue, { maxLength: 3 }),
+  { maxKeys: 14, noNullPrototype: false },
+);
+const body = fc.oneof(
+  fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+  fc.string({ unit: 'binary', maxLength: 512 }).map((text) => Buffer.from(text, 'utf8')),
+  fc.json({ maxDepth: 3 }).map((json) => Buffer.from(json, 'utf8')),
+  fc.base64String({ maxLength: 300 }).map((text) => Buffer.from(`${text}!*%`, 'utf8')),
+  fc.array(fc.record({ sg_event_id: fc.oneof(fc.string(), fc.integer()), event: fc.string() }), { maxLength: 4 }).map((events) => Buffer.from(JSON.stringify(events))),
+  fc
+    .array(fc.tuple(fc.constantFrom('__proto__', 'constructor', 'valueOf', 'MessageStatus', 'CallStatus', 'EventType', 'a'), fc.string()), { maxLength: 5 })
+    .map((pairs) => Buffer.from(new URLSearchParams(pairs).toString())),
+  fc.constant(Buffer.alloc(MAX_BODY_BYTES + 1, 0x7b)),
+);
+const secret = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.base64String({ maxLength: 60 }).map((key) => `whsec_${key}`),
+  fc.base64String({ maxLength: 60 }).map((key) => `whpk_${key}`),
+  fc.constantFrom(STANDARD_SECRET, STANDARD_PUBLIC_KEY, SENDGRID_KEYS.publicKeyBase64, SENDGRID_KEYS.publicKeyPem, '-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----', ''),
+);
+const url = fc.oneof(fc.constant(URL), fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string(), fc.constant(`${URL}&bodySHA256=${'0'.repeat(64)}`));
+const nowSeconds = fc.oneof(fc.constant(NOW), fc.integer({ min: 0, max: 2 ** 40 }));
+
+function optionsFor(name: ProviderName, index: number): unknown {
+  return name === 'generic' ? GENERIC_OPTIONS[index % GENERIC_OPTIONS.length] : undefined;
+}
+
+/** The invariant: either a well-formed result or a WebhookError with a 4xx code, nothing else. */
+function expectWellBehaved(act: () => VerifiedWebhook, secretsCount: number, allowed: readonly WebhookErrorCode[]): void {
+  let result: VerifiedWebhook;
+  try {
+    result = act();
+  } catch (error) {
+    if (!(error instanceof WebhookError)) throw error;
+    expect(allowed).toContain(error.code);
+    expect(error.details['unexpected']).toBeUndefined();
+    return;
+  }
+  expect(Number.isInteger(result.secretIndex) && result.secretIndex >= 0 && result.secretIndex < secretsCount).toBe(true);
+  for (const event of result.events) {
+    expect(typeof event.id === 'string' && event.id.length > 0).toBe(true);
+    expect(typeof event.type === 'string' && event.type.length > 0).toBe(true);
+  }
+  if (result.reply) expect(result.events).toEqual([]);
+}
+
+/** Checks the provider directly (it must throw nothing but WebhookError) and through verifyWebhook. */
+function run(
+  provider: WebhookProvider<unknown>,
+  request: WebhookRequest,
+  secrets: readonly string[],
+  now: number,
+  rawOptions: unknown,
+  allowed: readonly WebhookErrorCode[] = PROVIDER_CODES,
+): void {
+  const options = provider.parseOptions(rawOptions);
+  expectWellBehaved(
+    () => provider.verify(request, { secrets, nowSeconds: now, toleranceSeconds: provider.defaultToleranceSeconds, options }),
+    secrets.length,
+    allowed,
+  );
+  expectWellBehaved(
+    () => verifyWebhook(provider, request, { secrets, nowSeconds: now, maxBodyBytes: MAX_BODY_BYTES, options }),
+    secrets.length,
+    [...allowed, 'PAYLOAD_TOO_LARGE'],
+  );
+}
+
+// --- Signers: a valid signature over arbitrary bytes, so the post-verification paths are fuzzed too.
+
+const mac = (algorithm: string, key: string | Buffer, ...parts: Array<string | Buffer>) => {
+  const hmac = createHmac(algorithm, key);
+  for (const part of parts) hmac.update(part);
+  return hmac.digest();
+};
+
+function formParams(raw: Buffer): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) {
+    const existing = params[key];
+    params[key] = existing === undefined ? value : [...(typeof existing === 'string' ? [existing] : existing), value];
+  }
+  return params;
+}
+
+type Signer = (raw: Buffer) => { headers: Record<string, string>; secrets: string[]; url?: string };
+const STANDARD_KEY = Buffer.from(STANDARD_SECRET.slice('whsec_'.length), 'base64');
+const signers: Record<ProviderName, Signer> = {
+  stripe: (raw) => ({ headers: { 'stripe-signature': `t=${NOW},v1=${mac('sha256', SECRET, `${NOW}.`, raw).toString('hex')}` }, secrets: [SECRET] }),
+  github: (raw) => ({ headers: { 'x-hub-signature-256': `sha256=${mac('sha256', SECRET, raw).toString('hex')}` }, secrets: [SECRET] }),
+  shopify: (raw) => ({ headers: { 'x-shopify-hmac-sha256': mac('sha256', SECRET, raw).toString('base64') }, secrets: [SECRET] }),
+  slack: (raw) => ({
+    headers: { 'x-slack-signature': `v0=${mac('sha256', SECRET, `v0:${NOW}:`, raw).toString('hex')}`, 'x-slack-request-timestamp': String(NOW) },
+    secrets: [SECRET],
+  }),
+  twilio: (raw) => ({ headers: { 'x-twilio-signature': getExpectedTwilioSignature(SECRET, URL, formParams(raw)) }, secrets: [SECRET], url: URL }),
+  sendgrid: (raw) => ({
+    headers: {
+      'x-twilio-email-event-webhook-signature': signWith('sha256', Buffer.concat([Buffer.from(String(NOW)), raw]), SENDGRID_KEYS.privateKey).toString('base64'),
+      'x-twilio-email-event-webhook-timestamp': String(NOW),
+    },
+    secrets: [SENDGRID_KEYS.publicKeyBase64],
+  }),
+  standard: (raw) => ({
+    headers: { 'webhook-id': 'msg_1', 'webhook-timestamp': String(NOW), 'webhook-signature': `v1,${mac('sha256', STANDARD_KEY, `msg_1.${NOW}.`, raw).toString('base64')}` },
+    secrets: [STANDARD_SECRET],
+  }),
+  generic: (raw) => ({ headers: { 'x-signature': mac('sha256', SECRET, raw).toString('hex') }, secrets: [SECRET] }),
+};
+
+describe('Property: every registered provider is total over sender-controlled input', () => {
+  it.each(providerNames.map((name) => ({ name })))(
+    '$name returns or throws a 4xx WebhookError for arbitrary headers, bodies, secrets and URLs',
+    ({ name }) => {
+      // Prepare
+      const provider = providers[name] as WebhookProvider<unknown>;
+
+      // Act & Assess
+      fc.assert(
+        fc.property(headers, body, fc.array(secret, { minLength: 1, maxLength: 3 }), url, nowSeconds, fc.nat(), (h, raw, secrets, u, now, optionIndex) => {
+          run(provider, { provider: name, headers: h, rawBody: raw, url: u }, secrets, now, optionsFor(name, optionIndex));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
+
+  it.each(providerNames.map((name) => ({ name })))(
+    '$name accepts arbitrary validly signed bodies or refuses them only as INVALID_PAYLOAD',
+    ({ name }) => {
+      // Prepare
+      const provider = providers[name] as WebhookProvider<unknown>;
+
+      // Act & Assess
+      fc.assert(
+        fc.property(body, headers, (raw, extra) => {
+          // The one unsigned header that legitimately changes the scheme (SharedKey algorithm).
+          delete extra['x-twilio-webhooks-signature-settings'];
+          const signed = signers[name](raw);
+          const request: WebhookRequest = {
+            provider: name,
+            headers: { ...extra, ...Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k, [v]])) },
+            rawBody: raw,
+            url: signed.url ?? URL,
+          };
+          run(provider, request, signed.secrets, NOW, undefined, ['INVALID_PAYLOAD']);
+        }),
+        { numRuns: SIGNED_RUNS },
+      );
+    },
+  );
+});

@@ -1,0 +1,87 @@
+import { shopify } from '../../../../lambdas/core/providers/shopify';
+import { expectRefusal, headerOf, verifyRequest, withBody, withHeaders } from '../../../fixtures/request';
+import {
+  SHOPIFY_BODY,
+  SHOPIFY_EVENT_ID,
+  SHOPIFY_OTHER_SECRET,
+  SHOPIFY_SECRET,
+  SHOPIFY_WEBHOOK_ID,
+  shopifyHmac,
+  signedShopifyRequest,
+} from '../../../fixtures/shopify';
+
+describe('Provider: shopify', () => {
+  describe('verify', () => {
+    it('accepts a delivery signed per Shopify docs and returns its event', () => {
+      // Prepare
+      const request = signedShopifyRequest();
+
+      // Act
+      const result = verifyRequest(shopify, request, { secrets: [SHOPIFY_SECRET] });
+
+      // Assess
+      expect(result).toEqual({
+        secretIndex: 0,
+        events: [{ id: SHOPIFY_WEBHOOK_ID, type: 'orders/create', payload: JSON.parse(SHOPIFY_BODY) }],
+      });
+    });
+
+    it('returns secretIndex 1 when the second secret matches (rotation)', () => {
+      // Act
+      const result = verifyRequest(shopify, signedShopifyRequest(), { secrets: [SHOPIFY_OTHER_SECRET, SHOPIFY_SECRET] });
+
+      // Assess
+      expect(result.secretIndex).toBe(1);
+    });
+
+    it.each([
+      { case: 'X-Shopify-Webhook-Id when both ids are sent', change: {}, id: SHOPIFY_WEBHOOK_ID },
+      { case: 'X-Shopify-Event-Id when there is no webhook id', change: { 'X-Shopify-Webhook-Id': undefined }, id: SHOPIFY_EVENT_ID },
+    ])('uses $case', ({ change, id }) => {
+      // Prepare
+      const request = withHeaders(signedShopifyRequest(), change);
+
+      // Act
+      const result = verifyRequest(shopify, request, { secrets: [SHOPIFY_SECRET] });
+
+      // Assess
+      expect(result.events[0]?.id).toBe(id);
+    });
+
+    it.each([
+      { case: 'a repeated header whose second value is valid', hmac: [shopifyHmac('x'), shopifyHmac(SHOPIFY_BODY)] },
+      { case: 'comma-joined values', hmac: `${shopifyHmac('x')},${shopifyHmac(SHOPIFY_BODY)}` },
+    ])('accepts $case', ({ hmac }) => {
+      // Prepare
+      const request = withHeaders(signedShopifyRequest(), { 'X-Shopify-Hmac-Sha256': hmac });
+
+      // Act
+      const result = verifyRequest(shopify, request, { secrets: [SHOPIFY_SECRET] });
+
+      // Assess
+      expect(result.secretIndex).toBe(0);
+    });
+
+    const valid = signedShopifyRequest();
+    const mac = headerOf(valid, 'x-shopify-hmac-sha256');
+    it.each([
+      { case: 'missing X-Shopify-Hmac-Sha256', request: withHeaders(valid, { 'X-Shopify-Hmac-Sha256': undefined }), code: 'MISSING_SIGNATURE' },
+      { case: 'a hex instead of base64 HMAC', request: withHeaders(valid, { 'X-Shopify-Hmac-Sha256': Buffer.from(mac, 'base64').toString('hex') }), code: 'MALFORMED_SIGNATURE' },
+      { case: 'an unpadded base64 HMAC', request: withHeaders(valid, { 'X-Shopify-Hmac-Sha256': mac.replace(/=+$/, '') }), code: 'MALFORMED_SIGNATURE' },
+      { case: 'a base64 HMAC-SHA1', request: withHeaders(valid, { 'X-Shopify-Hmac-Sha256': Buffer.alloc(20).toString('base64') }), code: 'MALFORMED_SIGNATURE' },
+      { case: 'a wrong secret', request: signedShopifyRequest({ secret: SHOPIFY_OTHER_SECRET }), code: 'INVALID_SIGNATURE' },
+      { case: 'a tampered body', request: withBody(valid, SHOPIFY_BODY.replace('fragile', 'sturdy')), code: 'INVALID_SIGNATURE' },
+      { case: 'a signed non-JSON body', request: signedShopifyRequest({ body: '<order/>' }), code: 'INVALID_PAYLOAD' },
+      { case: 'no webhook or event id', request: withHeaders(valid, { 'X-Shopify-Webhook-Id': undefined, 'X-Shopify-Event-Id': undefined }), code: 'INVALID_PAYLOAD' },
+      { case: 'no topic', request: withHeaders(valid, { 'X-Shopify-Topic': undefined }), code: 'INVALID_PAYLOAD' },
+    ] as const)('refuses $case with $code', ({ request, code }) => {
+      // Act & Assess
+      expectRefusal(() => verifyRequest(shopify, request, { secrets: [SHOPIFY_SECRET] }), code, [SHOPIFY_SECRET, mac]);
+    });
+
+    it('sets no timestamp tolerance: Shopify signs no timestamp', () => {
+      // Assess
+      expect(shopify.defaultToleranceSeconds).toBe(0);
+    });
+  });
+});
