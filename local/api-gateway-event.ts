@@ -45,7 +45,7 @@ export function toApiGatewayEvent(input: {
     multiValueHeaders,
     queryStringParameters: input.query.size > 0 ? queryStringParameters : null,
     multiValueQueryStringParameters: input.query.size > 0 ? multiValueQueryStringParameters : null,
-    pathParameters: provider === undefined ? null : { provider: decodeURIComponent(provider) },
+    pathParameters: provider === undefined ? null : { provider: safeDecode(provider) },
     stageVariables: null,
     body: input.body.length === 0 ? null : isText ? asText : input.body.toString('base64'),
     isBase64Encoded: input.body.length > 0 && !isText,
@@ -81,4 +81,13 @@ export function toApiGatewayEvent(input: {
       domainName: headers['host'],
     },
   };
+}
+
+/** Like API Gateway, pass an undecodable segment through as it is instead of failing. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

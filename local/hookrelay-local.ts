@@ -194,7 +194,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     }
 
     const body = await readBody(req, API_GATEWAY_MAX_BODY_BYTES);
-    const provider = decodeURIComponent(url.pathname.slice('/webhooks/'.length));
+    const provider = url.pathname.slice('/webhooks/'.length);
     if (body === undefined) {
       log({ method, path: url.pathname, provider, status: 413, code: 'PAYLOAD_TOO_LARGE', replayed: false, ms: performance.now() - started });
       return sendJson(res, 413, { error: 'Request body exceeds API Gateway’s 10 MB limit', code: 'PAYLOAD_TOO_LARGE' });

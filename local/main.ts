@@ -14,13 +14,9 @@ import { secretsFromEnvironment } from './dev-secrets';
 import { startLocalHookrelay, type RequestLogEntry } from './hookrelay-local';
 import { standInEnvironment, startStandIns } from './stand-ins';
 
-// The SDK's notice that its 2027 releases need Node 22 says nothing about this run; keep the banner readable.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const text = typeof warning === 'string' ? warning : warning.message;
-  if (/AWS SDK for JavaScript \(v3\)/.test(text) || (rest[0] as { type?: string })?.type === 'NodeVersionSupportWarning') return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
+// The SDK's notice that its 2027 releases need Node 22 says nothing about this run (the lockfile
+// pins today's SDK): keep the banner readable. Set to anything but "true" to see it.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const colour = process.stdout.isTTY && !process.env['NO_COLOR'];
 const paint = (code: number, text: string) => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);

@@ -22,6 +22,8 @@ export interface SigningSecretsOptions {
   readonly onStaleServed?: (secretId: string, ageSeconds: number, error: unknown) => void;
 }
 
+const EMPTY_SECRET_REFRESH_SECONDS = 10;
+
 interface CacheEntry {
   secrets: readonly string[];
   fetchedAt: number;
@@ -58,7 +60,9 @@ export class SigningSecrets {
   public async get(secretId: string): Promise<readonly string[]> {
     const now = (this.#options.now ?? Date.now)();
     const cached = this.#cache.get(secretId);
-    if (cached && now - cached.fetchedAt < this.#options.refreshSeconds * 1000) return cached.secrets;
+    // An empty secret (the placeholder the stack creates) is re-read soon: the operator is about to set it.
+    const refreshSeconds = cached?.secrets.length === 0 ? Math.min(EMPTY_SECRET_REFRESH_SECONDS, this.#options.refreshSeconds) : this.#options.refreshSeconds;
+    if (cached && now - cached.fetchedAt < refreshSeconds * 1000) return cached.secrets;
 
     let pending = this.#inFlight.get(secretId);
     if (!pending) {

@@ -21,7 +21,12 @@ export function toWebhookRequest(event: APIGatewayProxyEvent, publicBaseUrl?: st
 
 function providerFromPath(path: string | undefined): string {
   const match = /\/webhooks\/([^/?]+)/.exec(path ?? '');
-  return match ? decodeURIComponent(match[1]!) : '';
+  if (!match) return '';
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1]!;
+  }
 }
 
 /**

@@ -97,6 +97,7 @@ describe('Local gateway (npm start), end to end', () => {
     { case: 'unknown provider', path: '/webhooks/paypal', method: 'POST', status: 404 },
     { case: 'GET on a webhook route', path: '/webhooks/stripe', method: 'GET', status: 405 },
     { case: 'unknown path', path: '/nope', method: 'GET', status: 404 },
+    { case: 'an undecodable provider segment', path: '/webhooks/%', method: 'POST', status: 404 },
   ])('$case → $status', async ({ path, method, status }) => {
     const response = await fetch(`${gateway.url}${path}`, { method, ...(method === 'POST' ? { body: '{}' } : {}) });
     expect(response.status).toBe(status);

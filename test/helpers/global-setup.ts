@@ -28,4 +28,5 @@ export default async function globalSetup(): Promise<void> {
   // Handlers log JSON and EMF metrics for CloudWatch; in tests that is noise unless asked for.
   process.env['POWERTOOLS_LOG_LEVEL'] ??= 'SILENT';
   process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 }
