@@ -117,10 +117,11 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         return jsonResponse(verified.reply.statusCode, verified.reply.body);
       }
 
-      // A batch (SendGrid) is accepted event by event; a failure part-way answers 5xx and the
-      // sender's retry replays the accepted ones and accepts the rest.
-      const accepted: AcceptedEvent[] = [];
-      for (const webhookEvent of verified.events) accepted.push(await acceptOnce(providerName, route, webhookEvent));
+      // A batch (SendGrid) is accepted event by event, a few at a time; if any fails the answer is
+      // 5xx and the sender's retry replays the accepted ones and accepts the rest.
+      const accepted = await mapWithConcurrency(verified.events, BATCH_CONCURRENCY, (webhookEvent) =>
+        acceptOnce(providerName, route, webhookEvent),
+      );
       const eventIds = accepted.map((a) => a.eventId);
       const replayed = accepted.length > 0 && accepted.every((a) => a.replayed);
       for (const a of accepted) telemetry.count(a.replayed ? 'Duplicate' : 'Enqueued', providerName);
@@ -143,6 +144,29 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   }
 
   return middy(handle) as unknown as VerifierHandler;
+}
+
+/** Events of one batch accepted in parallel: bounded, so a large batch cannot exhaust sockets or throttle DynamoDB. */
+const BATCH_CONCURRENCY = 16;
+
+/** Like `Promise.all(items.map(fn))` with at most `limit` in flight; results keep the input order. */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+  return results;
 }
 
 /** Error names and AWS error codes only: messages of SDK errors can echo request content. */

@@ -4,6 +4,7 @@ import type { LocalHookrelay } from '../../local/hookrelay-local';
 import { FaultPlan, faultyClients, type Fault } from '../helpers/fault-injection';
 import { TEST_SECRETS, startTestGateway } from '../helpers/local-hookrelay';
 import { stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
+import { SENDGRID_KEYS, sendgridSignature } from '../fixtures/sendgrid';
 
 /**
  * Nothing lost, nothing twice — proved row by row. Each row makes one AWS call fail (before it
@@ -144,6 +145,50 @@ describe('Fault injection: every accepted webhook is published exactly once or p
       await admin.sqs.send(new SendMessageCommand({ QueueUrl: gateway.resources.providers['stripe']!.queueUrl, MessageBody: poison }));
       const outcome = await settle(gateway, 'evt_poison');
       expect(outcome).toEqual({ published: 0, inDlq: 1 });
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
+describe('Batches: a SendGrid delivery carries many events', () => {
+  it('an enqueue failure part-way answers 503; the retry replays the accepted events and accepts the rest; each published once', async () => {
+    // Prepare
+    const plan = new FaultPlan();
+    const gateway = await startTestGateway({
+      secrets: { ...TEST_SECRETS, sendgrid: [SENDGRID_KEYS.publicKeyBase64] },
+      clients: { verifier: faultyClients(plan) },
+    });
+    try {
+      const ids = Array.from({ length: 40 }, (_, index) => `sg-${Date.now()}-${index}`);
+      const body = JSON.stringify(ids.map((sg_event_id) => ({ email: 'a@example.com', event: 'delivered', sg_event_id, timestamp: 1 })));
+      const send = () => {
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        return fetch(`${gateway.url}/webhooks/sendgrid`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Twilio-Email-Event-Webhook-Signature': sendgridSignature(body, timestamp),
+            'X-Twilio-Email-Event-Webhook-Timestamp': timestamp,
+          },
+          body,
+        });
+      };
+      plan.add({ service: 'SQS', command: 'SendMessage', times: 3 });
+
+      // Act
+      const first = await send();
+      const retry = await send();
+      const published = await gateway.published.waitFor(ids.length, 15_000);
+      await new Promise((r) => setTimeout(r, 2000));
+
+      // Assess
+      expect(first.status).toBe(503);
+      expect(retry.status).toBe(200);
+      expect(((await retry.json()) as { eventIds: string[] }).eventIds).toEqual(ids);
+      const publishedIds = gateway.published.list().map((p) => (p.message as { id: string }).id);
+      expect(published.length).toBeGreaterThanOrEqual(ids.length);
+      expect([...publishedIds].sort()).toEqual([...ids].sort());
     } finally {
       await gateway.stop();
     }
