@@ -1,0 +1,209 @@
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { providerNames, type ProviderName } from '../../lambdas/core/registry';
+import type { LocalHookrelay } from '../../local/hookrelay-local';
+import { DEVELOPMENT_SECRETS } from '../../local/dev-secrets';
+import { startTestGateway } from '../helpers/local-hookrelay';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+// A SendGrid key pair of the test's own: its private half is handed to `send` as a PEM file.
+const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const workDirectory = mkdtempSync(path.join(tmpdir(), 'hookrelay-send-'));
+const SENDGRID_PRIVATE_KEY_FILE = path.join(workDirectory, 'sendgrid-private.pem');
+writeFileSync(SENDGRID_PRIVATE_KEY_FILE, sendgridKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+
+/** None is a development secret (except SendGrid's second key, for the default-key case), so a pass proves the secret was used. */
+const SECRETS: Record<ProviderName, string[]> = {
+  stripe: ['whsec_send_test_stripe_current', 'whsec_send_test_stripe_previous'],
+  github: ['send-test-github-secret'],
+  shopify: ['send-test-shopify-client-secret'],
+  slack: ['5e4d0test0slack0signing0secret00'],
+  twilio: ['0123456789abcdef0123456789abcdef'],
+  sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), DEVELOPMENT_SECRETS.sendgrid],
+  standard: [`whsec_${randomBytes(24).toString('base64')}`],
+  generic: ['send-test-generic-secret'],
+};
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `npm run send -- …` (tools/send.ts), with no WEBHOOK_SECRET_* inherited unless `env` sets it. */
+function runSend(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('WEBHOOK_SECRET_')));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/send.ts', ...args], { cwd: ROOT, env: { ...inherited, ...env } });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The ids of a summary line: `200 OK  event <id>` or `200 OK  events <id>, <id>`. */
+function printedIds(stdout: string): string[] {
+  return /\bevents? (.+)$/m.exec(stdout)?.[1]?.split(', ') ?? [];
+}
+
+interface Envelope {
+  readonly id: string;
+  readonly provider: string;
+  readonly type: string;
+  readonly payload?: { readonly type?: string };
+}
+
+// One gateway for the file, started by whichever concurrent test asks first (it.concurrent tests may
+// start before beforeAll hooks finish, so they share a promise instead).
+let gatewayStarted: Promise<LocalHookrelay> | undefined;
+const gateway = () => (gatewayStarted ??= startTestGateway({ secrets: SECRETS }));
+
+async function waitForPublished(ids: readonly string[], timeoutMs = 10_000): Promise<Envelope[]> {
+  const { published } = await gateway();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const envelopes = published.list().map((entry) => entry.message as Envelope);
+    const found = ids.map((id) => envelopes.find((envelope) => envelope.id === id));
+    if (found.every((envelope) => envelope !== undefined)) return found as Envelope[];
+    if (Date.now() > deadline) throw new Error(`not published within ${timeoutMs} ms: ${ids.filter((_, i) => !found[i]).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+afterAll(async () => {
+  rmSync(workDirectory, { recursive: true, force: true });
+  if (gatewayStarted) await (await gatewayStarted).stop();
+});
+
+describe('Command: npm run send', () => {
+  interface DefaultCase {
+    readonly provider: ProviderName;
+    readonly type: string;
+    readonly how: string;
+    readonly args: (url: string) => string[];
+    readonly env?: Record<string, string>;
+    readonly events?: number;
+  }
+
+  // Every provider's default type, through each way of naming the URL and the secret.
+  const defaults: DefaultCase[] = [
+    { provider: 'stripe', type: 'payment_intent.succeeded', how: 'WEBHOOK_SECRET_STRIPE (first of the list)', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_STRIPE: SECRETS.stripe.join(',') } },
+    { provider: 'github', type: 'push', how: '--secret, full webhook URL', args: (url) => ['--url', `${url}/webhooks/github`, '--secret', SECRETS.github[0]!] },
+    { provider: 'shopify', type: 'orders/create', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.shopify[0]!] },
+    { provider: 'slack', type: 'message', how: 'WEBHOOK_SECRET_SLACK', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_SLACK: SECRETS.slack[0]! } },
+    { provider: 'twilio', type: 'message.delivered', how: '--secret, signing the URL with its port', args: (url) => ['--url', url, '--secret', SECRETS.twilio[0]!] },
+    { provider: 'sendgrid', type: 'delivered', how: '--secret <PEM file>', args: (url) => ['--url', url, '--secret', SENDGRID_PRIVATE_KEY_FILE], events: 3 },
+    { provider: 'sendgrid', type: 'delivered', how: 'the development private key by default', args: (url) => ['--url', url], events: 3 },
+    { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
+    { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
+  ];
+
+  it('has a default case for every provider', () => {
+    expect(new Set(defaults.map((entry) => entry.provider))).toEqual(new Set(providerNames));
+  });
+
+  it.concurrent.each(defaults)('$provider $type is accepted and published ($how)', async ({ provider, type, args, env, events = 1 }) => {
+    // Act
+    const { url } = await gateway();
+    const run = await runSend([provider, ...args(url)], env);
+
+    // Assess
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^200 OK {2}events? \S/) });
+    const ids = printedIds(run.stdout);
+    expect(ids).toHaveLength(events);
+    const envelopes = await waitForPublished(ids);
+    for (const envelope of envelopes) expect(envelope).toMatchObject({ provider, type });
+    for (const secret of SECRETS[provider]) expect(run.stdout + run.stderr).not.toContain(secret);
+  });
+
+  it.concurrent('slack url_verification answers the challenge and publishes nothing', async () => {
+    // Act
+    const { url } = await gateway();
+    const verification = await runSend(['slack', 'url_verification', '--url', url, '--secret', SECRETS.slack[0]!]);
+    const message = await runSend(['slack', '--url', url, '--secret', SECRETS.slack[0]!]);
+
+    // Assess: the message sent after it is published, the verification never was.
+    expect(verification).toMatchObject({ code: 0, stdout: expect.stringMatching(/^200 OK {2}challenge \w{48}$/m) });
+    await waitForPublished(printedIds(message.stdout));
+    const published = (await gateway()).published.list().map((entry) => entry.message as Envelope);
+    expect(published.filter((envelope) => envelope.payload?.type === 'url_verification')).toEqual([]);
+  });
+
+  it.concurrent('repeated sends are new events, and --json prints the answer', async () => {
+    const { url } = await gateway();
+    const runs = await Promise.all([1, 2].map(() => runSend(['stripe', 'invoice.paid', '--url', url, '--secret', SECRETS.stripe[1]!, '--json'])));
+
+    const answers = runs.map((run) => {
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout) as { status: number; replayed: boolean; body: { eventId: string } };
+    });
+    expect(answers).toEqual([
+      { status: 200, replayed: false, body: { received: true, eventId: expect.stringMatching(/^evt_/) } },
+      { status: 200, replayed: false, body: { received: true, eventId: expect.stringMatching(/^evt_/) } },
+    ]);
+    expect(answers[0]!.body.eventId).not.toBe(answers[1]!.body.eventId);
+  });
+
+  it.concurrent('--file is sent as-is: generic (id = body hash) replays it, github gets a fresh delivery id', async () => {
+    // Prepare
+    const { url } = await gateway();
+    const file = path.join(workDirectory, 'payload.json');
+    writeFileSync(file, `{ "hello": "Zoë", "nonce": "${randomBytes(8).toString('hex')}" }\n`);
+
+    // Act: one after the other, so the second of each pair meets the first's record.
+    const generic = [];
+    for (let i = 0; i < 2; i++) generic.push(await runSend(['generic', '--file', file, '--url', url, '--secret', SECRETS.generic[0]!]));
+    const github = [];
+    for (let i = 0; i < 2; i++) github.push(await runSend(['github', 'deployment', '--file', file, '--url', url, '--secret', SECRETS.github[0]!]));
+
+    // Assess
+    expect(generic.map((run) => run.code)).toEqual([0, 0]);
+    expect(generic[0]!.stdout).toMatch(/^200 OK {2}event /);
+    expect(generic[1]!.stdout).toMatch(/^200 OK {2}replayed {2}event /);
+    expect(printedIds(generic[1]!.stdout)).toEqual(printedIds(generic[0]!.stdout));
+
+    expect(github.map((run) => run.code)).toEqual([0, 0]);
+    const githubIds = github.flatMap((run) => printedIds(run.stdout));
+    expect(new Set(githubIds).size).toBe(2);
+    const envelopes = await waitForPublished(githubIds);
+    expect(envelopes.map((envelope) => [envelope.type, envelope.payload])).toEqual([
+      ['deployment', expect.objectContaining({ hello: 'Zoë' })],
+      ['deployment', expect.objectContaining({ hello: 'Zoë' })],
+    ]);
+  });
+
+  it.concurrent('a wrong secret exits 1 and shows 401 INVALID_SIGNATURE, without printing the secret', async () => {
+    const { url } = await gateway();
+    const run = await runSend(['shopify', '--url', url, '--secret', 'not-the-shopify-secret']);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^401 INVALID_SIGNATURE\b/);
+    expect(run.stdout + run.stderr).not.toContain('not-the-shopify-secret');
+  });
+
+  it.concurrent('an unknown provider exits 2 and lists the valid ones', async () => {
+    const run = await runSend(['paypal']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown provider "paypal"');
+    for (const provider of providerNames) expect(run.stderr).toContain(provider);
+  });
+
+  it.concurrent('an unknown event type exits 2 and lists the provider’s types', async () => {
+    const run = await runSend(['github', 'pushed']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown github event type "pushed"; valid types: push, ping, pull_request/);
+  });
+});
