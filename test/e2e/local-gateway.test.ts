@@ -103,3 +103,50 @@ describe('Local gateway (npm start), end to end', () => {
     expect(response.status).toBe(status);
   });
 });
+
+describe('Local gateway options', () => {
+  it('--data keeps idempotency records across restarts: a repeat after a restart is replayed', async () => {
+    // Prepare
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dataDirectory = mkdtempSync(path.join(tmpdir(), 'hookrelay-data-'));
+    const env = { WEBHOOK_SECRET_STRIPE: STRIPE_SECRET };
+    const { id, body } = stripeEventBody('customer.updated');
+    const send = (url: string) =>
+      fetch(`${url}/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': stripeSignatureHeader(body, STRIPE_SECRET) },
+        body,
+      });
+    try {
+      const first = await spawnGateway(env, ['--data', dataDirectory]);
+      const accepted = await send(first.url);
+      await first.stop();
+
+      // Act
+      const second = await spawnGateway(env, ['--data', dataDirectory]);
+      const repeated = await send(second.url);
+      await new Promise((r) => setTimeout(r, 200)); // the log line is written after the response
+      const log = second.output();
+      await second.stop();
+
+      // Assess
+      expect(accepted.status).toBe(200);
+      expect(repeated.status).toBe(200);
+      expect(repeated.headers.get('idempotent-replayed')).toBe('true');
+      expect(log).toContain(`data kept in ${dataDirectory}`);
+      expect(log).toMatch(new RegExp(`200 POST /webhooks/stripe REPLAYED event=${id} [\\d.]+ms`));
+    } finally {
+      rmSync(dataDirectory, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('logs one line per request with status, code, event id and time — never the payload', async () => {
+    const { body } = stripeEventBody('charge.captured', { description: 'SECRET-PAYLOAD-MARKER' });
+    await fetch(`${gateway.url}/webhooks/stripe`, { method: 'POST', headers: { 'Stripe-Signature': 't=1,v1=00' }, body });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gateway.output()).toMatch(/401 POST \/webhooks\/stripe MALFORMED_SIGNATURE|401 POST \/webhooks\/stripe INVALID_SIGNATURE/);
+    expect(gateway.output()).not.toContain('SECRET-PAYLOAD-MARKER');
+  });
+});
