@@ -1,4 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { envelopeSchema, idempotencyKey, type Envelope } from '../core/envelope';
@@ -108,6 +109,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     return processPartialResponse(event, processRecord, batch, { context });
   }
 
-  return middy(handle) as unknown as ProcessorHandler;
+  // Every log line carries the request id, function name and cold-start flag.
+  return middy(handle).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as ProcessorHandler;
 }
 

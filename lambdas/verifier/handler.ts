@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { idempotencyKey, type Envelope } from '../core/envelope';
@@ -143,7 +144,8 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     }
   }
 
-  return middy(handle) as unknown as VerifierHandler;
+  // Every log line carries the request id, function name and cold-start flag.
+  return middy(handle).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as VerifierHandler;
 }
 
 /** Events of one batch accepted in parallel: bounded, so a large batch cannot exhaust sockets or throttle DynamoDB. */

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
+import { createTelemetry } from '../../../lambdas/observability/telemetry';
+import { createVerifierHandler } from '../../../lambdas/verifier/handler';
+import { lambdaContext } from '../../../local/queue-poller';
+import { provisionLocalResources } from '../../../local/local-resources';
+import { webhookEvent } from '../../helpers/api-gateway-events';
+import { stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
+
+/**
+ * What the verifier writes to CloudWatch: one line per request naming provider, code, sizes and
+ * timings — never the payload, a received signature, a computed MAC or a secret.
+ */
+describe('Handler: verifier logging', () => {
+  const SECRET = 'whsec_logging_secret_value';
+  const MARKER = 'PAYLOAD-MARKER-0b7e';
+  let lines: string[] = [];
+  let verifier: ReturnType<typeof createVerifierHandler>;
+  let restore: () => void;
+
+  beforeAll(async () => {
+    const clients = createAwsClients();
+    const resources = await provisionLocalResources(clients, { prefix: `log-${randomUUID().slice(0, 8)}`, providers: ['stripe'], secrets: { stripe: [SECRET] } });
+    const previous = { level: process.env['POWERTOOLS_LOG_LEVEL'], metrics: process.env['POWERTOOLS_METRICS_DISABLED'] };
+    process.env['POWERTOOLS_LOG_LEVEL'] = 'DEBUG';
+    process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    restore = () => {
+      process.stdout.write = write;
+      process.env['POWERTOOLS_LOG_LEVEL'] = previous.level;
+      process.env['POWERTOOLS_METRICS_DISABLED'] = previous.metrics;
+    };
+    verifier = createVerifierHandler({
+      config: {
+        routes: { stripe: { queueUrl: resources.providers['stripe']!.queueUrl, secretId: resources.providers['stripe']!.secretId, maxBodyBytes: 65536 } },
+        idempotencyTableName: resources.tableName,
+        idempotencyWindowSeconds: 3600,
+        secretsRefreshSeconds: 300,
+        secretsMaxStaleSeconds: 3600,
+        payloadBucketName: undefined,
+        largePayloadThresholdBytes: 200_000,
+      },
+      clients,
+      telemetry: createTelemetry('log-test'),
+    });
+  });
+
+  afterAll(() => restore());
+  beforeEach(() => {
+    lines = [];
+  });
+
+  it.each([
+    { case: 'accepted', sign: (b: string) => stripeSignatureHeader(b, SECRET), tamper: false, status: 200 },
+    { case: 'wrong secret', sign: (b: string) => stripeSignatureHeader(b, 'whsec_someone_else'), tamper: false, status: 401 },
+    { case: 'tampered body', sign: (b: string) => stripeSignatureHeader(b, SECRET), tamper: true, status: 401 },
+  ])('$case: logs provider, status and code, and none of payload, signature or secret', async ({ sign, tamper, status }) => {
+    // Prepare
+    const { body } = stripeEventBody('charge.succeeded', { description: MARKER });
+    const signature = sign(body);
+
+    // Act
+    const response = await verifier(webhookEvent('stripe', tamper ? body.replace('2000', '2001') : body, { 'Stripe-Signature': signature }), lambdaContext('log-test'));
+
+    // Assess
+    expect(response.statusCode).toBe(status);
+    const output = lines.join('');
+    const records = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLine = records.find((record) => record['status'] === status);
+    expect(requestLine).toEqual(expect.objectContaining({ provider: 'stripe', status, bodyBytes: Buffer.byteLength(body) }));
+    if (status === 200) expect(requestLine).toEqual(expect.objectContaining({ secretIndex: 0 }));
+    else expect(requestLine).toEqual(expect.objectContaining({ code: 'INVALID_SIGNATURE' }));
+    expect(output).not.toContain(MARKER);
+    expect(output).not.toContain(SECRET);
+    for (const part of signature.split(',').filter((p) => p.startsWith('v1='))) expect(output).not.toContain(part.slice(3));
+    expect(records.some((record) => record['_aws'] !== undefined)).toBe(true); // EMF metrics were emitted
+  });
+});
