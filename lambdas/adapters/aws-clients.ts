@@ -1,34 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createDynamoDBClient } from './clients/dynamodb';
+import { createS3Client } from './clients/s3';
+import { createSecretsManagerClient } from './clients/secrets-manager';
+import { lazyClients, type AwsClientSettings } from './clients/settings';
+import { createSNSClient } from './clients/sns';
+import { createSQSClient } from './clients/sqs';
 
-/**
- * One place for SDK client settings. Endpoints come from the SDK's own `AWS_ENDPOINT_URL_*`
- * variables (the local gateway sets them), so there is no endpoint code here.
- *
- * Timeouts are short because a webhook sender waits for us (Slack: 3 s): a hung call must fail
- * fast, release the idempotency record, and let the sender's retry go through.
- */
-export interface AwsClientSettings {
-  /** Per-attempt request timeout. @default 2000 ms */
-  readonly requestTimeoutMs?: number;
-  /** @default 1000 ms */
-  readonly connectionTimeoutMs?: number;
-  /** Attempts including the first (SDK standard retry mode). @default 3 */
-  readonly maxAttempts?: number;
-}
-
-function commonConfig(settings: AwsClientSettings) {
-  return {
-    maxAttempts: settings.maxAttempts ?? 3,
-    requestHandler: {
-      requestTimeout: settings.requestTimeoutMs ?? 2000,
-      connectionTimeout: settings.connectionTimeoutMs ?? 1000,
-    },
-  };
-}
+export type { AwsClientSettings } from './clients/settings';
 
 export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
@@ -38,31 +20,21 @@ export interface AwsClients {
   readonly secretsManager: SecretsManagerClient;
 }
 
-/** Clients are created lazily, so a function only pays for (and connects to) what it uses. */
+/** What the verifier calls. */
+export type VerifierClients = Pick<AwsClients, 'dynamodb' | 'sqs' | 's3' | 'secretsManager'>;
+/** What a processor calls. */
+export type ProcessorClients = Pick<AwsClients, 'dynamodb' | 'sns'>;
+
+/**
+ * Every client, created on first use: for the local gateway, tools and tests. Lambda entry points
+ * build only their own (see `lambdas/handlers/`), so their bundles stay small.
+ */
 export function createAwsClients(settings: AwsClientSettings = {}): AwsClients {
-  const config = commonConfig(settings);
-  let dynamodb: DynamoDBClient | undefined;
-  let sqs: SQSClient | undefined;
-  let sns: SNSClient | undefined;
-  let s3: S3Client | undefined;
-  let secretsManager: SecretsManagerClient | undefined;
-  return {
-    get dynamodb() {
-      return (dynamodb ??= new DynamoDBClient(config));
-    },
-    // Queue URLs name a host of their own (`sqs.<region>.localhost` on fauxqs); send to the
-    // configured endpoint instead (harmless on AWS, required locally: TOOLCHAIN.md).
-    get sqs() {
-      return (sqs ??= new SQSClient({ ...config, useQueueUrlAsEndpoint: false }));
-    },
-    get sns() {
-      return (sns ??= new SNSClient(config));
-    },
-    get s3() {
-      return (s3 ??= new S3Client({ ...config, forcePathStyle: Boolean(process.env['AWS_ENDPOINT_URL_S3']) }));
-    },
-    get secretsManager() {
-      return (secretsManager ??= new SecretsManagerClient(config));
-    },
-  };
+  return lazyClients<AwsClients>({
+    dynamodb: () => createDynamoDBClient(settings),
+    sqs: () => createSQSClient(settings),
+    sns: () => createSNSClient(settings),
+    s3: () => createS3Client(settings),
+    secretsManager: () => createSecretsManagerClient(settings),
+  });
 }

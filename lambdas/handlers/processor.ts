@@ -1,11 +1,18 @@
 /** Lambda entry point of a provider's processor: wiring only; the logic is in `../processor/handler.ts`. */
-import { createAwsClients } from '../adapters/aws-clients';
+import type { ProcessorClients } from '../adapters/aws-clients';
+import { createDynamoDBClient } from '../adapters/clients/dynamodb';
+import { lazyClients } from '../adapters/clients/settings';
+import { createSNSClient } from '../adapters/clients/sns';
 import { createTelemetry } from '../observability/telemetry';
 import { createProcessorHandler } from '../processor/handler';
 import { loadProcessorConfig } from '../runtime-config';
 
 export const handler = createProcessorHandler({
   config: loadProcessorConfig(process.env),
-  clients: createAwsClients(),
+  // Only the clients a processor calls, so only they are bundled (cold start).
+  clients: lazyClients<ProcessorClients>({
+    dynamodb: () => createDynamoDBClient(),
+    sns: () => createSNSClient(),
+  }),
   telemetry: createTelemetry('hookrelay-processor'),
 });

@@ -12,11 +12,22 @@ export function toWebhookRequest(event: APIGatewayProxyEvent, publicBaseUrl?: st
       ? Buffer.alloc(0)
       : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   return {
-    provider: (event.pathParameters?.['provider'] ?? providerFromPath(event.path)).toLowerCase(),
+    provider: providerOf(event),
     headers,
     rawBody,
     url: publicUrl(event, headers, publicBaseUrl),
   };
+}
+
+/**
+ * The provider route: the `{provider}` path parameter where the API has one (the local gateway),
+ * else the segment after `/webhooks/` of the resource path (the deployed API gives each provider a
+ * resource of its own, `/webhooks/stripe`, for per-provider throttling), else of the request path.
+ */
+export function providerOf(event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'resource' | 'path'>): string {
+  const fromParameter = event.pathParameters?.['provider'];
+  const name = fromParameter ?? providerFromPath(event.resource?.includes('{') ? event.path : (event.resource ?? event.path));
+  return name.toLowerCase();
 }
 
 function providerFromPath(path: string | undefined): string {

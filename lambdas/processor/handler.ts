@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { envelopeSchema, idempotencyKey, type Envelope } from '../core/envelope';
-import type { AwsClients } from '../adapters/aws-clients';
+import type { ProcessorClients } from '../adapters/aws-clients';
 import { publishEnvelope } from '../adapters/event-topic';
 import { IdempotentIntake } from '../adapters/idempotent-intake';
 import type { Telemetry } from '../observability/telemetry';
@@ -11,7 +11,7 @@ import type { ProcessorRuntimeConfig } from '../runtime-config';
 
 export interface ProcessorDependencies {
   readonly config: ProcessorRuntimeConfig;
-  readonly clients: AwsClients;
+  readonly clients: ProcessorClients;
   readonly telemetry: Telemetry;
 }
 

@@ -6,19 +6,19 @@ import { WebhookError } from '../core/errors';
 import type { WebhookEvent } from '../core/provider';
 import { findProvider } from '../core/registry';
 import { verifyWebhook } from '../core/verify-webhook';
-import type { AwsClients } from '../adapters/aws-clients';
+import type { VerifierClients } from '../adapters/aws-clients';
 import { enqueueEnvelope } from '../adapters/event-queue';
 import { IdempotentIntake } from '../adapters/idempotent-intake';
 import { storePayload } from '../adapters/payload-store';
 import { SigningSecrets } from '../adapters/signing-secrets';
-import { toWebhookRequest } from '../http/api-gateway';
+import { providerOf, toWebhookRequest } from '../http/api-gateway';
 import { errorResponse, jsonResponse, toWebhookError } from '../http/responses';
 import type { Telemetry } from '../observability/telemetry';
 import type { RouteConfig, VerifierRuntimeConfig } from '../runtime-config';
 
 export interface VerifierDependencies {
   readonly config: VerifierRuntimeConfig;
-  readonly clients: AwsClients;
+  readonly clients: VerifierClients;
   readonly telemetry: Telemetry;
   /** Milliseconds clock. @default Date.now */
   readonly now?: () => number;
@@ -94,7 +94,8 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   async function handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
     const started = now();
     intake.registerLambdaContext(context);
-    const providerName = (event.pathParameters?.['provider'] ?? '').toLowerCase();
+    // Deployed, each provider is a resource of its own (per-provider throttling): no path parameter.
+    const providerName = providerOf(event);
     const logContext: Record<string, string | number | boolean | undefined> = { provider: providerName };
     try {
       const target = routes.get(providerName);

@@ -75,6 +75,14 @@ describe('Handler: verifier', () => {
       ]);
     });
 
+    it('routes an event shaped like the deployed API (one resource per provider, no path parameter)', async () => {
+      const { body } = stripeEventBody();
+      const event = webhookEvent('stripe', body, { 'Stripe-Signature': stripeSignatureHeader(body, 'whsec_new') });
+      const deployed = { ...event, resource: '/webhooks/stripe', pathParameters: null };
+      const response = await verifier(deployed, lambdaContext('test-verifier'));
+      expect(response.statusCode).toBe(200);
+    });
+
     it('accepts a signature made with the previous secret while rotating', async () => {
       const { body } = stripeEventBody();
       const response = await invoke('stripe', body, { 'Stripe-Signature': stripeSignatureHeader(body, 'whsec_old') });

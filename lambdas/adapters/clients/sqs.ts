@@ -1,0 +1,7 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { clientConfig, type AwsClientSettings } from './settings';
+
+// Queue URLs name a host of their own (`sqs.<region>.localhost` on fauxqs); send to the configured
+// endpoint instead (harmless on AWS, required locally: TOOLCHAIN.md).
+export const createSQSClient = (settings?: AwsClientSettings) =>
+  new SQSClient({ ...clientConfig(settings), useQueueUrlAsEndpoint: false });

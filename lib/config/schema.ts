@@ -1,0 +1,327 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { findProvider, providerNames, type ProviderName } from '../../lambdas/core/registry';
+import {
+  DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+  DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
+  DEFAULT_SECRETS_MAX_STALE_SECONDS,
+  DEFAULT_SECRETS_REFRESH_SECONDS,
+} from '../../lambdas/runtime-config';
+
+/**
+ * The one typed configuration of a hookrelay deployment, validated with (full) zod at synth time
+ * only — none of this is bundled into a Lambda function. Every option states its default in a
+ * `@default` tag and applies the same value in code next to it. `docs/configuration.md` is the
+ * reference for operators.
+ */
+
+export const stages = ['dev', 'prod'] as const;
+export type Stage = (typeof stages)[number];
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/**
+ * Largest `maxBodyBytes` accepted. API Gateway takes 10 MB, but a Lambda function is invoked
+ * synchronously with at most 6 MB of event JSON, and API Gateway base64-encodes binary bodies
+ * (4/3 larger) and adds headers and request context: 4 MiB of body fits in every case.
+ */
+export const MAX_BODY_BYTES_LIMIT = 4 * MIB;
+
+/**
+ * Largest claim-check threshold accepted. An envelope is published to SNS, whose messages are at
+ * most 256 KiB; the envelope's own fields, JSON escaping and message attributes need headroom.
+ */
+export const MAX_LARGE_PAYLOAD_THRESHOLD_BYTES = 240_000;
+
+/** SQS keeps a message at most 14 days; the DLQ always keeps them that long. */
+export const DLQ_RETENTION_DAYS = 14;
+
+/** API Gateway cuts every integration off after 29 s, so a longer verifier timeout is never used. */
+const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
+
+const positiveInt = () => z.number().int().positive();
+
+const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR block, e.g. 192.0.2.0/24' });
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case DNS name');
+
+const throttlingSchema = (defaults: { rateLimit: number; burstLimit: number }) =>
+  z.strictObject({
+    /** Steady-state requests per second. */
+    rateLimit: z.number().positive().max(10_000).default(defaults.rateLimit),
+    /** Requests allowed in a burst above the steady rate. */
+    burstLimit: positiveInt().max(5_000).default(defaults.burstLimit),
+  });
+
+/** Default throttling of the whole stage, and of one provider's route within it. */
+const STAGE_THROTTLING = { rateLimit: 200, burstLimit: 400 };
+const PROVIDER_THROTTLING = { rateLimit: 100, burstLimit: 200 };
+
+/** Settings of one provider's route, built from the provider module so its options are validated by it. */
+function providerSettingsSchema(name: ProviderName) {
+  const provider = findProvider(name)!;
+  return z.strictObject({
+    /**
+     * Largest signed timestamp skew accepted, in seconds (providers that sign one).
+     * @default the provider module's `defaultToleranceSeconds` (300 for most)
+     */
+    toleranceSeconds: z.number().int().nonnegative().max(86_400).optional(),
+    /**
+     * Provider-specific options (e.g. the `generic` provider's HMAC scheme), validated by the
+     * provider's own `parseOptions` and passed to the verifier unchanged.
+     * @default none
+     */
+    options: z
+      .unknown()
+      .optional()
+      .superRefine((raw, ctx) => {
+        try {
+          provider.parseOptions(raw);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    /** Largest accepted request body in bytes; larger ones are answered 413. @default 1048576 (1 MiB) */
+    maxBodyBytes: positiveInt().min(KIB).max(MAX_BODY_BYTES_LIMIT).default(MIB),
+    /** Throttling of `POST /webhooks/{provider}`. @default { rateLimit: 100, burstLimit: 200 } */
+    throttling: throttlingSchema(PROVIDER_THROTTLING).prefault({}),
+    /**
+     * Source CIDR blocks allowed to post to this provider's route (API Gateway resource policy);
+     * empty allows any source — the signature is the authentication.
+     * @default []
+     */
+    allowedSourceCidrs: z.array(cidr).default([]),
+    /**
+     * The public base URL the sender posts to, e.g. `https://hooks.example.com`; the verifier
+     * appends the request path. Only senders that sign the URL (Twilio) need it.
+     * @default the custom domain when one is configured, else rebuilt from the request
+     */
+    publicUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
+    /**
+     * An existing Secrets Manager secret holding `{"secrets":[...]}`, by name or complete ARN,
+     * instead of the one the stack creates.
+     * @default a new secret holding `{"secrets":[]}`
+     */
+    existingSecret: z
+      .union([
+        z.strictObject({ name: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a secret name') }),
+        z.strictObject({
+          arn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'must be a complete secret ARN'),
+        }),
+      ])
+      .optional(),
+  });
+}
+
+export type ProviderSettings = z.output<ReturnType<typeof providerSettingsSchema>>;
+export type ProviderSettingsInput = z.input<ReturnType<typeof providerSettingsSchema>>;
+
+/** One `providers.<name>` key per registered provider, and no other: a typo is an error. */
+const providersSchema = z.strictObject(
+  Object.fromEntries(providerNames.map((name) => [name, providerSettingsSchema(name).optional()])) as {
+    [Name in ProviderName]: z.ZodOptional<ReturnType<typeof providerSettingsSchema>>;
+  },
+);
+
+const pipelineSchema = z
+  .strictObject({
+    /** Receives of a message before SQS moves it to the provider's DLQ. @default 5 */
+    maxReceiveCount: positiveInt().max(1_000).default(5),
+    /** Processor timeout in seconds. @default 30 */
+    processorTimeoutSeconds: positiveInt().max(900).default(30),
+    /** Processor memory in MB. @default 256 */
+    processorMemorySize: positiveInt().min(128).max(10_240).default(256),
+    /**
+     * Most concurrent processor invocations per provider (SQS event source `maxConcurrency`,
+     * at least 2): bounds the pressure on SNS and on the idempotency table.
+     * @default 5
+     */
+    processorMaxConcurrency: positiveInt().min(2).max(1_000).default(5),
+    /** Messages per processor invocation. More than 10 needs a batching window. @default 10 */
+    batchSize: positiveInt().max(10_000).default(10),
+    /** Seconds the event source waits to fill a batch. @default 0 */
+    maxBatchingWindowSeconds: z.number().int().nonnegative().max(300).default(0),
+    /**
+     * Queue visibility timeout in seconds; AWS recommends at least 6 × the processor timeout plus
+     * the batching window, so a throttled or retried batch is not delivered twice.
+     * @default 6 × processorTimeoutSeconds + maxBatchingWindowSeconds (180)
+     */
+    visibilityTimeoutSeconds: positiveInt().max(43_200).optional(),
+    /** Days a message stays in a provider's queue before SQS drops it. @default 4 */
+    queueRetentionDays: positiveInt().max(DLQ_RETENTION_DAYS).default(4),
+  })
+  .superRefine((pipeline, ctx) => {
+    const minimumVisibility = 6 * pipeline.processorTimeoutSeconds + pipeline.maxBatchingWindowSeconds;
+    if (pipeline.visibilityTimeoutSeconds !== undefined && pipeline.visibilityTimeoutSeconds < minimumVisibility) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['visibilityTimeoutSeconds'],
+        message: `must be at least 6 × processorTimeoutSeconds + maxBatchingWindowSeconds = ${minimumVisibility}`,
+      });
+    }
+    if (pipeline.batchSize > 10 && pipeline.maxBatchingWindowSeconds === 0) {
+      ctx.addIssue({ code: 'custom', path: ['batchSize'], message: 'above 10 requires maxBatchingWindowSeconds ≥ 1' });
+    }
+  });
+
+const secretsSchema = z
+  .strictObject({
+    /** Seconds the verifier caches signing secrets before re-reading them. @default 300 */
+    refreshSeconds: positiveInt().max(3_600).default(DEFAULT_SECRETS_REFRESH_SECONDS),
+    /** Seconds cached secrets keep verifying while Secrets Manager fails. @default 3600 */
+    maxStaleSeconds: positiveInt().max(86_400).default(DEFAULT_SECRETS_MAX_STALE_SECONDS),
+  })
+  .superRefine((secrets, ctx) => {
+    if (secrets.maxStaleSeconds < secrets.refreshSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['maxStaleSeconds'], message: 'must be at least refreshSeconds' });
+    }
+  });
+
+const alarmsSchema = z.strictObject({
+  /** Address subscribed to the operations topic (confirm the subscription e-mail). @default none */
+  email: z.email().optional(),
+  /** Age in seconds of the oldest message in a provider's queue that raises an alarm. @default 900 */
+  queueMessageAgeSeconds: positiveInt().default(900),
+  /** Age in days of the oldest DLQ message that raises an alarm (the DLQ drops messages at 14 days). @default 10 */
+  deadLetterAgeDays: positiveInt().max(DLQ_RETENTION_DAYS - 1).default(10),
+  /** Signature refusals (401 codes) per provider in 5 minutes that raise an alarm. @default 25 */
+  rejectedPerFiveMinutes: positiveInt().default(25),
+  /** API Gateway 5xx answers in 5 minutes that raise an alarm. @default 5 */
+  serverErrorsPerFiveMinutes: positiveInt().default(5),
+  /** Failed invocations of a function in 5 minutes that raise an alarm. @default 1 */
+  functionErrorsPerFiveMinutes: positiveInt().default(1),
+  /** p99 duration, as a percentage of the function timeout, that raises an alarm. @default 80 */
+  durationPercentOfTimeout: positiveInt().max(100).default(80),
+});
+
+export const configSchema = z
+  .strictObject({
+    /** Deployment stage, from `-c stage=dev|prod`. */
+    stage: z.enum(stages),
+    /**
+     * CloudFormation stack name; the operator tools default to `hookrelay-dev`.
+     * @default `hookrelay-${stage}`
+     */
+    stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name').optional(),
+    /**
+     * Providers that get a route, queue, DLQ, processor, topic and secret.
+     * @default every provider in `lambdas/core/registry.ts`
+     */
+    enabledProviders: z
+      .array(z.enum(providerNames))
+      .min(1)
+      .refine((names) => new Set(names).size === names.length, 'must not repeat a provider')
+      .default(() => [...providerNames]),
+    /** Per-provider settings; a provider without an entry takes every default. @default {} */
+    providers: providersSchema.default({}),
+    api: z
+      .strictObject({
+        /** Stage-wide throttling. @default { rateLimit: 200, burstLimit: 400 } */
+        throttling: throttlingSchema(STAGE_THROTTLING).prefault({}),
+        /**
+         * Create the account-wide role API Gateway needs to write logs (one per account and
+         * region; set false if another stack already manages it).
+         * @default true
+         */
+        manageCloudWatchRole: z.boolean().default(true),
+      })
+      .prefault({}),
+    verifier: z
+      .strictObject({
+        /** Verifier timeout in seconds (API Gateway gives up after 29). @default 10 */
+        timeoutSeconds: positiveInt().max(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS).default(10),
+        /** Verifier memory in MB (CPU grows with it). @default 512 */
+        memorySize: positiveInt().min(128).max(10_240).default(512),
+        /** Reserved concurrency of the verifier. @default none (the account's unreserved pool) */
+        reservedConcurrency: positiveInt().optional(),
+      })
+      .prefault({}),
+    pipeline: pipelineSchema.prefault({}),
+    /** Seconds a delivered event id is remembered (idempotency record TTL). @default 604800 (7 days) */
+    idempotencyWindowSeconds: positiveInt().min(60).max(365 * 86_400).default(DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
+    /** Payloads whose JSON is larger travel through the payload bucket (claim check). @default 200000 */
+    largePayloadThresholdBytes: positiveInt()
+      .max(MAX_LARGE_PAYLOAD_THRESHOLD_BYTES)
+      .default(DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES),
+    /**
+     * Days a claim-checked payload is kept. At least the DLQ retention (14), so an envelope
+     * redriven from a DLQ still finds its payload.
+     * @default 30
+     */
+    payloadRetentionDays: positiveInt().min(DLQ_RETENTION_DAYS).max(3_650).default(30),
+    secrets: secretsSchema.prefault({}),
+    logging: z
+      .strictObject({
+        /** Powertools log level of every function. @default 'INFO' */
+        level: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+        /** Days function and access logs are kept. @default 30 in dev, 365 in prod */
+        retentionDays: z
+          .enum(RetentionDays)
+          .refine((days) => days !== RetentionDays.INFINITE, 'must expire (never-expiring logs are not offered)')
+          .optional(),
+      })
+      .prefault({}),
+    /** X-Ray tracing of API Gateway and every function. @default false */
+    tracing: z.boolean().default(false),
+    waf: z
+      .strictObject({
+        /** Put an AWS WAF web ACL (managed common rules + per-IP rate limit) in front of the API. @default false */
+        enabled: z.boolean().default(false),
+        /** Requests per source IP in any 5-minute window before WAF blocks it. @default 10000 */
+        rateLimitPerFiveMinutes: positiveInt().min(100).max(2_000_000_000).default(10_000),
+      })
+      .prefault({}),
+    /** Serve the API on your own domain. @default none (the execute-api URL) */
+    customDomain: z
+      .strictObject({
+        /** e.g. `hooks.example.com`. */
+        domainName: hostname,
+        /** ACM certificate for the domain, in the stack's region. */
+        certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, 'must be an ACM certificate ARN'),
+        /** Route 53 zone in which to create the alias record. @default none (create the DNS record yourself) */
+        hostedZone: z.strictObject({ id: z.string().regex(/^Z[A-Z0-9]+$/, 'must be a hosted zone id'), name: hostname }).optional(),
+      })
+      .optional(),
+    alarms: alarmsSchema.prefault({}),
+    /**
+     * Keep the idempotency table, payload bucket, queues, secrets, topic key and logs when the
+     * stack is deleted.
+     * @default true in prod, false in dev
+     */
+    retainData: z.boolean().optional(),
+    /** DynamoDB deletion protection on the idempotency table. @default true in prod, false in dev */
+    deletionProtection: z.boolean().optional(),
+    /** DynamoDB point-in-time recovery on the idempotency table. @default true */
+    pointInTimeRecovery: z.boolean().default(true),
+  })
+  .transform((config) => {
+    const isProd = config.stage === 'prod';
+    return {
+      ...config,
+      stackName: config.stackName ?? `hookrelay-${config.stage}`,
+      providers: config.enabledProviders.map((name) => ({
+        name,
+        ...providerSettingsSchema(name).parse(config.providers[name] ?? {}),
+      })),
+      pipeline: {
+        ...config.pipeline,
+        visibilityTimeoutSeconds:
+          config.pipeline.visibilityTimeoutSeconds ??
+          6 * config.pipeline.processorTimeoutSeconds + config.pipeline.maxBatchingWindowSeconds,
+      },
+      logging: { ...config.logging, retentionDays: config.logging.retentionDays ?? (isProd ? 365 : 30) },
+      retainData: config.retainData ?? isProd,
+      deletionProtection: config.deletionProtection ?? isProd,
+    };
+  });
+
+/** What you write in `lib/config/webhooks.ts` (every field optional except where noted). */
+export type HookrelayConfigInput = Omit<z.input<typeof configSchema>, 'stage'>;
+/** The validated configuration with every default applied, as the stack reads it. */
+export type HookrelayConfig = z.output<typeof configSchema>;
+/** One enabled provider with its settings. */
+export type ProviderConfig = HookrelayConfig['providers'][number];

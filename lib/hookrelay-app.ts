@@ -1,0 +1,28 @@
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfig } from './config/load-config';
+import type { HookrelayConfigInput } from './config/schema';
+import { stageConfigs } from './config/webhooks';
+import { WebhookStack } from './webhook-stack';
+
+/**
+ * Builds the hookrelay stack of the stage named by the `stage` context (`-c stage=dev|prod`,
+ * default dev) into `app`, and makes synth fail on any cdk-nag AwsSolutions finding that is not
+ * acknowledged (with its reason, next to the resource it concerns). `configs` defaults to
+ * `lib/config/webhooks.ts`; tests pass their own.
+ */
+export function buildHookrelayApp(
+  app: App,
+  configs: Readonly<Record<string, HookrelayConfigInput>> = stageConfigs,
+): WebhookStack {
+  const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+  // An unknown stage gets no entry, and loadConfig reports it with the stages it accepts.
+  const input = Object.hasOwn(configs, stage) ? configs[stage]! : {};
+  const config = loadConfig(stage, input);
+  const stack = new WebhookStack(app, config.stackName, {
+    config,
+    description: `hookrelay (${config.stage}): verified, deduplicated webhook ingestion`,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return stack;
+}

@@ -1,0 +1,184 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import type { RouteConfig } from '../lambdas/runtime-config';
+import type { HookrelayConfig, ProviderConfig } from './config/schema';
+import { IdempotencyTable } from './constructs/idempotency-table';
+import { IngressApi } from './constructs/ingress-api';
+import { Observability } from './constructs/observability';
+import { PayloadBucket } from './constructs/payload-bucket';
+import { ProviderPipeline } from './constructs/provider-pipeline';
+import { WebhookFunction } from './constructs/webhook-function';
+import { pascalCase, providerOutputKey } from './naming';
+
+/** The verifier's service name, as `lambdas/handlers/verifier.ts` reports it in logs and metrics. */
+export const VERIFIER_SERVICE_NAME = 'hookrelay-verifier';
+
+export interface WebhookStackProps extends StackProps {
+  /** The validated configuration of the stage (`loadConfig`). */
+  readonly config: HookrelayConfig;
+}
+
+/**
+ * One hookrelay deployment: the ingress API and verifier, the idempotency table, the payload
+ * bucket, one pipeline per enabled provider and the alarms and dashboard — all driven by the
+ * configuration, looping over its providers; no provider is named here.
+ */
+export class WebhookStack extends Stack {
+  public readonly config: HookrelayConfig;
+  public readonly idempotency: IdempotencyTable;
+  public readonly payloads: PayloadBucket;
+  public readonly topicKey: Key;
+  public readonly pipelines: readonly ProviderPipeline[];
+  public readonly verifier: WebhookFunction;
+  public readonly ingress: IngressApi;
+  public readonly observability: Observability;
+
+  public constructor(scope: Construct, id: string, props: WebhookStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const functionDefaults = {
+      logRetention: config.logging.retentionDays,
+      logRemovalPolicy: removalPolicy,
+      logLevel: config.logging.level,
+      tracing: config.tracing,
+    };
+
+    this.idempotency = new IdempotencyTable(this, 'Idempotency', {
+      removalPolicy,
+      deletionProtection: config.deletionProtection,
+      pointInTimeRecovery: config.pointInTimeRecovery,
+    });
+    this.payloads = new PayloadBucket(this, 'Payloads', {
+      expiration: Duration.days(config.payloadRetentionDays),
+      removalPolicy,
+    });
+    // One customer-managed key for every topic: subscribers (SQS, Lambda, HTTPS) need no access
+    // to it — SNS decrypts before delivering — while AWS services that publish (CloudWatch alarms)
+    // can be allowed in its key policy, which the AWS managed alias/aws/sns key does not permit.
+    this.topicKey = new Key(this, 'TopicKey', {
+      description: `${config.stackName}: encrypts the provider and operations SNS topics`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    this.pipelines = config.providers.map(
+      (provider) =>
+        new ProviderPipeline(this, `${pascalCase(provider.name)}Pipeline`, {
+          provider: provider.name,
+          idempotencyTable: this.idempotency,
+          topicKey: this.topicKey,
+          existingSecret: provider.existingSecret,
+          maxReceiveCount: config.pipeline.maxReceiveCount,
+          processorTimeout: Duration.seconds(config.pipeline.processorTimeoutSeconds),
+          processorMemorySize: config.pipeline.processorMemorySize,
+          maxConcurrency: config.pipeline.processorMaxConcurrency,
+          batchSize: config.pipeline.batchSize,
+          maxBatchingWindow: Duration.seconds(config.pipeline.maxBatchingWindowSeconds),
+          visibilityTimeout: Duration.seconds(config.pipeline.visibilityTimeoutSeconds),
+          queueRetention: Duration.days(config.pipeline.queueRetentionDays),
+          idempotencyWindowSeconds: config.idempotencyWindowSeconds,
+          removalPolicy,
+          ...functionDefaults,
+        }),
+    );
+
+    this.verifier = new WebhookFunction(this, 'Verifier', {
+      entry: 'lambdas/handlers/verifier.ts',
+      serviceName: VERIFIER_SERVICE_NAME,
+      description: 'hookrelay: verifies, deduplicates and enqueues webhooks',
+      timeout: Duration.seconds(config.verifier.timeoutSeconds),
+      memorySize: config.verifier.memorySize,
+      reservedConcurrentExecutions: config.verifier.reservedConcurrency,
+      ...functionDefaults,
+      environment: {
+        HOOKRELAY_ROUTES: this.toJsonString(this.#routes()),
+        IDEMPOTENCY_TABLE_NAME: this.idempotency.table.tableName,
+        IDEMPOTENCY_WINDOW_SECONDS: String(config.idempotencyWindowSeconds),
+        SECRETS_REFRESH_SECONDS: String(config.secrets.refreshSeconds),
+        SECRETS_MAX_STALE_SECONDS: String(config.secrets.maxStaleSeconds),
+        PAYLOAD_BUCKET_NAME: this.payloads.bucket.bucketName,
+        LARGE_PAYLOAD_THRESHOLD_BYTES: String(config.largePayloadThresholdBytes),
+      },
+    });
+    this.idempotency.grantRecordAccess(this.verifier);
+    this.payloads.grantWritePayloads(this.verifier);
+    for (const pipeline of this.pipelines) {
+      pipeline.grantEnqueue(this.verifier);
+      pipeline.grantReadSigningSecrets(this.verifier);
+    }
+
+    this.ingress = new IngressApi(this, 'Ingress', {
+      stageName: config.stage,
+      verifier: this.verifier,
+      routes: config.providers.map((provider) => ({
+        provider: provider.name,
+        throttling: provider.throttling,
+        allowedSourceCidrs: provider.allowedSourceCidrs,
+      })),
+      throttling: config.api.throttling,
+      accessLogRetention: config.logging.retentionDays,
+      removalPolicy,
+      tracing: config.tracing,
+      manageCloudWatchRole: config.api.manageCloudWatchRole,
+      firewall: config.waf.enabled ? { rateLimitPerFiveMinutes: config.waf.rateLimitPerFiveMinutes } : undefined,
+      customDomain: config.customDomain,
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      dashboardName: config.stackName,
+      topicKey: this.topicKey,
+      alarmEmail: config.alarms.email,
+      api: this.ingress.api,
+      verifier: this.verifier,
+      pipelines: this.pipelines,
+      thresholds: config.alarms,
+    });
+
+    this.#addOutputs();
+  }
+
+  /** `HOOKRELAY_ROUTES`: what the verifier needs per provider (`lambdas/runtime-config.ts`). */
+  #routes(): Record<string, RouteConfig> {
+    const routes: Record<string, RouteConfig> = {};
+    this.config.providers.forEach((provider, index) => {
+      const pipeline = this.pipelines[index]!;
+      const publicUrl = this.#publicUrl(provider);
+      routes[provider.name] = {
+        queueUrl: pipeline.queue.queueUrl,
+        secretId: pipeline.secretId,
+        maxBodyBytes: provider.maxBodyBytes,
+        ...(provider.toleranceSeconds !== undefined ? { toleranceSeconds: provider.toleranceSeconds } : {}),
+        ...(publicUrl !== undefined ? { publicUrl } : {}),
+        ...(provider.options !== undefined ? { options: provider.options } : {}),
+      };
+    });
+    return routes;
+  }
+
+  /** The URL senders post to, for senders that sign it: configured, else the custom domain. */
+  #publicUrl(provider: ProviderConfig): string | undefined {
+    if (provider.publicUrl !== undefined) return provider.publicUrl;
+    return this.config.customDomain ? `https://${this.config.customDomain.domainName}` : undefined;
+  }
+
+  /** Outputs named as the operator tools read them (`tools/lib/stack-outputs.ts`). */
+  #addOutputs(): void {
+    for (const pipeline of this.pipelines) {
+      const output = (thing: string, value: string, description: string) =>
+        new CfnOutput(this, providerOutputKey(pipeline.provider, thing), { value, description });
+      output('WebhookUrl', this.ingress.webhookUrl(pipeline.provider), `Register this URL with ${pipeline.provider}`);
+      output('TopicArn', pipeline.topic.topicArn, `Subscribe to ${pipeline.provider} events here`);
+      output('SecretName', pipeline.secret.secretName, `Put {"secrets":["<signing secret>"]} for ${pipeline.provider} here`);
+      output('QueueUrl', pipeline.queue.queueUrl, `${pipeline.provider} queue`);
+      output('QueueArn', pipeline.queue.queueArn, `${pipeline.provider} queue`);
+      output('DlqUrl', pipeline.deadLetterQueue.queueUrl, `${pipeline.provider} dead-letter queue`);
+      output('DlqArn', pipeline.deadLetterQueue.queueArn, `${pipeline.provider} dead-letter queue`);
+    }
+    new CfnOutput(this, 'HealthUrl', { value: this.ingress.api.urlForPath('/health'), description: 'GET for a health check' });
+    new CfnOutput(this, 'DashboardUrl', { value: this.observability.dashboardUrl, description: 'CloudWatch dashboard' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn, description: 'Every alarm notifies this topic' });
+  }
+}

@@ -1,0 +1,54 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { providerOf, toWebhookRequest } from '../../../lambdas/http/api-gateway';
+import { webhookEvent } from '../../helpers/api-gateway-events';
+
+/** An event shaped like the deployed REST API's: one resource per provider, so no path parameter. */
+function deployedEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  const base = webhookEvent('stripe', '{"a":1}', { host: 'abc123.execute-api.eu-west-1.amazonaws.com', 'x-forwarded-proto': 'https' });
+  return {
+    ...base,
+    resource: '/webhooks/stripe',
+    path: '/webhooks/stripe',
+    pathParameters: null,
+    requestContext: { ...base.requestContext, path: '/prod/webhooks/stripe', resourcePath: '/webhooks/stripe', stage: 'prod' },
+    ...overrides,
+  };
+}
+
+describe('Function: providerOf', () => {
+  it.each([
+    { case: 'deployed: per-provider resource, no path parameter', event: deployedEvent(), provider: 'stripe' },
+    { case: 'local: {provider} path parameter', event: webhookEvent('github', '', {}), provider: 'github' },
+    { case: 'upper-case path', event: deployedEvent({ resource: '/webhooks/STRIPE', path: '/webhooks/STRIPE' }), provider: 'stripe' },
+    { case: 'a path that is not a webhook route', event: deployedEvent({ resource: '/health', path: '/health' }), provider: '' },
+    { case: 'an undecodable segment', event: deployedEvent({ resource: '/webhooks/{provider}', path: '/webhooks/%E0%A4%A', pathParameters: null }), provider: '%e0%a4%a' },
+  ])('$case → "$provider"', ({ event, provider }) => {
+    expect(providerOf(event)).toBe(provider);
+  });
+});
+
+describe('Function: toWebhookRequest', () => {
+  it('keeps the exact bytes of a base64-encoded body', () => {
+    const bytes = Buffer.from([0xff, 0x00, 0x7b, 0xe2, 0x82, 0xac]);
+    const request = toWebhookRequest(deployedEvent({ body: bytes.toString('base64'), isBase64Encoded: true }));
+    expect(request.rawBody.equals(bytes)).toBe(true);
+  });
+
+  it('keeps a text body byte for byte (UTF-8, CRLF, emoji)', () => {
+    const body = '{\r\n  "name": "café ☕ 🚀"\r\n}';
+    expect(toWebhookRequest(deployedEvent({ body })).rawBody.toString('utf8')).toBe(body);
+  });
+
+  it('lower-cases header names and keeps every value of a repeated header', () => {
+    const request = toWebhookRequest(deployedEvent({ headers: { 'Stripe-Signature': 'b' }, multiValueHeaders: { 'Stripe-Signature': ['a', 'b'] } }));
+    expect(request.headers['stripe-signature']).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    { case: 'execute-api URL with the stage path', publicBaseUrl: undefined, url: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/webhooks/stripe?a=1&b=x%20y' },
+    { case: 'configured public base URL (custom domain)', publicBaseUrl: 'https://hooks.example.com/', url: 'https://hooks.example.com/webhooks/stripe?a=1&b=x%20y' },
+  ])('rebuilds the public URL the sender signed: $case', ({ publicBaseUrl, url }) => {
+    const event = deployedEvent({ multiValueQueryStringParameters: { a: ['1'], b: ['x y'] }, queryStringParameters: { a: '1', b: 'x y' } });
+    expect(toWebhookRequest(event, publicBaseUrl).url).toBe(url);
+  });
+});

@@ -1,0 +1,183 @@
+import { providerNames } from '../../lambdas/core/registry';
+import {
+  DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+  DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
+  DEFAULT_SECRETS_MAX_STALE_SECONDS,
+  DEFAULT_SECRETS_REFRESH_SECONDS,
+} from '../../lambdas/runtime-config';
+import { ConfigError, loadConfig } from '../../lib/config/load-config';
+import { MAX_BODY_BYTES_LIMIT, type HookrelayConfigInput } from '../../lib/config/schema';
+import { stageConfigs } from '../../lib/config/webhooks';
+
+/** The problems `loadConfig` reports for `input`, or [] when it is valid. */
+function problemsOf(input: HookrelayConfigInput, stage = 'dev'): readonly string[] {
+  try {
+    loadConfig(stage, input);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('Function: loadConfig', () => {
+  describe('defaults', () => {
+    it('enables every provider in the registry, in registry order', () => {
+      // Act
+      const config = loadConfig('dev', {});
+
+      // Assess
+      expect(config.enabledProviders).toEqual(providerNames);
+      expect(config.providers.map((provider) => provider.name)).toEqual(providerNames);
+    });
+
+    it('applies the documented defaults, sharing them with the handlers where both have one', () => {
+      // Act
+      const config = loadConfig('dev', {});
+
+      // Assess
+      expect(config).toMatchObject({
+        stackName: 'hookrelay-dev',
+        idempotencyWindowSeconds: DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+        largePayloadThresholdBytes: DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
+        secrets: { refreshSeconds: DEFAULT_SECRETS_REFRESH_SECONDS, maxStaleSeconds: DEFAULT_SECRETS_MAX_STALE_SECONDS },
+        payloadRetentionDays: 30,
+        api: { throttling: { rateLimit: 200, burstLimit: 400 }, manageCloudWatchRole: true },
+        verifier: { timeoutSeconds: 10, memorySize: 512 },
+        pipeline: {
+          maxReceiveCount: 5,
+          processorTimeoutSeconds: 30,
+          processorMemorySize: 256,
+          processorMaxConcurrency: 5,
+          batchSize: 10,
+          maxBatchingWindowSeconds: 0,
+          visibilityTimeoutSeconds: 180,
+          queueRetentionDays: 4,
+        },
+        logging: { level: 'INFO' },
+        tracing: false,
+        waf: { enabled: false, rateLimitPerFiveMinutes: 10_000 },
+        pointInTimeRecovery: true,
+      });
+      expect(config.verifier.reservedConcurrency).toBeUndefined();
+      expect(config.customDomain).toBeUndefined();
+      for (const provider of config.providers) {
+        expect(provider).toMatchObject({ maxBodyBytes: 1_048_576, throttling: { rateLimit: 100, burstLimit: 200 }, allowedSourceCidrs: [] });
+        expect(provider.toleranceSeconds).toBeUndefined();
+      }
+    });
+
+    it.each([
+      { stage: 'dev', retainData: false, deletionProtection: false, retentionDays: 30 },
+      { stage: 'prod', retainData: true, deletionProtection: true, retentionDays: 365 },
+    ])('retains data and protects the table only in prod ($stage)', ({ stage, retainData, deletionProtection, retentionDays }) => {
+      // Act
+      const config = loadConfig(stage, {});
+
+      // Assess
+      expect(config).toMatchObject({ retainData, deletionProtection, logging: { retentionDays } });
+    });
+
+    it('derives the visibility timeout from the processor timeout and batching window', () => {
+      // Act
+      const config = loadConfig('dev', { pipeline: { processorTimeoutSeconds: 60, maxBatchingWindowSeconds: 5 } });
+
+      // Assess
+      expect(config.pipeline.visibilityTimeoutSeconds).toBe(6 * 60 + 5);
+    });
+
+    it('accepts the configuration of every stage in lib/config/webhooks.ts', () => {
+      for (const [stage, input] of Object.entries(stageConfigs)) expect(problemsOf(input, stage)).toEqual([]);
+    });
+  });
+
+  describe('validation', () => {
+    it('reports every problem at once, each with its path', () => {
+      // Prepare
+      const input = {
+        enabledProviders: ['stripe', 'nosuchprovider'],
+        providers: { generic: { options: { algorithm: 'md5' } }, typo: {} },
+        pipeline: { batchSize: 0, processorTimeoutSeconds: 60, visibilityTimeoutSeconds: 60 },
+        verifier: { timeoutSeconds: 30 },
+        alarms: { email: 'not-an-address' },
+      } as unknown as HookrelayConfigInput;
+
+      // Act
+      const problems = problemsOf(input);
+
+      // Assess
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^enabledProviders\.1: /),
+          expect.stringMatching(/^providers: Unrecognized key: "typo"/),
+          expect.stringMatching(/^providers\.generic\.options: generic options are invalid: algorithm must be one of/),
+          expect.stringMatching(/^pipeline\.batchSize: /),
+          expect.stringMatching(/^pipeline\.visibilityTimeoutSeconds: must be at least 6 × processorTimeoutSeconds/),
+          expect.stringMatching(/^verifier\.timeoutSeconds: /),
+          expect.stringMatching(/^alarms\.email: /),
+        ]),
+      );
+      expect(problems).toHaveLength(7);
+    });
+
+    it('names the stage and lists the problems one per line in the error message', () => {
+      // Act
+      const act = () => loadConfig('prod', { pipeline: { maxReceiveCount: 0 } });
+
+      // Assess
+      expect(act).toThrow(ConfigError);
+      expect(act).toThrow(/^Invalid hookrelay configuration for stage "prod":\n {2}- pipeline\.maxReceiveCount: /);
+    });
+
+    it('refuses a stage other than dev and prod', () => {
+      expect(problemsOf({}, 'staging')).toEqual([expect.stringMatching(/^stage: .*"dev"\|"prod"/)]);
+    });
+
+    it.each([
+      { case: 'generic HMAC scheme', options: { signatureHeader: 'X-Partner-Signature', signaturePrefix: 'v0=', signedContent: 'v0:{timestamp}:{body}', timestampHeader: 'X-Partner-Timestamp' } },
+      { case: 'generic defaults', options: undefined },
+    ])('accepts provider options the provider module accepts ($case)', ({ options }) => {
+      expect(problemsOf({ providers: { generic: { options } } })).toEqual([]);
+    });
+
+    it.each([
+      { case: 'options for a provider that takes none', provider: 'stripe', options: { anything: true }, message: /this provider takes no options/ },
+      { case: 'a generic template without {body}', provider: 'generic', options: { signedContent: '{timestamp}' }, message: /\{body\}/ },
+      { case: 'a generic timestamp placeholder without its header', provider: 'generic', options: { signedContent: '{timestamp}.{body}' }, message: /timestampHeader/ },
+    ])('rejects provider options through the provider module: $case', ({ provider, options, message }) => {
+      // Act
+      const problems = problemsOf({ providers: { [provider]: { options } } });
+
+      // Assess
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^providers\\.${provider}\\.options: .*${message.source}`))]);
+    });
+
+    it.each([
+      { case: 'a body limit above what Lambda can be invoked with', input: { providers: { stripe: { maxBodyBytes: MAX_BODY_BYTES_LIMIT + 1 } } }, path: 'providers.stripe.maxBodyBytes' },
+      { case: 'a claim-check threshold SNS cannot carry', input: { largePayloadThresholdBytes: 262_144 }, path: 'largePayloadThresholdBytes' },
+      { case: 'payloads expiring before their DLQ messages', input: { payloadRetentionDays: 7 }, path: 'payloadRetentionDays' },
+      { case: 'a processor concurrency below the SQS minimum of 2', input: { pipeline: { processorMaxConcurrency: 1 } }, path: 'pipeline.processorMaxConcurrency' },
+      { case: 'batches above 10 without a batching window', input: { pipeline: { batchSize: 100 } }, path: 'pipeline.batchSize' },
+      { case: 'an invalid CIDR block', input: { providers: { github: { allowedSourceCidrs: ['192.30.252.0/33'] } } }, path: 'providers.github.allowedSourceCidrs.0' },
+      { case: 'a plain-http public URL', input: { providers: { twilio: { publicUrl: 'http://hooks.example.com' } } }, path: 'providers.twilio.publicUrl' },
+      { case: 'a log retention CloudWatch does not offer', input: { logging: { retentionDays: 31 } }, path: 'logging.retentionDays' },
+      { case: 'a repeated provider', input: { enabledProviders: ['stripe', 'stripe'] }, path: 'enabledProviders' },
+      { case: 'an unknown option', input: { verifier: { memory: 1024 } }, path: 'verifier' },
+      { case: 'a stale window shorter than the refresh period', input: { secrets: { refreshSeconds: 600, maxStaleSeconds: 300 } }, path: 'secrets.maxStaleSeconds' },
+    ])('rejects $case', ({ input, path }) => {
+      // Act
+      const problems = problemsOf(input as unknown as HookrelayConfigInput);
+
+      // Assess
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}: `))]);
+    });
+
+    it('enables only the listed providers, in the listed order', () => {
+      // Act
+      const config = loadConfig('dev', { enabledProviders: ['github', 'stripe'] });
+
+      // Assess
+      expect(config.providers.map((provider) => provider.name)).toEqual(['github', 'stripe']);
+    });
+  });
+});

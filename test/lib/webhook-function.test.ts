@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { WebhookFunction, type WebhookFunctionProps } from '../../lib/constructs/webhook-function';
+import { testApp } from './synth';
+
+const entry = 'lambdas/handlers/processor.ts';
+
+function templateOf(props: Partial<WebhookFunctionProps> = {}): Template {
+  const stack = new Stack(testApp(), 'Test');
+  new WebhookFunction(stack, 'Fn', { entry, serviceName: 'hookrelay-test', ...props });
+  return Template.fromStack(stack);
+}
+
+describe('Construct: WebhookFunction', () => {
+  describe('defaults', () => {
+    const template = templateOf();
+
+    it('runs Node.js 22 on arm64 with a 10 s timeout and 512 MB', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Timeout: 10,
+        MemorySize: 512,
+        Handler: 'index.handler',
+      });
+    });
+
+    it('sets the Powertools environment and enables source maps', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: {
+            POWERTOOLS_SERVICE_NAME: 'hookrelay-test',
+            POWERTOOLS_METRICS_NAMESPACE: 'hookrelay',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+          },
+        },
+      });
+    });
+
+    it('logs to its own log group, kept one month and deleted with the stack', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^FnLogs') } },
+      });
+      template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Delete' });
+    });
+
+    it('has a role that may write to its log group and nothing else, without managed policies', () => {
+      template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogs'), 'Arn'] },
+            },
+          ],
+        },
+      });
+    });
+
+    it('has tracing off and no reserved concurrency', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        TracingConfig: Match.absent(),
+        ReservedConcurrentExecutions: Match.absent(),
+      });
+    });
+  });
+
+  it('applies the given timeout, memory, concurrency, log settings and tracing', () => {
+    // Act
+    const template = templateOf({
+      timeout: Duration.seconds(20),
+      memorySize: 1024,
+      reservedConcurrentExecutions: 50,
+      logRetention: RetentionDays.ONE_YEAR,
+      logRemovalPolicy: RemovalPolicy.RETAIN,
+      logLevel: 'DEBUG',
+      tracing: true,
+      environment: { EXTRA: 'value' },
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 20,
+      MemorySize: 1024,
+      ReservedConcurrentExecutions: 50,
+      TracingConfig: { Mode: 'Active' },
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'DEBUG', EXTRA: 'value' }) },
+    });
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        ]),
+      },
+    });
+  });
+
+  describe('bundling (esbuild runs)', () => {
+    let bundle: string;
+    let sourceMap: { sources: string[]; sourcesContent?: unknown };
+
+    beforeAll(() => {
+      // Prepare: an app that bundles, unlike the other tests
+      const app = new App({ builtinCloudFormationValidation: false });
+      const stack = new Stack(app, 'Bundled');
+      new WebhookFunction(stack, 'Fn', { entry, serviceName: 'hookrelay-test' });
+
+      // Act
+      const assembly = app.synth();
+
+      // Assess (in the tests below)
+      const code = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+      const s3Key = (Object.values(code)[0]!['Properties'] as { Code: { S3Key: string } }).Code.S3Key;
+      const assetDir = path.join(assembly.directory, `asset.${s3Key.replace(/\.zip$/, '')}`);
+      bundle = readFileSync(path.join(assetDir, 'index.js'), 'utf8');
+      sourceMap = JSON.parse(readFileSync(path.join(assetDir, 'index.js.map'), 'utf8')) as typeof sourceMap;
+    }, 60_000);
+
+    // Booleans, not toMatch: a failed match would print the whole megabyte bundle.
+    it('emits one minified CommonJS file', () => {
+      expect(/module\.exports\s*=/.test(bundle)).toBe(true);
+      expect(/^export\s/m.test(bundle)).toBe(false);
+      expect(bundle.split('\n').length).toBeLessThan(100);
+    });
+
+    it('bundles the AWS SDK clients instead of loading the runtime copy', () => {
+      expect(/require\("@aws-sdk\/client-/.test(bundle)).toBe(false);
+      expect(bundle.includes('DynamoDBClient')).toBe(true);
+    });
+
+    it('writes a source map that names the TypeScript sources without embedding them', () => {
+      expect(/\/\/# sourceMappingURL=index\.js\.map\s*$/.test(bundle)).toBe(true);
+      expect(sourceMap.sources.some((source) => source.endsWith('lambdas/handlers/processor.ts'))).toBe(true);
+      expect(sourceMap.sourcesContent).toBeUndefined();
+    });
+  });
+});
