@@ -106,7 +106,11 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
 
   async function handle(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     intake.registerLambdaContext(context);
-    return processPartialResponse(event, processRecord, batch, { context });
+    try {
+      return await processPartialResponse(event, processRecord, batch, { context });
+    } finally {
+      telemetry.flush();
+    }
   }
 
   // Every log line carries the request id, function name and cold-start flag.

@@ -142,6 +142,8 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
       if (response.statusCode >= 500) logger.error('Webhook failed', { ...fields, error: describeCause(error) });
       else logger.info('Webhook refused', fields);
       return response;
+    } finally {
+      telemetry.flush();
     }
   }
 

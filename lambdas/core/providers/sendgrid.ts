@@ -1,5 +1,5 @@
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { decodeSignature } from '../crypto';
+import { decodeSignature, memoizeSecretParse } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
@@ -24,7 +24,7 @@ const MAX_DER_SIGNATURE_BYTES = 72;
  * The verification key as SendGrid shows it (base64 of the DER SubjectPublicKeyInfo), or a PEM
  * `PUBLIC KEY` block. Anything that is not an EC P-256 public key never matches.
  */
-export function parseSendGridPublicKey(secret: string): KeyObject | undefined {
+export const parseSendGridPublicKey = memoizeSecretParse(function parseSendGridPublicKey(secret: string): KeyObject | undefined {
   try {
     let key: KeyObject;
     if (secret.includes('-----BEGIN')) key = createPublicKey(secret);
@@ -37,7 +37,7 @@ export function parseSendGridPublicKey(secret: string): KeyObject | undefined {
   } catch {
     return undefined;
   }
-}
+});
 
 function toEvent(item: unknown, index: number): WebhookEvent {
   const id = isRecord(item) ? item['sg_event_id'] : undefined;

@@ -1,5 +1,5 @@
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
+import { decodeSignature, hmac, matchesAny, memoizeSecretParse } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
@@ -23,7 +23,7 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 type VerificationKey = { readonly kind: 'hmac'; readonly key: Buffer } | { readonly kind: 'ed25519'; readonly key: KeyObject };
 
 /** `whsec_<base64>` (or bare base64, as the reference library accepts) / `whpk_<base64>`. */
-export function parseStandardSecret(value: string): VerificationKey | undefined {
+export const parseStandardSecret = memoizeSecretParse(function parseStandardSecret(value: string): VerificationKey | undefined {
   const secret = value.trim();
   if (secret.startsWith(PUBLIC_KEY_PREFIX)) {
     const raw = decodeSignature(secret.slice(PUBLIC_KEY_PREFIX.length), 'base64');
@@ -36,7 +36,7 @@ export function parseStandardSecret(value: string): VerificationKey | undefined 
   }
   const key = decodeSignature(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
   return key === undefined || key.length === 0 ? undefined : { kind: 'hmac', key };
-}
+});
 
 /** The `webhook-*` header, else its `svix-*` alias; MISSING_SIGNATURE names the standard one. */
 function requireAliasedHeader(request: WebhookRequest, suffix: string): readonly string[] {

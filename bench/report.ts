@@ -1,0 +1,138 @@
+/** The table `npm run bench` prints, and the list of targets it checks. */
+import type { ColdStartResult } from './cold-start';
+import type { GatewayLoadResult } from './gateway-load';
+import type { MemoryResult } from './memory';
+import type { VerifierWarmResult } from './verifier-warm';
+import type { VerifyCpuResult } from './verify-cpu';
+
+export interface BenchResults {
+  verifierWarm?: VerifierWarmResult;
+  verifyCpu?: VerifyCpuResult;
+  coldStart?: ColdStartResult;
+  gatewayLoad?: GatewayLoadResult;
+  memory?: MemoryResult;
+}
+
+export interface TargetCheck {
+  readonly measurement: string;
+  readonly figure: string;
+  readonly value: number;
+  readonly target: string;
+  readonly pass: boolean;
+  readonly why?: string;
+}
+
+const MiB = 1024 * 1024;
+const KB = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(2)} MiB`;
+const signedMib = (bytes: number) => `${bytes >= 0 ? '+' : '−'}${(Math.abs(bytes) / MiB).toFixed(2)} MiB`;
+
+export function targetChecks(results: BenchResults): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const w = results.verifierWarm;
+  if (w) {
+    checks.push({ measurement: 'verifier warm', figure: 'median ratio to floor', value: w.ratio, target: `≤ ${w.ratioTarget}`, pass: w.ratioPass, ...(w.diagnosis ? { why: w.diagnosis } : {}) });
+    checks.push({ measurement: 'verifier warm', figure: 'sequential AWS round trips', value: w.sequentialRoundTrips.max, target: `≤ ${w.roundTripsTarget}`, pass: w.roundTripsPass });
+  }
+  for (const row of results.verifyCpu?.rows ?? []) {
+    checks.push({ measurement: 'verify CPU', figure: row.label, value: row.ratio, target: `≤ ${row.target}×`, pass: row.pass, ...(row.diagnosis ? { why: row.diagnosis } : {}) });
+  }
+  for (const fn of results.coldStart?.functions ?? []) {
+    checks.push({ measurement: 'cold start', figure: fn.function, value: fn.ratio, target: `≤ ${fn.target}×`, pass: fn.pass, ...(fn.diagnosis ? { why: fn.diagnosis } : {}) });
+  }
+  const g = results.gatewayLoad;
+  if (g) {
+    checks.push({ measurement: 'gateway load', figure: 'errors + non-2xx', value: g.errors + g.non2xx, target: '= 0', pass: g.errors + g.non2xx === 0 });
+    checks.push({ measurement: 'gateway load', figure: 'duplicates + missing', value: g.duplicates + g.missing, target: '= 0 (exactly once)', pass: g.drained && g.duplicates === 0 && g.missing === 0 });
+  }
+  const m = results.memory;
+  if (m) {
+    checks.push({ measurement: 'memory', figure: 'heap used growth', value: m.heapUsedDeltaBytes, target: `≤ ${mib(m.heapGrowthLimitBytes)}`, pass: m.heapUsedDeltaBytes <= m.heapGrowthLimitBytes });
+    checks.push({ measurement: 'memory', figure: 'RSS growth', value: m.rssDeltaBytes, target: `≤ ${mib(m.rssGrowthLimitBytes)}`, pass: m.rssDeltaBytes <= m.rssGrowthLimitBytes });
+  }
+  return checks;
+}
+
+type Row = [label: string, figure: string, floor: string, ratio: string, target: string, result: string];
+
+export function formatTable(results: BenchResults, machine: string, errors: Record<string, string>): string {
+  const rows: Array<Row | string> = [];
+  const verdict = (pass: boolean) => (pass ? 'pass' : 'MISS');
+
+  const w = results.verifierWarm;
+  rows.push(`1. Verifier warm path: Stripe ~3 KB, new event per invocation, in process vs loopback stand-ins (n=${w?.invocations ?? 0} each)`);
+  if (w) {
+    rows.push(['  median per invocation', `${w.medianMs.toFixed(2)} ms`, `${w.floorMedianMs.toFixed(2)} ms`, `${w.ratio.toFixed(2)}×`, `≤ ${w.ratioTarget}×`, verdict(w.ratioPass)]);
+    rows.push(['  p99 per invocation', `${w.p99Ms.toFixed(2)} ms`, `${w.floorP99Ms.toFixed(2)} ms`, `${w.p99Ratio.toFixed(2)}×`, '—', 'info']);
+    rows.push(['  per-batch ratio (median)', '', '', `${w.batchRatioMedian.toFixed(2)}×`, '—', 'info']);
+    rows.push(['  diagnostic: metrics count() no-op', `${w.withoutMetrics.medianMs.toFixed(2)} ms`, `${w.withoutMetrics.metricDataPointsPerInvocation} EMF flushes/inv. as deployed`, `${w.withoutMetrics.ratio.toFixed(2)}×`, '—', 'info']);
+    rows.push(['  sequential AWS round trips', `${w.sequentialRoundTrips.median} (max ${w.sequentialRoundTrips.max})`, '', '', `≤ ${w.roundTripsTarget}`, verdict(w.roundTripsPass)]);
+    rows.push(['  SDK calls / HTTP attempts', `${w.sdkCallsPerInvocation.median} / ${w.httpAttemptsPerInvocation.median}`, 'middleware count per invocation', '', '', 'info']);
+    rows.push(['  first invocation (cold)', `${w.firstInvocation.ms.toFixed(1)} ms`, `${w.firstInvocation.calls.length} calls (+ secret fetch)`, '', '', 'info']);
+    rows.push(`     calls per accepted webhook (= the floor): ${w.callSequence.join(' → ')}`);
+    const b = w.breakdownMs;
+    rows.push(
+      `     outside / inside the HTTP exchanges: verifier ${b.verifier.outsideHttp.toFixed(2)} / ${b.verifier.insideHttp.toFixed(2)} ms, ` +
+        `floor ${b.floor.outsideHttp.toFixed(2)} / ${b.floor.insideHttp.toFixed(2)} ms; ${w.logging}`,
+    );
+  }
+
+  rows.push('2. Verification CPU, pure verifyWebhook, µs/op (median of rounds; ratio = median of per-round ratios)');
+  for (const row of results.verifyCpu?.rows ?? []) {
+    rows.push([`  ${row.label} (${(row.bodyBytes / 1024).toFixed(1)} KB)`, `${row.usPerOp.toFixed(1)} µs`, `${row.floorUsPerOp.toFixed(1)} µs`, `${row.ratio.toFixed(2)}×`, `≤ ${row.target}×`, verdict(row.pass)]);
+  }
+
+  const c = results.coldStart;
+  rows.push(`3. Cold start proxy: node -e "require(bundle)" − node -e 0, median of ${c?.rounds ?? 0} interleaved rounds (bare node ${c?.bareNodeMs ?? '?'} ms)`);
+  for (const fn of c?.functions ?? []) {
+    rows.push([`  ${fn.function} load`, `${fn.loadMs.toFixed(1)} ms`, `${fn.floorLoadMs.toFixed(1)} ms`, `${fn.ratio.toFixed(2)}×`, `≤ ${fn.target}×`, verdict(fn.pass)]);
+    rows.push([`  ${fn.function} load, CPU time`, `${fn.cpuMs.load.toFixed(1)} ms`, `${fn.cpuMs.floor.toFixed(1)} ms`, `${fn.cpuMs.ratio.toFixed(2)}×`, '—', 'info']);
+    rows.push([`  ${fn.function} bundle size`, KB(fn.bundleBytes), KB(fn.floorBundleBytes), `${(fn.bundleBytes / fn.floorBundleBytes).toFixed(2)}×`, '—', 'info']);
+    rows.push([`  ${fn.function}: every imported client`, `${fn.importedClientsLoadMs.toFixed(1)} ms`, `${fn.clientsImported.length} clients vs ${fn.clientsUsed.length} used`, '', '', 'info']);
+    rows.push([`  ${fn.function}: modules, no init`, `${fn.modulesOnlyLoadMs.toFixed(1)} ms`, '', '', '', 'info']);
+    rows.push([`  ${fn.function}: no --enable-source-maps`, `${fn.withoutSourceMapsLoadMs.toFixed(1)} ms`, '', '', '', 'info']);
+  }
+  if (c) {
+    const { target, format, minify, sourcemap, sourcesContent, external } = c.bundling;
+    rows.push(
+      `     esbuild ${format} ${target} minify=${minify} sourcemap=${sourcemap} sourcesContent=${sourcesContent} externals=[${external.join(',')}], ` +
+        `NODE_OPTIONS=${c.nodeOptions}; vs lib/ (${c.stackCheck.files.join(', ') || 'none'}): ${c.stackCheck.status}` +
+        (c.stackCheck.differences.length ? ` (${c.stackCheck.differences.join('; ')})` : ''),
+    );
+  }
+
+  const g = results.gatewayLoad;
+  rows.push(`4. Local gateway (npm start) under autocannon: ${g?.connections ?? 50} connections, ${g?.durationSeconds ?? 10} s, unique signed Stripe events (${g ? KB(g.bodyBytes) : '?'})`);
+  if (g) {
+    rows.push(['  throughput', `${g.requestsPerSecond.toFixed(0)} req/s`, '', '', '—', 'info']);
+    rows.push(['  latency p50 / p99', `${g.latencyP50Ms} / ${g.latencyP99Ms} ms`, '', '', '—', 'info']);
+    rows.push(['  errors / non-2xx / timeouts', `${g.errors} / ${g.non2xx} / ${g.timeouts}`, '', '', '= 0', verdict(g.errors + g.non2xx === 0)]);
+    rows.push(['  accepted / published', `${g.accepted} / ${g.published}`, `+${g.publishedUnacknowledged} in flight at stop`, '', '', '']);
+    rows.push(['  duplicates / missing', `${g.duplicates} / ${g.missing}`, `drained in ${g.drainSeconds} s`, '', '= 0', verdict(g.drained && g.duplicates === 0 && g.missing === 0)]);
+  }
+
+  const m = results.memory;
+  rows.push(`5. Memory: verifier after 1,000 vs 10,000 warm invocations, after gc() (concurrency ${m?.concurrency ?? '?'})`);
+  if (m) {
+    const first = m.checkpoints[0]!;
+    const last = m.checkpoints[m.checkpoints.length - 1]!;
+    rows.push(['  heap used', `${mib(last.heapUsedBytes)}`, `${mib(first.heapUsedBytes)} at 1k`, signedMib(m.heapUsedDeltaBytes), `≤ +${mib(m.heapGrowthLimitBytes)}`, verdict(m.heapUsedDeltaBytes <= m.heapGrowthLimitBytes)]);
+    rows.push(['  RSS', `${mib(last.rssBytes)}`, `${mib(first.rssBytes)} at 1k`, signedMib(m.rssDeltaBytes), `≤ +${mib(m.rssGrowthLimitBytes)}`, verdict(m.rssDeltaBytes <= m.rssGrowthLimitBytes)]);
+    rows.push(['  heap slope', `${m.heapSlopeBytesPerInvocation} B/invocation`, '', '', '—', 'info']);
+  }
+
+  const header: Row = ['measurement', 'figure', 'floor / basis', 'ratio', 'target', 'result'];
+  const tableRows = rows.filter((row): row is Row => typeof row !== 'string');
+  const widths = header.map((_, i) => Math.max(header[i]!.length, ...tableRows.map((row) => row[i]!.length)));
+  const fmt = (row: Row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : i === 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  const lines = [`hookrelay benchmarks — ${machine}`, '', fmt(header), '-'.repeat(fmt(header).length)];
+  for (const row of rows) lines.push(typeof row === 'string' ? row : fmt(row));
+
+  const checks = targetChecks(results);
+  const misses = checks.filter((check) => !check.pass);
+  lines.push('');
+  lines.push(`${checks.length - misses.length} of ${checks.length} targets hold.`);
+  for (const miss of misses) lines.push(`MISS ${miss.measurement} / ${miss.figure} (${miss.value} vs ${miss.target})${miss.why ? `: ${miss.why}` : ''}`);
+  for (const [name, error] of Object.entries(errors)) lines.push(`ERROR ${name}: ${error.split('\n')[0]}`);
+  return lines.join('\n');
+}

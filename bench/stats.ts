@@ -1,0 +1,57 @@
+/** Shared statistics helpers for the benchmark suite. Every function copies before sorting. */
+
+/** The q-quantile (0..1) with linear interpolation between closest ranks. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * Math.min(1, Math.max(0, q));
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
+}
+
+export const median = (values: readonly number[]): number => quantile(values, 0.5);
+export const p99 = (values: readonly number[]): number => quantile(values, 0.99);
+
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** Median absolute deviation relative to the median: a robust "how noisy was this" figure. */
+export function relativeMad(values: readonly number[]): number {
+  const m = median(values);
+  return median(values.map((value) => Math.abs(value - m))) / m;
+}
+
+export interface Summary {
+  readonly n: number;
+  readonly median: number;
+  readonly p99: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function summarize(values: readonly number[]): Summary {
+  return {
+    n: values.length,
+    median: median(values),
+    p99: p99(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+  };
+}
+
+/** Rounds for JSON output (keeps results.json readable). */
+export function round(value: number, digits = 3): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** Fisher–Yates, in place; returns the array. */
+export function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
