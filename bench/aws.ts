@@ -3,10 +3,8 @@
  * measured process only does client work), an SDK middleware that records every call a client
  * makes, and the verifier wired to the stand-ins exactly as the local gateway wires it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { createAwsClients, type AwsClients } from '../lambdas/adapters/aws-clients';
 import { createTelemetry } from '../lambdas/observability/telemetry';
 import type { RouteConfig } from '../lambdas/runtime-config';
@@ -21,41 +19,7 @@ export const ROOT = path.resolve(__dirname, '..');
 /** Environment variable through which run.ts hands the stand-ins' endpoints to the workers. */
 export const STAND_INS_ENV = 'HOOKRELAY_BENCH_STAND_INS';
 
-export interface StandInProcess {
-  readonly endpoints: StandInEndpoints;
-  readonly pid: number | undefined;
-  stop(): Promise<void>;
-}
-
-/** Starts local/stand-ins-server.ts as a child process and reads its one JSON line of endpoints. */
-export async function spawnStandIns(): Promise<StandInProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'local/stand-ins-server.ts')], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const endpoints = await new Promise<StandInEndpoints>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('AWS stand-ins did not start within 30 s')), 30_000);
-    child.once('exit', (code) => reject(new Error(`AWS stand-ins exited with code ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { endpoints: StandInEndpoints }).endpoints);
-    });
-  });
-  for (const url of Object.values(endpoints)) {
-    if (new URL(url).hostname !== '127.0.0.1') throw new Error(`stand-in endpoint is not loopback: ${url}`);
-  }
-  return {
-    endpoints,
-    pid: child.pid,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.stdin!.end(); // the server stops when its stdin closes
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-      }),
-  };
-}
+export { spawnStandIns, type StandInProcess } from '../local/spawn-stand-ins';
 
 /** In a worker: points every SDK client at the stand-ins run.ts started. */
 export function useStandInsFromEnvironment(): StandInEndpoints {

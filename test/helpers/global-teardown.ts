@@ -1,11 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
+import type { StandInProcess } from '../../local/spawn-stand-ins';
 
 export default async function globalTeardown(): Promise<void> {
-  const child = (globalThis as { __standIns?: ChildProcess }).__standIns;
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.stdin?.end();
-    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-  });
+  await (globalThis as { __standIns?: StandInProcess }).__standIns?.stop();
 }

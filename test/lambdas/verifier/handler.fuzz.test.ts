@@ -1,13 +1,9 @@
 import fc from 'fast-check';
-import { randomUUID } from 'node:crypto';
-import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
 import { providerNames } from '../../../lambdas/core/registry';
-import { createTelemetry } from '../../../lambdas/observability/telemetry';
-import type { RouteConfig } from '../../../lambdas/runtime-config';
-import { createVerifierHandler } from '../../../lambdas/verifier/handler';
-import { provisionLocalResources } from '../../../local/local-resources';
+import type { VerifierHandler } from '../../../lambdas/verifier/handler';
 import { lambdaContext } from '../../../local/queue-poller';
 import { webhookEvent } from '../../helpers/api-gateway-events';
+import { verifierUnderTest } from '../../helpers/verifier-under-test';
 
 /**
  * Whatever arrives at the API — garbage headers, invalid base64 flagged as base64, unicode paths,
@@ -15,30 +11,11 @@ import { webhookEvent } from '../../helpers/api-gateway-events';
  * deployed verifier answers with a 4xx JSON `{ error, code }`, never a 5xx, never a throw.
  */
 describe('Handler: verifier (property-based)', () => {
-  const clients = createAwsClients();
-  let verifier: ReturnType<typeof createVerifierHandler>;
+  let verifier: VerifierHandler;
 
   beforeAll(async () => {
-    const secrets = Object.fromEntries(providerNames.map((name) => [name, ['fuzz-secret']]));
-    // SendGrid's secret is a public key; any string is "a key that never matches" to it.
-    const resources = await provisionLocalResources(clients, { prefix: `fuzz-${randomUUID().slice(0, 8)}`, providers: providerNames, secrets });
-    const routes: Record<string, RouteConfig> = {};
-    for (const name of providerNames) {
-      routes[name] = { queueUrl: resources.providers[name]!.queueUrl, secretId: resources.providers[name]!.secretId, maxBodyBytes: 8192 };
-    }
-    verifier = createVerifierHandler({
-      config: {
-        routes,
-        idempotencyTableName: resources.tableName,
-        idempotencyWindowSeconds: 3600,
-        secretsRefreshSeconds: 300,
-        secretsMaxStaleSeconds: 3600,
-        payloadBucketName: resources.bucketName,
-        largePayloadThresholdBytes: 200_000,
-      },
-      clients,
-      telemetry: createTelemetry('fuzz-verifier'),
-    });
+    // Every provider routed; SendGrid's "secret" is a public key: any other string never matches.
+    ({ verifier } = await verifierUnderTest({ secrets: Object.fromEntries(providerNames.map((name) => [name, ['fuzz-secret']])), maxBodyBytes: 8192, serviceName: 'fuzz-verifier' }));
   });
 
   const headerName = fc.oneof(

@@ -1,40 +1,20 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
-import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
-import { createTelemetry } from '../../../lambdas/observability/telemetry';
-import { createVerifierHandler, type VerifierHandler } from '../../../lambdas/verifier/handler';
+import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
+import type { VerifierHandler } from '../../../lambdas/verifier/handler';
+import type { LocalResources } from '../../../local/local-resources';
 import { lambdaContext } from '../../../local/queue-poller';
-import { provisionLocalResources, type LocalResources } from '../../../local/local-resources';
+import { verifierUnderTest } from '../../helpers/verifier-under-test';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
 
 const SECRETS = { stripe: ['whsec_new', 'whsec_old'], github: ['gh-secret'] };
-const clients = createAwsClients();
 let resources: LocalResources;
 let verifier: VerifierHandler;
+let clients: AwsClients;
 
 beforeAll(async () => {
-  resources = await provisionLocalResources(clients, {
-    prefix: `verifier-${randomUUID().slice(0, 8)}`,
-    providers: ['stripe', 'github'],
-    secrets: SECRETS,
-  });
-  verifier = createVerifierHandler({
-    config: {
-      routes: {
-        stripe: { queueUrl: resources.providers['stripe']!.queueUrl, secretId: resources.providers['stripe']!.secretId, maxBodyBytes: 64 * 1024 },
-        github: { queueUrl: resources.providers['github']!.queueUrl, secretId: resources.providers['github']!.secretId, maxBodyBytes: 64 * 1024 },
-      },
-      idempotencyTableName: resources.tableName,
-      idempotencyWindowSeconds: 3600,
-      secretsRefreshSeconds: 300,
-      secretsMaxStaleSeconds: 3600,
-      payloadBucketName: resources.bucketName,
-      largePayloadThresholdBytes: 200_000,
-    },
-    clients,
-    telemetry: createTelemetry('test-verifier'),
-  });
+  ({ verifier, resources, clients } = await verifierUnderTest({ secrets: SECRETS }));
 });
 
 const invoke = (provider: string, body: string | Buffer, headers: Record<string, string>) =>

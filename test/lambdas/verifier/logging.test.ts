@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
-import { createTelemetry } from '../../../lambdas/observability/telemetry';
-import { createVerifierHandler } from '../../../lambdas/verifier/handler';
+import type { VerifierHandler } from '../../../lambdas/verifier/handler';
 import { lambdaContext } from '../../../local/queue-poller';
-import { provisionLocalResources } from '../../../local/local-resources';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
+import { verifierUnderTest } from '../../helpers/verifier-under-test';
 
 /**
  * What the verifier writes to CloudWatch: one line per request naming provider, code, sizes and
@@ -15,12 +12,10 @@ describe('Handler: verifier logging', () => {
   const SECRET = 'whsec_logging_secret_value';
   const MARKER = 'PAYLOAD-MARKER-0b7e';
   let lines: string[] = [];
-  let verifier: ReturnType<typeof createVerifierHandler>;
+  let verifier: VerifierHandler;
   let restore: () => void;
 
   beforeAll(async () => {
-    const clients = createAwsClients();
-    const resources = await provisionLocalResources(clients, { prefix: `log-${randomUUID().slice(0, 8)}`, providers: ['stripe'], secrets: { stripe: [SECRET] } });
     const previous = { level: process.env['POWERTOOLS_LOG_LEVEL'], metrics: process.env['POWERTOOLS_METRICS_DISABLED'] };
     process.env['POWERTOOLS_LOG_LEVEL'] = 'DEBUG';
     process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
@@ -34,19 +29,7 @@ describe('Handler: verifier logging', () => {
       process.env['POWERTOOLS_LOG_LEVEL'] = previous.level;
       process.env['POWERTOOLS_METRICS_DISABLED'] = previous.metrics;
     };
-    verifier = createVerifierHandler({
-      config: {
-        routes: { stripe: { queueUrl: resources.providers['stripe']!.queueUrl, secretId: resources.providers['stripe']!.secretId, maxBodyBytes: 65536 } },
-        idempotencyTableName: resources.tableName,
-        idempotencyWindowSeconds: 3600,
-        secretsRefreshSeconds: 300,
-        secretsMaxStaleSeconds: 3600,
-        payloadBucketName: undefined,
-        largePayloadThresholdBytes: 200_000,
-      },
-      clients,
-      telemetry: createTelemetry('log-test'),
-    });
+    ({ verifier } = await verifierUnderTest({ secrets: { stripe: [SECRET] }, withPayloadBucket: false, serviceName: 'log-test' }));
   });
 
   afterAll(() => restore());

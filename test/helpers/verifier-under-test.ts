@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { createAwsClients, type AwsClients } from '../../lambdas/adapters/aws-clients';
+import { createTelemetry } from '../../lambdas/observability/telemetry';
+import type { RouteConfig } from '../../lambdas/runtime-config';
+import { createVerifierHandler, type VerifierHandler } from '../../lambdas/verifier/handler';
+import { provisionLocalResources, type LocalResources } from '../../local/local-resources';
+
+export interface VerifierUnderTest {
+  readonly verifier: VerifierHandler;
+  readonly resources: LocalResources;
+  readonly clients: AwsClients;
+}
+
+/**
+ * The real verifier handler wired to freshly provisioned resources on the stand-ins (own names per
+ * call, so test files never share a queue or a table).
+ */
+export async function verifierUnderTest(options: {
+  readonly secrets: Readonly<Record<string, readonly string[]>>;
+  /** @default 64 KiB */
+  readonly maxBodyBytes?: number;
+  /** @default true: large payloads go to the stand-in bucket */
+  readonly withPayloadBucket?: boolean;
+  readonly serviceName?: string;
+}): Promise<VerifierUnderTest> {
+  const clients = createAwsClients();
+  const providers = Object.keys(options.secrets);
+  const resources = await provisionLocalResources(clients, { prefix: `v${randomUUID().slice(0, 8)}`, providers, secrets: options.secrets });
+  const routes: Record<string, RouteConfig> = {};
+  for (const provider of providers) {
+    const { queueUrl, secretId } = resources.providers[provider]!;
+    routes[provider] = { queueUrl, secretId, maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 };
+  }
+  const verifier = createVerifierHandler({
+    config: {
+      routes,
+      idempotencyTableName: resources.tableName,
+      idempotencyWindowSeconds: 3600,
+      secretsRefreshSeconds: 300,
+      secretsMaxStaleSeconds: 3600,
+      payloadBucketName: options.withPayloadBucket === false ? undefined : resources.bucketName,
+      largePayloadThresholdBytes: 200_000,
+    },
+    clients,
+    telemetry: createTelemetry(options.serviceName ?? 'test-verifier'),
+  });
+  return { verifier, resources, clients };
+}
