@@ -5,10 +5,7 @@
  * (`GET /_local/published`) is read until the pipeline has drained.
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import { ROOT } from './aws';
+import { spawnGateway } from '../local/spawn-gateway';
 import { STRIPE_BENCH_SECRET, checkStripeSigner, stripeEventBody, stripeSignature, uniqueStripeEventId } from './payloads';
 import { round } from './stats';
 
@@ -41,17 +38,6 @@ export interface GatewayLoadResult {
   readonly pass: boolean;
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 interface PublishedEntry {
   readonly message?: { id?: string };
 }
@@ -72,41 +58,10 @@ export async function runGatewayLoad(options: GatewayLoadOptions = {}): Promise<
   const connections = options.connections ?? 50;
   checkStripeSigner();
 
-  const port = await freeLoopbackPort();
-  const url = `http://127.0.0.1:${port}`;
-  // Exactly what `npm start` runs (tsx local/main.ts), with its own in-process stand-ins: it must
-  // not inherit this run's endpoints or Powertools settings.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('AWS_ENDPOINT_URL') && !entry[0].startsWith('POWERTOOLS_'),
-    ),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'local/main.ts')], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(port), NO_COLOR: '1', WEBHOOK_SECRET_STRIPE: STRIPE_BENCH_SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-4000); // one line per request: keep only the end
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
+  // Exactly what `npm start` runs (tsx local/main.ts), with its own in-process stand-ins.
+  const gateway = await spawnGateway({ WEBHOOK_SECRET_STRIPE: STRIPE_BENCH_SECRET }, [], { outputLimit: 4000, startTimeoutMs: 60_000 });
+  const { url } = gateway;
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`gateway exited (${child.exitCode}):\n${tail}`);
-      try {
-        if ((await fetch(`${url}/health`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`gateway did not start:\n${tail}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-
     // One event through the whole pipeline first: the gateway accepts and publishes.
     const probeId = uniqueStripeEventId();
     const probeNow = Math.floor(Date.now() / 1000);
@@ -223,11 +178,6 @@ export async function runGatewayLoad(options: GatewayLoadOptions = {}): Promise<
       pass: drained && duplicates === 0 && missing === 0 && result.non2xx === 0 && result.errors === 0 && replayed === 0,
     };
   } finally {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await gateway.stop();
   }
 }
