@@ -8,6 +8,7 @@ import {
   MethodLoggingLevel,
   MockIntegration,
   PassthroughBehavior,
+  ResponseType,
   RestApi,
   SecurityPolicy,
   type DomainName,
@@ -69,6 +70,15 @@ export interface IngressApiProps {
   readonly customDomain?: CustomDomain;
 }
 
+/** API Gateway refusals that never reach the verifier, mapped to hookrelay's codes. */
+const GATEWAY_RESPONSES: ReadonlyArray<readonly [string, ResponseType, string, string, string]> = [
+  ['UnknownRoute', ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'No webhook route for this method and path', 'UNKNOWN_PROVIDER'],
+  ['Throttled', ResponseType.THROTTLED, '429', 'Too many requests; retry later', 'THROTTLED'],
+  ['RequestTooLarge', ResponseType.REQUEST_TOO_LARGE, '413', 'Request body exceeds API Gateway’s 10 MB limit', 'PAYLOAD_TOO_LARGE'],
+  ['AccessDenied', ResponseType.ACCESS_DENIED, '403', 'This source address may not call this route', 'FORBIDDEN'],
+  ['WafFiltered', ResponseType.WAF_FILTERED, '403', 'Request blocked by the web application firewall', 'FORBIDDEN'],
+];
+
 /**
  * The public face of hookrelay: a regional REST API with `POST /webhooks/{provider}` for each
  * enabled provider — one resource each, so each has its own throttling and source allowlist — all
@@ -123,6 +133,18 @@ export class IngressApi extends Construct {
         tracingEnabled: props.tracing ?? false,
       },
     });
+
+    // API Gateway's own refusals answer in the verifier's shape, `{ "error", "code" }`, so callers
+    // parse one format. An unknown route is API Gateway's MISSING_AUTHENTICATION_TOKEN (403 by
+    // default): here it is 404 UNKNOWN_PROVIDER, answered without invoking the verifier.
+    for (const [id, type, statusCode, error, code] of GATEWAY_RESPONSES) {
+      this.api.addGatewayResponse(id, {
+        type,
+        statusCode,
+        responseHeaders: { 'Content-Type': "'application/json'" },
+        templates: { 'application/json': JSON.stringify({ error, code }) },
+      });
+    }
 
     const integration = new LambdaIntegration(props.verifier, { proxy: true, allowTestInvoke: false });
     const webhooks = this.api.root.addResource('webhooks');

@@ -90,6 +90,19 @@ describe('Stack: WebhookStack', () => {
       });
     });
 
+    it.each([
+      { type: 'MISSING_AUTHENTICATION_TOKEN', status: '404', code: 'UNKNOWN_PROVIDER' },
+      { type: 'THROTTLED', status: '429', code: 'THROTTLED' },
+      { type: 'REQUEST_TOO_LARGE', status: '413', code: 'PAYLOAD_TOO_LARGE' },
+      { type: 'ACCESS_DENIED', status: '403', code: 'FORBIDDEN' },
+      { type: 'WAF_FILTERED', status: '403', code: 'FORBIDDEN' },
+    ])('answers API Gateway refusal $type with $status and the { error, code } body, code $code', ({ type, status, code }) => {
+      const responses = dev.template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } });
+      const [response] = Object.values(responses) as Array<{ Properties: { StatusCode: string; ResponseTemplates: Record<string, string> } }>;
+      expect(response!.Properties.StatusCode).toBe(status);
+      expect(JSON.parse(response!.Properties.ResponseTemplates['application/json']!)).toEqual({ error: expect.any(String), code });
+    });
+
     it('keeps bodies as text: no binary media types', () => {
       dev.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
         BinaryMediaTypes: Match.absent(),
