@@ -105,8 +105,10 @@ async function main(): Promise<void> {
   console.log(formatTable(results, machineLine, errors));
   const durationSeconds = round((performance.now() - started) / 1000, 1);
   const output = { machine, durationSeconds, targets: targetChecks(results), results, errors };
-  writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
-  console.log(`\nbench/results.json written; total ${durationSeconds} s.`);
+  // A partial run must not replace the full results the README quotes.
+  const file = selected.length === ORDER.length ? 'results.json' : 'results.partial.json';
+  writeFileSync(path.join(__dirname, file), `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`\nbench/${file} written; total ${durationSeconds} s.`);
   if (Object.keys(errors).length > 0) process.exitCode = 1;
 }
 
