@@ -58,7 +58,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
   const intake = new IdempotentIntake({
     dynamodb: clients.dynamodb,
     tableName: config.idempotencyTableName,
-    keyPrefix: `processor`,
+    keyPrefix: 'processor',
     windowSeconds: config.idempotencyWindowSeconds,
     onCompletionWriteFailed: (key) =>
       logger.warn('Envelope published but its idempotency record was not completed', { idempotencyKey: key }),

@@ -96,10 +96,13 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     intake.registerLambdaContext(context);
     // Deployed, each provider is a resource of its own (per-provider throttling): no path parameter.
     const providerName = providerOf(event);
-    const logContext: Record<string, string | number | boolean | undefined> = { provider: providerName };
+    // The route name comes from the sender's path: for an unknown one, logs get a bounded copy and
+    // metrics the single value `unknown`, so arbitrary paths cannot create metric dimensions.
+    const metricProvider = routes.has(providerName) ? providerName : 'unknown';
+    const logContext: Record<string, string | number | boolean | undefined> = { provider: providerName.slice(0, 64) };
     try {
       const target = routes.get(providerName);
-      if (!target) throw new WebhookError('UNKNOWN_PROVIDER', `No webhook route for provider "${providerName}"`);
+      if (!target) throw new WebhookError('UNKNOWN_PROVIDER', `No webhook route for provider "${providerName.slice(0, 64)}"`);
       const { route, provider, options } = target;
       const request = toWebhookRequest(event, route.publicUrl);
       logContext['bodyBytes'] = request.rawBody.length;
@@ -137,7 +140,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     } catch (thrown) {
       const error = toWebhookError(thrown);
       const response = errorResponse(error);
-      telemetry.count(response.statusCode >= 500 ? 'Failed' : 'Rejected', providerName || 'unknown', { code: error.code });
+      telemetry.count(response.statusCode >= 500 ? 'Failed' : 'Rejected', metricProvider, { code: error.code });
       const fields = { ...logContext, ...error.details, code: error.code, status: response.statusCode, ms: now() - started };
       if (response.statusCode >= 500) logger.error('Webhook failed', { ...fields, error: describeCause(error) });
       else logger.info('Webhook refused', fields);

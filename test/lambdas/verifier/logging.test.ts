@@ -62,4 +62,21 @@ describe('Handler: verifier logging', () => {
     for (const part of signature.split(',').filter((p) => p.startsWith('v1='))) expect(output).not.toContain(part.slice(3));
     expect(records.some((record) => record['_aws'] !== undefined)).toBe(true); // EMF metrics were emitted
   });
+
+  it('an unknown route: metrics say provider "unknown" and logs a bounded copy of the path segment', async () => {
+    // Prepare
+    const route = `x${'y'.repeat(500)}`;
+
+    // Act
+    const response = await verifier(webhookEvent(route, '{}', {}), lambdaContext('log-test'));
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const metric = records.find((record) => record['_aws'] !== undefined);
+    expect(metric).toEqual(expect.objectContaining({ provider: 'unknown', code: 'UNKNOWN_PROVIDER', Rejected: 1 }));
+    const logLine = records.find((record) => record['code'] === 'UNKNOWN_PROVIDER' && record['_aws'] === undefined);
+    expect(String(logLine?.['provider'])).toHaveLength(64);
+    expect(JSON.parse(response.body).error.length).toBeLessThan(120);
+  });
 });
