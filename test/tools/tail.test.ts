@@ -1,4 +1,6 @@
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { spawn } from 'node:child_process';
+import { createAwsClients } from '../../lambdas/adapters/aws-clients';
 import path from 'node:path';
 import { startTestGateway, TEST_SECRETS } from '../helpers/local-hookrelay';
 import { stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
@@ -58,7 +60,7 @@ describe('Command: npm run tail', () => {
     }
   });
 
-  it('tails SNS topics through a temporary subscribed queue with a filter policy, and removes it on exit', async () => {
+  it('tails SNS topics through a temporary subscribed queue, shows only matching types, and deletes the queue on exit', async () => {
     // The "deployed" path, run against the SNS and SQS stand-ins over the real wire protocol.
     const gateway = await startTestGateway();
     try {
@@ -72,6 +74,8 @@ describe('Command: npm run tail', () => {
       const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
       expect(lines).toEqual([expect.objectContaining({ attributes: { provider: 'stripe', eventType: 'charge.succeeded' }, message: expect.objectContaining({ id: wanted }) })]);
       expect(result.stderr).toMatch(/removed hookrelay-tail-\w+ and its subscriptions/);
+      const { QueueUrls } = await createAwsClients().sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'hookrelay-tail-' }));
+      expect(QueueUrls ?? []).toEqual([]);
     } finally {
       await gateway.stop();
     }
