@@ -1,5 +1,6 @@
 /** The table `npm run bench` prints, and the list of targets it checks. */
 import type { ColdStartResult } from './cold-start';
+import type { ForgedCostResult } from './forged-cost';
 import type { GatewayLoadResult } from './gateway-load';
 import type { MemoryResult } from './memory';
 import type { VerifierWarmResult } from './verifier-warm';
@@ -8,6 +9,7 @@ import type { VerifyCpuResult } from './verify-cpu';
 export interface BenchResults {
   verifierWarm?: VerifierWarmResult;
   verifyCpu?: VerifyCpuResult;
+  forgedCost?: ForgedCostResult;
   coldStart?: ColdStartResult;
   gatewayLoad?: GatewayLoadResult;
   memory?: MemoryResult;
@@ -36,6 +38,9 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
   }
   for (const row of results.verifyCpu?.rows ?? []) {
     checks.push({ measurement: 'verify CPU', figure: row.label, value: row.ratio, target: `≤ ${row.target}×`, pass: row.pass, ...(row.diagnosis ? { why: row.diagnosis } : {}) });
+  }
+  for (const row of results.forgedCost?.rows ?? []) {
+    checks.push({ measurement: 'forged request cost', figure: row.label, value: row.ratio, target: `≤ ${row.target}×`, pass: row.pass });
   }
   for (const fn of results.coldStart?.functions ?? []) {
     checks.push({ measurement: 'cold start', figure: fn.function, value: fn.ratio, target: `≤ ${fn.target}×`, pass: fn.pass, ...(fn.diagnosis ? { why: fn.diagnosis } : {}) });
@@ -80,6 +85,11 @@ export function formatTable(results: BenchResults, machine: string, errors: Reco
   rows.push('2. Verification CPU, pure verifyWebhook, µs/op (median of rounds; ratio = median of per-round ratios)');
   for (const row of results.verifyCpu?.rows ?? []) {
     rows.push([`  ${row.label} (${(row.bodyBytes / 1024).toFixed(1)} KB)`, `${row.usPerOp.toFixed(1)} µs`, `${row.floorUsPerOp.toFixed(1)} µs`, `${row.ratio.toFixed(2)}×`, `≤ ${row.target}×`, verdict(row.pass)]);
+  }
+
+  rows.push('2b. Forged request: the genuine one with a byte of the body changed and every header repeated (1, 2 or 16 times: the costliest), µs/op vs the genuine request');
+  for (const row of results.forgedCost?.rows ?? []) {
+    rows.push([`  ${row.label} (${(row.bodyBytes / 1024).toFixed(1)} KB, ${row.refusal})`, `${row.forgedUsPerOp.toFixed(1)} µs`, `${row.validUsPerOp.toFixed(1)} µs`, `${row.ratio.toFixed(2)}×`, `≤ ${row.target}×`, verdict(row.pass)]);
   }
 
   const c = results.coldStart;

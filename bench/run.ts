@@ -8,6 +8,7 @@
  *   3. cold-start proxy of each Lambda bundle vs its SDK clients   bench/cold-start.ts
  *   4. local gateway under autocannon, then exactly-once check     bench/gateway-load.ts
  *   5. verifier memory after 1,000 vs 10,000 invocations           bench/memory.ts
+ *   6. a forged request's verification CPU vs a genuine one's       bench/forged-cost.ts
  *
  * `npm run bench -- verifyCpu coldStart` runs only the named measurements.
  */
@@ -20,7 +21,7 @@ import { formatTable, targetChecks, type BenchResults } from './report';
 import { round } from './stats';
 import type { MeasurementName } from './worker';
 
-const ORDER: MeasurementName[] = ['verifierWarm', 'memory', 'verifyCpu', 'coldStart', 'gatewayLoad'];
+const ORDER: MeasurementName[] = ['verifierWarm', 'memory', 'verifyCpu', 'forgedCost', 'coldStart', 'gatewayLoad'];
 const NEEDS_STAND_INS = new Set<MeasurementName>(['verifierWarm', 'memory']);
 /** Hard bound per measurement; a worker that exceeds it is killed and reported. */
 const WORKER_TIMEOUT_MS = 5 * 60_000;

@@ -7,7 +7,7 @@ import { createHmac, createVerify, timingSafeEqual, verify } from 'node:crypto';
 import { parseSendGridPublicKey } from '../lambdas/core/providers/sendgrid';
 import { parseStandardSecret } from '../lambdas/core/providers/standard';
 import { findProvider } from '../lambdas/core/registry';
-import { normaliseHeaders, type WebhookRequest } from '../lambdas/core/request';
+import { normaliseHeaders, queryOf, type WebhookRequest } from '../lambdas/core/request';
 import { verifyWebhook } from '../lambdas/core/verify-webhook';
 import { signedCases, type FloorInput, type SignedCase } from './payloads';
 import { median, relativeMad, round } from './stats';
@@ -77,7 +77,7 @@ function floorFunction(floor: FloorInput, body: Buffer): () => void {
 function coreFunction(signed: SignedCase): () => void {
   const provider = findProvider(signed.provider);
   if (!provider) throw new Error(`no provider ${signed.provider}`);
-  const request: WebhookRequest = { provider: signed.provider, headers: normaliseHeaders(signed.headers), rawBody: signed.body, url: signed.url };
+  const request: WebhookRequest = { provider: signed.provider, headers: normaliseHeaders(signed.headers), rawBody: signed.body, url: signed.url, query: queryOf(signed.url) };
   const settings = { secrets: signed.secrets, nowSeconds: signed.nowSeconds, maxBodyBytes: 1024 * 1024, options: provider.parseOptions(signed.options) };
   // Must verify, once, before it is timed.
   const verified = verifyWebhook(provider, request, settings);

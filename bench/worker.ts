@@ -5,6 +5,7 @@
  */
 import { useStandInsFromEnvironment } from './aws';
 import { runColdStart } from './cold-start';
+import { runForgedCost } from './forged-cost';
 import { runGatewayLoad } from './gateway-load';
 import { runMemory } from './memory';
 import { runVerifierWarm } from './verifier-warm';
@@ -17,6 +18,7 @@ export const MEASUREMENTS = {
     return runVerifierWarm({ log });
   },
   verifyCpu: async () => runVerifyCpu({ log }),
+  forgedCost: async () => runForgedCost({ log }),
   coldStart: () => runColdStart({ log }),
   gatewayLoad: () => runGatewayLoad({ log }),
   memory: () => {

@@ -23,12 +23,17 @@ export const routeConfigSchema = z.object({
   queueUrl: z.string().check(z.minLength(1)),
   /** Secrets Manager secret id (name or ARN) holding the provider's signing secret(s). */
   secretId: z.string().check(z.minLength(1)),
-  /** Largest accepted body in bytes. */
-  maxBodyBytes: z.number().check(z.int(), z.positive()),
+  /** Largest accepted body in bytes. @default the provider module's `defaultMaxBodyBytes` */
+  maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),
   /** Timestamp tolerance in seconds. @default the provider module's own default */
   toleranceSeconds: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** Public base URL the sender posts to (Twilio signs the full URL); `{provider}` path appended. */
   publicUrl: z.optional(z.string()),
+  /**
+   * The exact public URL (query included) the sender signs, verified byte for byte (Twilio).
+   * @default rebuilt from the request
+   */
+  signedUrl: z.optional(z.string()),
   /** Provider-specific options, validated by the provider module. */
   options: z.optional(z.unknown()),
 });

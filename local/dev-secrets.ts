@@ -45,3 +45,19 @@ export function secretsFromEnvironment(
   }
   return { secrets, usingDevelopmentSecret };
 }
+
+/**
+ * `WEBHOOK_SIGNED_URL_<ROUTE>`: the exact public URL a sender signs (Twilio), when requests reach
+ * the local gateway through a tunnel or proxy whose URL differs from the one they arrive at.
+ */
+export function signedUrlsFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  routes: readonly string[],
+): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const route of routes) {
+    const url = env[`WEBHOOK_SIGNED_URL_${route.toUpperCase().replace(/-/g, '_')}`]?.trim();
+    if (url) urls[route] = url;
+  }
+  return urls;
+}

@@ -31,7 +31,7 @@ export interface LocalHookrelayOptions {
   readonly maxReceiveCount?: number;
   /** @default 5 */
   readonly visibilityTimeoutSeconds?: number;
-  /** Largest accepted body. @default 1 MiB */
+  /** Largest accepted body. @default each provider's `defaultMaxBodyBytes` */
   readonly maxBodyBytes?: number;
   /** @default 200000 */
   readonly largePayloadThresholdBytes?: number;
@@ -39,6 +39,11 @@ export interface LocalHookrelayOptions {
   readonly idempotencyWindowSeconds?: number;
   /** Provider options (generic HMAC scheme…), keyed by provider. */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * The exact public URL a sender signs, keyed by route (e.g. a tunnel's URL in front of this
+   * gateway). @default the URL each request was sent to, exactly as received
+   */
+  readonly signedUrls?: Readonly<Record<string, string>>;
   /**
    * SDK clients for the verifier, the processors and the event source (the queue pollers that stand
    * in for Lambda's SQS event source mapping); tests pass fault-injecting ones. @default real clients
@@ -93,10 +98,13 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     routes[provider] = {
       queueUrl: resources.providers[provider]!.queueUrl,
       secretId: resources.providers[provider]!.secretId,
-      maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
       ...(options.providerOptions?.[provider] === undefined ? {} : { options: options.providerOptions[provider] }),
+      ...(options.signedUrls?.[provider] === undefined ? {} : { signedUrl: options.signedUrls[provider] }),
     };
   }
+  // The exact URL each request was sent to: what a sender that signs its URL signed.
+  const receivedUrls = new WeakMap<object, string>();
   const verifier = createVerifierHandler({
     config: {
       routes,
@@ -109,6 +117,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     },
     clients: options.clients?.verifier ?? createAwsClients(),
     telemetry: createTelemetry('hookrelay-verifier'),
+    receivedUrl: (event) => receivedUrls.get(event),
   });
 
   const pollers: QueuePoller[] = [];
@@ -150,8 +159,14 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://local');
+    } catch {
+      // `POST http://[/webhooks/stripe`: a request target no URL parser accepts.
+      return sendJson(res, 400, { error: 'The request target is not a valid URL', code: 'MALFORMED_REQUEST' });
+    }
 
     if (url.pathname === '/health') {
       if (method !== 'GET') return sendJson(res, 405, { error: 'Method not allowed', code: 'METHOD_NOT_ALLOWED' });
@@ -207,6 +222,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       body,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     });
+    receivedUrls.set(event, receivedUrl(req));
     const result = await verifier(event, lambdaContext('hookrelay-verifier', options.verifierTimeoutMs ?? 10_000));
     res.writeHead(result.statusCode, result.headers as Record<string, string>);
     res.end(result.body);
@@ -250,6 +266,13 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       await published.stop();
     },
   };
+}
+
+/** The URL a request was sent to, byte for byte: an absolute-form target as is, else Host + target. */
+function receivedUrl(req: IncomingMessage): string {
+  const target = req.url ?? '/';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
+  return `http://${req.headers.host ?? '127.0.0.1'}${target}`;
 }
 
 /** Reads the body, or returns undefined as soon as it exceeds `limit` (the rest is discarded). */

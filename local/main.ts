@@ -4,13 +4,15 @@
  *
  *   PORT                         listen port (default 3000)
  *   WEBHOOK_SECRET_<PROVIDER>    signing secret(s), comma-separated for rotation (default: dev secrets)
+ *   WEBHOOK_SIGNED_URL_<ROUTE>   the exact public URL a sender signs (Twilio) when it is not the URL
+ *                                requests arrive at, e.g. a tunnel's (default: the URL as received)
  *   --data <dir>                 keep the DynamoDB stand-in's data (idempotency records) across restarts
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { providerNames } from '../lambdas/core/registry';
-import { secretsFromEnvironment } from './dev-secrets';
+import { secretsFromEnvironment, signedUrlsFromEnvironment } from './dev-secrets';
 import { startLocalHookrelay, type RequestLogEntry } from './hookrelay-local';
 import { standInEnvironment, startStandIns } from './stand-ins';
 
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   const { secrets, usingDevelopmentSecret } = secretsFromEnvironment(process.env, providerNames);
   const gateway = await startLocalHookrelay({
     secrets,
+    signedUrls: signedUrlsFromEnvironment(process.env, providerNames),
     port,
     onRequest: (entry) => console.log(formatRequest(entry)),
     onError: (error) => console.error(paint(31, `local gateway: ${error instanceof Error ? error.message : String(error)}`)),

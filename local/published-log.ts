@@ -7,7 +7,10 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from
 export interface PublishedMessage {
   readonly topic: string;
   readonly attributes: Record<string, string>;
+  /** The message parsed (the envelope). */
   readonly message: unknown;
+  /** The message exactly as published: the payload inside it is the sender's signed text. */
+  readonly text: string;
 }
 
 interface SnsNotification {
@@ -47,6 +50,7 @@ export function startPublishedLog(sqs: SQSClient, observerQueueUrls: readonly st
               Object.entries(notification.MessageAttributes ?? {}).map(([name, attribute]) => [name, attribute.Value]),
             ),
             message: parseJson(notification.Message),
+            text: notification.Message,
           };
           entries.push({ at: Date.parse(notification.Timestamp ?? '') || Date.now(), seq: seq++, value });
           for (const listener of listeners) listener(value);

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { startLocalFauxqs } from './fauxqs';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './secrets-manager-stand-in';
 
 /**
  * Local stand-ins for every AWS service hookrelay calls, each spoken to with the real SDK client
  * over its real wire protocol: dynalite (DynamoDB), fauxqs (SQS, SNS, S3) and a small Secrets
- * Manager server. Point the SDK at them with `standInEnvironment(endpoints)`.
+ * Manager server, every one listening on 127.0.0.1 only. Point the SDK at them with
+ * `standInEnvironment(endpoints)`.
  */
 export interface StandInEndpoints {
   readonly dynamodb: string;
@@ -33,16 +35,14 @@ export interface StandInOptions {
 export const LOCAL_REGION = 'us-east-1';
 
 export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
-  // dynalite is CommonJS; fauxqs is ESM-only and binds 0.0.0.0 (hard-coded in 1.9.2).
   const { default: dynalite } = await import('dynalite');
-  const { startFauxqs } = await import('fauxqs');
 
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDirectory ? { path: options.dataDirectory } : {}) });
   await new Promise<void>((resolve, reject) => {
     dynamo.once('error', reject);
     dynamo.listen(options.dynamodbPort ?? 0, '127.0.0.1', () => resolve());
   });
-  const fauxqs = await startFauxqs({ port: options.fauxqsPort ?? 0, logger: false });
+  const fauxqs = await startLocalFauxqs(options.fauxqsPort ?? 0);
   const secretsManager = await startSecretsManagerStandIn(options.secretsManagerPort ?? 0, LOCAL_REGION);
 
   const fauxqsEndpoint = `http://127.0.0.1:${fauxqs.port}`;

@@ -9,7 +9,9 @@ import { WebhookError } from '../core/errors';
  * secrets for `maxStaleSeconds`, then fail with SECRETS_UNAVAILABLE (5xx: the sender retries).
  *
  * The secret value is JSON `{"secrets": ["<newest>", "<older>"]}` (several while rotating), a JSON
- * array of strings, or a bare string holding one secret.
+ * array of strings, or a bare string holding one secret. Whitespace around each secret is removed:
+ * a secret pasted with a trailing newline would otherwise refuse every genuine delivery, and GitHub
+ * never retries a 401.
  */
 export interface SigningSecretsOptions {
   /** Re-read a cached secret after this long. @default 300 */
@@ -20,6 +22,8 @@ export interface SigningSecretsOptions {
   readonly now?: () => number;
   /** Told when a stale secret is served because a refresh failed. */
   readonly onStaleServed?: (secretId: string, ageSeconds: number, error: unknown) => void;
+  /** Told (with the positions of the entries, never their values) when secrets needed trimming. */
+  readonly onTrimmed?: (secretId: string, entries: readonly number[]) => void;
 }
 
 const EMPTY_SECRET_REFRESH_SECONDS = 10;
@@ -29,21 +33,35 @@ interface CacheEntry {
   fetchedAt: number;
 }
 
-export function parseSecretValue(value: string): string[] {
-  const trimmed = value.trim();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    let parsed: unknown;
+export interface ParsedSecretValue {
+  /** The secrets, newest first, each trimmed; empty entries dropped. */
+  readonly secrets: string[];
+  /** Positions (in `secrets`) of the entries that had surrounding whitespace. */
+  readonly trimmed: number[];
+}
+
+export function parseSecretValue(value: string): ParsedSecretValue {
+  const text = value.trim();
+  let raw: unknown[] = [value];
+  if (text.startsWith('{') || text.startsWith('[')) {
     try {
-      parsed = JSON.parse(trimmed);
+      const parsed: unknown = JSON.parse(text);
+      const list = Array.isArray(parsed) ? parsed : (parsed as { secrets?: unknown } | null)?.secrets;
+      raw = Array.isArray(list) ? list : [];
     } catch {
       // Not JSON after all: a secret that happens to start with a bracket.
-      return [value];
     }
-    const list = Array.isArray(parsed) ? parsed : (parsed as { secrets?: unknown }).secrets;
-    if (!Array.isArray(list)) return [];
-    return list.filter((item): item is string => typeof item === 'string' && item.length > 0);
   }
-  return trimmed === '' ? [] : [value];
+  const secrets: string[] = [];
+  const trimmed: number[] = [];
+  for (const item of raw) {
+    if (typeof item !== 'string') continue;
+    const secret = item.trim();
+    if (secret === '') continue;
+    if (secret !== item) trimmed.push(secrets.length);
+    secrets.push(secret);
+  }
+  return { secrets, trimmed };
 }
 
 export class SigningSecrets {
@@ -86,7 +104,8 @@ export class SigningSecrets {
 
   async #fetch(secretId: string, now: number): Promise<readonly string[]> {
     const { SecretString } = await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    const secrets = parseSecretValue(SecretString ?? '');
+    const { secrets, trimmed } = parseSecretValue(SecretString ?? '');
+    if (trimmed.length > 0) this.#options.onTrimmed?.(secretId, trimmed);
     this.#cache.set(secretId, { secrets, fetchedAt: now });
     return secrets;
   }

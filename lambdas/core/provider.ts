@@ -1,14 +1,29 @@
+import { isUtf8 } from 'node:buffer';
+import { sha256Hex } from './crypto';
 import { WebhookError } from './errors';
 import { headerValues, type WebhookRequest } from './request';
 
 /** One event to enqueue: the unit of deduplication and of publication. */
 export interface WebhookEvent {
-  /** The provider's own event/delivery id: the idempotency key within the provider. */
+  /** The provider's own event/delivery id, published as the envelope `id`. */
   readonly id: string;
   /** The provider's event type, published as the SNS attribute `eventType`. */
   readonly type: string;
   /** The parsed payload (JSON value, or the form parameters for form-encoded senders). */
   readonly payload: unknown;
+  /**
+   * The payload as it is published: for JSON senders the exact text the sender signed (the whole
+   * body, or this item's slice of it), so key order, number digits and escapes arrive as sent.
+   */
+  readonly payloadJson: string;
+  /**
+   * Set when the signature covers neither the event id nor a timestamp (GitHub, Shopify, Twilio):
+   * a fingerprint of the signed content and the event type. Deduplication uses it instead of `id`,
+   * so the same signed request sent again with fresh unsigned ids is still recognised as a repeat,
+   * while the same content under another event type (Shopify sends one order as `orders/create`
+   * and `orders/updated`) stays a different event.
+   */
+  readonly contentKey?: string;
 }
 
 /** An answer the provider expects instead of (or besides) the usual acknowledgement. */
@@ -46,6 +61,11 @@ export interface WebhookProvider<TOptions = undefined> {
   readonly name: string;
   /** Timestamp tolerance the provider's own SDK uses, in seconds. */
   readonly defaultToleranceSeconds: number;
+  /**
+   * Largest body accepted when the route sets no limit: what the sender really sends, with room.
+   * Checked before any other work, so a forged request costs at most a hash of this many bytes.
+   */
+  readonly defaultMaxBodyBytes: number;
   /** Validates provider-specific options from configuration; throws with a readable message. */
   parseOptions(raw: unknown): TOptions;
   verify(request: WebhookRequest, context: VerifyContext<TOptions>): VerifiedWebhook;
@@ -55,11 +75,26 @@ export interface WebhookProvider<TOptions = undefined> {
 // Building blocks shared by provider modules.
 
 /**
- * Most signature candidates tried per request. Legitimate senders send one or two (rotation);
- * the bound keeps a header stuffed with thousands of entries from costing thousands of
- * public-key verifications.
+ * Most signature candidates compared per request. Legitimate senders send one or two (rotation);
+ * comparing a candidate with a computed MAC costs nanoseconds, computing the MAC is the work.
  */
 export const MAX_SIGNATURE_CANDIDATES = 16;
+
+/**
+ * Most distinct signed messages hashed per secret (Stripe: one per distinct `t` of repeated
+ * `Stripe-Signature` values). With this bound a forged request costs at most this many HMACs of
+ * the body per configured secret, against one for a genuine request.
+ */
+export const MAX_SIGNED_MESSAGES = 2;
+
+/**
+ * Most public-key signatures verified per secret (SendGrid ECDSA, Standard Webhooks Ed25519): each
+ * verification costs 50–150 µs, so a header of sixteen candidates would cost sixteen of them.
+ */
+export const MAX_PUBLIC_KEY_SIGNATURES = 2;
+
+/** Default body limit of most providers: 1 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The first non-empty value of a header the sender always includes, or MISSING_SIGNATURE.
@@ -151,13 +186,38 @@ export function parseUnixSeconds(value: string | undefined): number | undefined 
   return Number(value);
 }
 
-/** Parses the (already verified) body as JSON. */
-export function parseJsonBody(rawBody: Buffer): unknown {
+/** A JSON body: its parsed value and its exact text. */
+export interface JsonBody {
+  readonly value: unknown;
+  readonly text: string;
+}
+
+/**
+ * Parses the (already verified) body as JSON. JSON is UTF-8 (RFC 8259): a body that is not valid
+ * UTF-8 is refused rather than decoded with replacement characters, which would publish different
+ * bytes from the ones signed.
+ */
+export function parseJsonBody(rawBody: Buffer): JsonBody {
+  if (!isUtf8(rawBody)) throw new WebhookError('INVALID_PAYLOAD', 'Body is not valid UTF-8');
+  const text = rawBody.toString('utf8');
   try {
-    return JSON.parse(rawBody.toString('utf8'));
+    return { value: JSON.parse(text), text };
   } catch (cause) {
     throw new WebhookError('INVALID_PAYLOAD', 'Body is not valid JSON', { cause });
   }
+}
+
+/** A single-event JSON sender's event: the payload is the whole body, published as sent. */
+export function jsonEvent(id: string, type: string, body: JsonBody, key?: string): WebhookEvent {
+  return { id, type, payload: body.value, payloadJson: body.text, ...(key === undefined ? {} : { contentKey: key }) };
+}
+
+/**
+ * `WebhookEvent.contentKey` for schemes that sign neither the id nor a timestamp: SHA-256 over the
+ * event type (length-prefixed, so type and content cannot trade characters) and the signed content.
+ */
+export function contentKey(type: string, ...signedContent: ReadonlyArray<string | Buffer>): string {
+  return sha256Hex(`${type.length}:${type}\n`, ...signedContent);
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,8 +9,13 @@ export interface WebhookRequest {
   readonly headers: Readonly<Record<string, readonly string[]>>;
   /** The exact bytes the sender signed (already base64-decoded if the gateway encoded them). */
   readonly rawBody: Buffer;
-  /** The public URL the sender posted to, with query string (Twilio signs it). */
+  /**
+   * The URL the sender signed, for schemes that sign it (Twilio, Square, HubSpot): the route's
+   * configured exact public URL when there is one, else the URL rebuilt from the request.
+   */
   readonly url: string;
+  /** Query string parameters as received (decoded), a repeated key keeping every value. */
+  readonly query: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Builds the lower-cased, multi-valued header map from any header shape an adapter meets. */
@@ -37,7 +42,23 @@ export function header(request: Pick<WebhookRequest, 'headers'>, name: string): 
   return values && values.length > 0 ? values[0] : undefined;
 }
 
-/** Every value of a header, each split on `separator` when one is given (e.g. signature lists). */
+/** Every value of a header, in arrival order. */
 export function headerValues(request: Pick<WebhookRequest, 'headers'>, name: string): readonly string[] {
   return request.headers[name.toLowerCase()] ?? [];
+}
+
+/**
+ * Query parameters of a URL, decoded as an HTTP adapter decodes them (a repeated key keeps every
+ * value); empty when `url` is not an absolute URL. For adapters that receive the URL whole.
+ */
+export function queryOf(url: string): Record<string, string[]> {
+  const query: Record<string, string[]> = Object.create(null);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return query;
+  }
+  for (const [key, value] of parsed.searchParams) (query[key] ??= []).push(value);
+  return query;
 }

@@ -1,3 +1,4 @@
+import { assertPublishableField, MAX_EVENT_ID_LENGTH, MAX_EVENT_TYPE_LENGTH } from './envelope';
 import { isWebhookError, WebhookError } from './errors';
 import type { VerifiedWebhook, WebhookProvider } from './provider';
 import type { WebhookRequest } from './request';
@@ -7,36 +8,43 @@ export interface VerificationSettings<TOptions = unknown> {
   readonly nowSeconds: number;
   /** @default the provider's `defaultToleranceSeconds` */
   readonly toleranceSeconds?: number;
-  /** Largest body accepted, in bytes; checked before any hashing. */
-  readonly maxBodyBytes: number;
+  /** Largest body accepted, in bytes; checked before any other work. @default the provider's `defaultMaxBodyBytes` */
+  readonly maxBodyBytes?: number;
   readonly options: TOptions;
 }
 
 /**
- * The whole pure verification step: size, signature, timestamp, payload. Fails closed: a bug in a
- * provider module that throws something other than a WebhookError still refuses the request with a
- * 4xx (never accepts it, never answers 5xx for sender-controlled input); the cause is kept for logs.
+ * The whole pure verification step: size, signature, timestamp, payload, and whether each event's
+ * id and type can travel as SQS/SNS message attributes. Fails closed: a bug in a provider module
+ * that throws something other than a WebhookError still refuses the request with a 4xx (never
+ * accepts it, never answers 5xx for sender-controlled input); the cause is kept for logs.
  */
 export function verifyWebhook<TOptions>(
   provider: WebhookProvider<TOptions>,
   request: WebhookRequest,
   settings: VerificationSettings<TOptions>,
 ): VerifiedWebhook {
-  if (request.rawBody.length > settings.maxBodyBytes) {
-    throw new WebhookError('PAYLOAD_TOO_LARGE', `Body exceeds ${settings.maxBodyBytes} bytes`, {
-      details: { bodyBytes: request.rawBody.length, maxBodyBytes: settings.maxBodyBytes },
+  const maxBodyBytes = settings.maxBodyBytes ?? provider.defaultMaxBodyBytes;
+  if (request.rawBody.length > maxBodyBytes) {
+    throw new WebhookError('PAYLOAD_TOO_LARGE', `Body exceeds ${maxBodyBytes} bytes`, {
+      details: { bodyBytes: request.rawBody.length, maxBodyBytes },
     });
   }
   if (settings.secrets.length === 0) {
     throw new WebhookError('SECRETS_UNAVAILABLE', `No signing secret is configured for ${provider.name}`);
   }
   try {
-    return provider.verify(request, {
+    const verified = provider.verify(request, {
       secrets: settings.secrets,
       nowSeconds: settings.nowSeconds,
       toleranceSeconds: settings.toleranceSeconds ?? provider.defaultToleranceSeconds,
       options: settings.options,
     });
+    for (const event of verified.events) {
+      assertPublishableField('id', event.id, MAX_EVENT_ID_LENGTH);
+      assertPublishableField('type', event.type, MAX_EVENT_TYPE_LENGTH);
+    }
+    return verified;
   } catch (error) {
     if (isWebhookError(error)) throw error;
     throw new WebhookError('INVALID_PAYLOAD', 'Request could not be verified', {

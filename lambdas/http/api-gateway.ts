@@ -1,11 +1,21 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { normaliseHeaders, type WebhookRequest } from '../core/request';
 
+/** Where the URL a sender signed comes from, most authoritative first. */
+export interface SignedUrlSources {
+  /** The route's configured exact public URL (query included): used byte for byte. */
+  readonly signedUrl?: string | undefined;
+  /** The exact URL the request was sent to, when the adapter knows it (the local gateway does). */
+  readonly receivedUrl?: string | undefined;
+  /** The public base URL (custom domain) to which the request path is appended. */
+  readonly publicBaseUrl?: string | undefined;
+}
+
 /**
  * API Gateway (REST, Lambda proxy) event → the core's `WebhookRequest`. The body is kept as the
  * exact bytes the sender signed: base64-decoded when API Gateway encoded it, never re-serialised.
  */
-export function toWebhookRequest(event: APIGatewayProxyEvent, publicBaseUrl?: string): WebhookRequest {
+export function toWebhookRequest(event: APIGatewayProxyEvent, urls: SignedUrlSources = {}): WebhookRequest {
   const headers = normaliseHeaders(event.multiValueHeaders, event.headers);
   const rawBody =
     event.body === null || event.body === undefined
@@ -15,8 +25,20 @@ export function toWebhookRequest(event: APIGatewayProxyEvent, publicBaseUrl?: st
     provider: providerOf(event),
     headers,
     rawBody,
-    url: publicUrl(event, headers, publicBaseUrl),
+    url: urls.signedUrl ?? urls.receivedUrl ?? rebuiltUrl(event, headers, urls.publicBaseUrl),
+    query: queryParameters(event),
   };
+}
+
+/** Query parameters as API Gateway decoded them; a repeated key keeps every value. */
+function queryParameters(event: APIGatewayProxyEvent): Record<string, string[]> {
+  const query: Record<string, string[]> = Object.create(null);
+  if (event.multiValueQueryStringParameters) {
+    for (const [key, values] of Object.entries(event.multiValueQueryStringParameters)) query[key] = [...(values ?? [])];
+  } else if (event.queryStringParameters) {
+    for (const [key, value] of Object.entries(event.queryStringParameters)) if (value !== undefined) query[key] = [value];
+  }
+  return query;
 }
 
 /**
@@ -41,10 +63,12 @@ function providerFromPath(path: string | undefined): string {
 }
 
 /**
- * The URL the sender posted to, which Twilio signs. Behind a custom domain or stage path the
- * configured public base URL is authoritative; otherwise it is rebuilt from Host and the stage path.
+ * The URL the sender posted to, rebuilt when no exact one is configured: behind a custom domain the
+ * public base URL, else Host and the stage path. API Gateway hands over the query string decoded,
+ * so it is re-encoded here: a URL whose query the sender wrote differently (repeated keys, commas,
+ * URLs as values) is only verified exactly with a configured `signedUrl`.
  */
-function publicUrl(event: APIGatewayProxyEvent, headers: Record<string, string[]>, publicBaseUrl?: string): string {
+function rebuiltUrl(event: APIGatewayProxyEvent, headers: Record<string, string[]>, publicBaseUrl?: string): string {
   const query = queryString(event);
   if (publicBaseUrl) {
     const resourcePath = event.path ?? event.requestContext?.resourcePath ?? '';

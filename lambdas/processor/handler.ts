@@ -2,9 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { envelopeSchema, idempotencyKey, type Envelope } from '../core/envelope';
+import { envelopeAttributes, envelopeSchema, idempotencyKey, type Envelope } from '../core/envelope';
 import type { ProcessorClients } from '../adapters/aws-clients';
-import { publishEnvelope } from '../adapters/event-topic';
+import { publishEnvelope } from '../adapters/envelope-messages';
 import { IdempotentIntake } from '../adapters/idempotent-intake';
 import type { Telemetry } from '../observability/telemetry';
 import type { ProcessorRuntimeConfig } from '../runtime-config';
@@ -48,8 +48,10 @@ export function parseEnvelope(body: string): Envelope {
 /**
  * SQS batch → SNS, one record at a time (Powertools BatchProcessor): each record is validated,
  * then published at most once per envelope id (its own idempotency record), so an SQS redelivery,
- * a duplicate enqueue, or a crash after publishing never publishes twice. Failed records are
- * reported as partial batch failures; after maxReceiveCount SQS parks them in the DLQ.
+ * a duplicate enqueue, or a crash after publishing never publishes twice. The message body is
+ * published exactly as queued: the payload inside it is the text the sender signed, and parsing and
+ * re-serialising it would change numbers, key order and escapes. Failed records are reported as
+ * partial batch failures; after maxReceiveCount SQS parks them in the DLQ.
  */
 export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHandler {
   const { config, clients, telemetry } = deps;
@@ -84,7 +86,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
 
     const { replayed } = await intake
       .once(idempotencyKey(envelope.provider, envelope.id), async () => ({
-        messageId: await publishEnvelope(clients.sns, config.topicArn, envelope),
+        messageId: await publishEnvelope(clients.sns, config.topicArn, { text: record.body, attributes: envelopeAttributes(envelope) }),
       }))
       .catch((error: unknown) => {
         telemetry.count('Failed', config.provider, { code: 'PUBLISH_FAILED' });

@@ -1,20 +1,31 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { idempotencyKey, type Envelope } from '../core/envelope';
+import {
+  envelopeAttributes,
+  envelopeText,
+  escapeNoncharacters,
+  idempotencyKey,
+  MAX_PUBLISHED_MESSAGE_BYTES,
+  messageBytes,
+  planEnvelope,
+  type EnvelopeHeader,
+} from '../core/envelope';
 import { WebhookError } from '../core/errors';
 import type { WebhookEvent } from '../core/provider';
 import { findProvider } from '../core/registry';
 import { verifyWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
-import { enqueueEnvelope } from '../adapters/event-queue';
+import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
 import { IdempotentIntake } from '../adapters/idempotent-intake';
 import { storePayload } from '../adapters/payload-store';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
 import { errorResponse, jsonResponse, toWebhookError } from '../http/responses';
+import { describeCause } from '../observability/describe-cause';
 import type { Telemetry } from '../observability/telemetry';
 import type { RouteConfig, VerifierRuntimeConfig } from '../runtime-config';
+import { mapWithConcurrency } from '../util/map-with-concurrency';
 
 export interface VerifierDependencies {
   readonly config: VerifierRuntimeConfig;
@@ -22,6 +33,11 @@ export interface VerifierDependencies {
   readonly telemetry: Telemetry;
   /** Milliseconds clock. @default Date.now */
   readonly now?: () => number;
+  /**
+   * The exact URL a request was sent to, where the transport knows it (the local gateway does; API
+   * Gateway REST does not, so on Lambda the URL is configured or rebuilt). @default none
+   */
+  readonly receivedUrl?: (event: APIGatewayProxyEvent) => string | undefined;
 }
 
 export type VerifierHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -29,6 +45,22 @@ export type VerifierHandler = (event: APIGatewayProxyEvent, context: Context) =>
 interface AcceptedEvent {
   eventId: string;
   replayed: boolean;
+}
+
+/** An event ready to enqueue: its envelope inline, or its payload bound for the payload bucket. */
+type PreparedEvent =
+  | { readonly event: WebhookEvent; readonly message: EnvelopeMessage }
+  | { readonly event: WebhookEvent; readonly header: EnvelopeHeader; readonly claimCheck: 'size' | 'characters' };
+
+/** Events of one batch accepted in parallel: bounded, so a large batch cannot exhaust sockets or throttle DynamoDB. */
+const BATCH_CONCURRENCY = 16;
+
+/**
+ * The key an event is deduplicated on: its id, or for schemes that sign no id and no timestamp the
+ * fingerprint of what they sign. A route uses one kind or the other, never both.
+ */
+function deduplicationKey(route: string, event: WebhookEvent): string {
+  return idempotencyKey(route, event.contentKey === undefined ? event.id : `content:${event.contentKey}`);
 }
 
 /**
@@ -55,6 +87,8 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     now,
     onStaleServed: (secretId, ageSeconds) =>
       logger.warn('Secrets Manager failed; serving cached signing secrets', { secretId, ageSeconds }),
+    onTrimmed: (secretId, entries) =>
+      logger.warn('A signing secret had surrounding whitespace; it was trimmed', { secretId, entries }),
   });
   const intake = new IdempotentIntake({
     dynamodb: clients.dynamodb,
@@ -65,30 +99,44 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
       logger.warn('Event enqueued but its idempotency record was not completed', { idempotencyKey: key }),
   });
 
-  /** Puts one event on its provider's queue, at most once per event id. */
-  async function acceptOnce(providerName: string, route: RouteConfig, event: WebhookEvent): Promise<AcceptedEvent> {
-    const receivedAt = new Date(now()).toISOString();
-    const { replayed } = await intake.once(idempotencyKey(providerName, event.id), async () => {
+  /**
+   * Decides how each event travels before anything is recorded, so an event that cannot travel at
+   * all is refused with a 4xx instead of answered 2xx and lost.
+   */
+  function prepare(routeName: string, event: WebhookEvent, receivedAt: string): PreparedEvent {
+    const header: EnvelopeHeader = { id: event.id, provider: routeName, type: event.type, receivedAt };
+    const plan = planEnvelope(header, event.payloadJson, config.largePayloadThresholdBytes);
+    if (plan.inline) return { event, message: { text: plan.text, attributes: envelopeAttributes(header) } };
+    if (config.payloadBucketName) return { event, header, claimCheck: plan.reason };
+    // No payload bucket: characters SQS refuses are escaped (the same JSON value); size cannot be helped.
+    const text = envelopeText(header, { json: escapeNoncharacters(event.payloadJson) });
+    const attributes = envelopeAttributes(header);
+    if (plan.reason === 'size' || messageBytes(text, attributes) > MAX_PUBLISHED_MESSAGE_BYTES) {
+      throw new WebhookError('PAYLOAD_TOO_LARGE', 'The event is too large to publish and no payload bucket is configured', {
+        details: { messageBytes: plan.bytes },
+      });
+    }
+    return { event, message: { text, attributes } };
+  }
+
+  async function messageOf(routeName: string, prepared: PreparedEvent): Promise<EnvelopeMessage> {
+    if ('message' in prepared) return prepared.message;
+    const location = await storePayload(clients.s3, config.payloadBucketName!, routeName, prepared.event.payloadJson);
+    return { text: envelopeText(prepared.header, { location }), attributes: envelopeAttributes(prepared.header) };
+  }
+
+  /** Puts one event on its provider's queue, at most once per deduplication key. */
+  async function acceptOnce(routeName: string, route: RouteConfig, prepared: PreparedEvent): Promise<AcceptedEvent> {
+    const { result, replayed } = await intake.once(deduplicationKey(routeName, prepared.event), async () => {
       try {
-        const envelope = await toEnvelope(providerName, event, receivedAt);
-        await enqueueEnvelope(clients.sqs, route.queueUrl, envelope);
+        await sendEnvelope(clients.sqs, route.queueUrl, await messageOf(routeName, prepared));
       } catch (cause) {
         throw new WebhookError('ENQUEUE_FAILED', 'The event could not be enqueued', { cause });
       }
-      return { eventId: event.id };
+      return { eventId: prepared.event.id };
     });
-    return { eventId: event.id, replayed };
-  }
-
-  /** Claim check: a payload too large to publish on SNS travels through S3 as a pointer. */
-  async function toEnvelope(providerName: string, event: WebhookEvent, receivedAt: string): Promise<Envelope> {
-    const base = { id: event.id, provider: providerName, type: event.type, receivedAt };
-    const payloadJson = JSON.stringify(event.payload ?? null);
-    if (config.payloadBucketName && Buffer.byteLength(payloadJson) > config.largePayloadThresholdBytes) {
-      const payloadLocation = await storePayload(clients.s3, config.payloadBucketName, providerName, event.id, payloadJson);
-      return { ...base, payloadLocation };
-    }
-    return { ...base, payload: event.payload };
+    // A repeat answers with the id of the event it repeats (which, for unsigned ids, may differ).
+    return { eventId: result.eventId, replayed };
   }
 
   async function handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
@@ -104,7 +152,11 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
       const target = routes.get(providerName);
       if (!target) throw new WebhookError('UNKNOWN_PROVIDER', `No webhook route for provider "${providerName.slice(0, 64)}"`);
       const { route, provider, options } = target;
-      const request = toWebhookRequest(event, route.publicUrl);
+      const request = toWebhookRequest(event, {
+        signedUrl: route.signedUrl,
+        receivedUrl: deps.receivedUrl?.(event),
+        publicBaseUrl: route.publicUrl,
+      });
       logContext['bodyBytes'] = request.rawBody.length;
       telemetry.count('Received', providerName);
 
@@ -122,11 +174,14 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         return jsonResponse(verified.reply.statusCode, verified.reply.body);
       }
 
+      const receivedAt = new Date(now()).toISOString();
+      const prepared = verified.events.map((webhookEvent) => prepare(providerName, webhookEvent, receivedAt));
+      const claimChecked = prepared.filter((item) => !('message' in item)).length;
+      if (claimChecked > 0) logContext['claimChecked'] = claimChecked;
+
       // A batch (SendGrid) is accepted event by event, a few at a time; if any fails the answer is
       // 5xx and the sender's retry replays the accepted ones and accepts the rest.
-      const accepted = await mapWithConcurrency(verified.events, BATCH_CONCURRENCY, (webhookEvent) =>
-        acceptOnce(providerName, route, webhookEvent),
-      );
+      const accepted = await mapWithConcurrency(prepared, BATCH_CONCURRENCY, (item) => acceptOnce(providerName, route, item));
       const eventIds = accepted.map((a) => a.eventId);
       const replayed = accepted.length > 0 && accepted.every((a) => a.replayed);
       for (const a of accepted) telemetry.count(a.replayed ? 'Duplicate' : 'Enqueued', providerName);
@@ -152,38 +207,4 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
 
   // Every log line carries the request id, function name and cold-start flag.
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as VerifierHandler;
-}
-
-/** Events of one batch accepted in parallel: bounded, so a large batch cannot exhaust sockets or throttle DynamoDB. */
-const BATCH_CONCURRENCY = 16;
-
-/** Like `Promise.all(items.map(fn))` with at most `limit` in flight; results keep the input order. */
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
-}
-
-/** Error names and AWS error codes only: messages of SDK errors can echo request content. */
-function describeCause(error: WebhookError): string {
-  const parts: string[] = [];
-  let cause: unknown = error.cause;
-  for (let depth = 0; cause instanceof Error && depth < 4; depth++) {
-    parts.push(cause.name);
-    cause = cause.cause;
-  }
-  return parts.join(' ← ') || error.code;
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway';
 
@@ -8,11 +10,24 @@ import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway';
  */
 const STRIPE_SECRET = 'whsec_e2e_stripe';
 const GITHUB_SECRET = 'e2e-github-secret';
+const TWILIO_SECRET = 'e2e-twilio-auth-token';
 let gateway: SpawnedGateway;
 
 beforeAll(async () => {
-  gateway = await spawnGateway({ WEBHOOK_SECRET_STRIPE: STRIPE_SECRET, WEBHOOK_SECRET_GITHUB: GITHUB_SECRET });
+  gateway = await spawnGateway({ WEBHOOK_SECRET_STRIPE: STRIPE_SECRET, WEBHOOK_SECRET_GITHUB: GITHUB_SECRET, WEBHOOK_SECRET_TWILIO: TWILIO_SECRET });
 }, 60_000);
+
+/** Sends raw bytes and returns the status line's code: for request targets `fetch` refuses to send. */
+function rawRequest(port: number, head: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk.toString('latin1')));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0)));
+    socket.on('error', reject);
+    socket.end(head);
+  });
+}
 
 afterAll(async () => {
   await gateway?.stop();
@@ -21,6 +36,7 @@ afterAll(async () => {
 interface Published {
   topic: string;
   attributes: Record<string, string>;
+  text: string;
   message: { id: string; provider: string; type: string; receivedAt: string; payload: unknown };
 }
 
@@ -88,6 +104,8 @@ describe('Local gateway (npm start), end to end', () => {
       receivedAt: expect.any(String),
       payload: JSON.parse(stripeEvent.body),
     });
+    // Subscribers receive the JSON the provider signed, byte for byte.
+    expect(stripePublished.text).toContain(`"payload":${stripeEvent.body}}`);
     const githubPublished = published.find((p) => p.message.id === githubDelivery)!;
     expect(githubPublished.attributes).toEqual({ provider: 'github', eventType: 'push' });
     expect(githubPublished.topic).toMatch(/github$/);
@@ -148,5 +166,26 @@ describe('Local gateway options', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(gateway.output()).toMatch(/401 POST \/webhooks\/stripe MALFORMED_SIGNATURE|401 POST \/webhooks\/stripe INVALID_SIGNATURE/);
     expect(gateway.output()).not.toContain('SECRET-PAYLOAD-MARKER');
+  });
+
+  it('answers a malformed request target with 400, not 500', async () => {
+    const status = await rawRequest(Number(new URL(gateway.url).port), 'POST http://[/webhooks/stripe HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    expect(status).toBe(400);
+  });
+
+  it('verifies a Twilio callback against the URL exactly as received: repeated keys, a URL value and commas', async () => {
+    // Prepare: Twilio signs the URL configured in its console, byte for byte.
+    const url = `${gateway.url}/webhooks/twilio?a=1&b=2&a=3&next=https://app.example.com/cb&tags=x,y`;
+    const params = { MessageSid: `SM${randomUUID().replace(/-/g, '')}`, MessageStatus: 'delivered' };
+
+    // Act
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': getExpectedTwilioSignature(TWILIO_SECRET, url, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
   });
 });

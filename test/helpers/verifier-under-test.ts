@@ -19,6 +19,8 @@ export async function verifierUnderTest(options: {
   readonly secrets: Readonly<Record<string, readonly string[]>>;
   /** @default 64 KiB */
   readonly maxBodyBytes?: number;
+  /** Configured exact URLs the senders sign, by route. @default none (rebuilt from the request) */
+  readonly signedUrls?: Readonly<Record<string, string>>;
   /** @default true: large payloads go to the stand-in bucket */
   readonly withPayloadBucket?: boolean;
   readonly serviceName?: string;
@@ -29,7 +31,8 @@ export async function verifierUnderTest(options: {
   const routes: Record<string, RouteConfig> = {};
   for (const provider of providers) {
     const { queueUrl, secretId } = resources.providers[provider]!;
-    routes[provider] = { queueUrl, secretId, maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 };
+    const signedUrl = options.signedUrls?.[provider];
+    routes[provider] = { queueUrl, secretId, maxBodyBytes: options.maxBodyBytes ?? 64 * 1024, ...(signedUrl === undefined ? {} : { signedUrl }) };
   }
   const verifier = createVerifierHandler({
     config: {

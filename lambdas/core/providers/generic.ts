@@ -1,8 +1,12 @@
 import * as z from 'zod/mini';
+import { isUtf8 } from 'node:buffer';
 import { decodeSignature, hmac, matchesAny, sha256Hex, type HmacAlgorithm, type SignatureEncoding } from '../crypto';
+import { stringifyForWire } from '../envelope';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
+  contentKey,
+  DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
   findMatchingSecret,
   isRecord,
@@ -139,6 +143,13 @@ function parseGenericOptions(raw: unknown): GenericOptions {
   };
 }
 
+/** A `text` payload: the UTF-8 body as a JSON string. */
+function textBody(rawBody: Buffer): { value: string; text: string } {
+  if (!isUtf8(rawBody)) throw new WebhookError('INVALID_PAYLOAD', 'Body is not valid UTF-8');
+  const value = rawBody.toString('utf8');
+  return { value, text: stringifyForWire(value) };
+}
+
 function fieldAt(value: unknown, path: readonly string[]): unknown {
   let current = value;
   for (const key of path) current = isRecord(current) && Object.hasOwn(current, key) ? current[key] : undefined;
@@ -152,6 +163,7 @@ function fieldAt(value: unknown, path: readonly string[]): unknown {
 export const generic: WebhookProvider<GenericOptions> = {
   name: 'generic',
   defaultToleranceSeconds: 300,
+  defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: parseGenericOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds, options }) {
@@ -181,7 +193,7 @@ export const generic: WebhookProvider<GenericOptions> = {
     const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac(algorithm, secret, ...signed)));
     if (timestamp !== undefined) assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const payload = options.payloadFormat === 'json' ? parseJsonBody(request.rawBody) : request.rawBody.toString('utf8');
+    const body = options.payloadFormat === 'json' ? parseJsonBody(request.rawBody) : textBody(request.rawBody);
     if (options.idHeader !== undefined && !headerId) {
       throw new WebhookError('INVALID_PAYLOAD', `${options.idHeader} header is missing`);
     }
@@ -190,9 +202,15 @@ export const generic: WebhookProvider<GenericOptions> = {
       options.typeHeader !== undefined
         ? header(request, options.typeHeader)?.trim()
         : options.typeField !== undefined
-          ? fieldAt(payload, options.typeField)
+          ? fieldAt(body.value, options.typeField)
           : undefined;
     const type = typeof typeValue === 'string' && typeValue !== '' ? typeValue : options.defaultType;
-    return { secretIndex, events: [{ id, type, payload }] };
+    // With neither the id nor a timestamp signed, a captured request could be sent again with a
+    // fresh id: deduplicate on what is signed instead.
+    const key = signsId || timestamp !== undefined ? undefined : contentKey(type, ...signed);
+    return {
+      secretIndex,
+      events: [{ id, type, payload: body.value, payloadJson: body.text, ...(key === undefined ? {} : { contentKey: key }) }],
+    };
   },
 };

@@ -1,8 +1,10 @@
 import { WebhookError } from '../errors';
 import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
+  contentKey,
   decodeSignatureEntries,
   findMatchingSecret,
+  jsonEvent,
   noOptions,
   parseJsonBody,
   signatureHeaderEntries,
@@ -16,11 +18,17 @@ const SIGNATURE_PREFIX = 'sha256=';
 /**
  * GitHub: `X-Hub-Signature-256: sha256=<hex>` HMAC-SHA256 over the raw body. The legacy SHA-1
  * `X-Hub-Signature` alone is refused: SHA-1 signatures are only kept by GitHub for old clients.
- * GitHub signs no timestamp, so replay protection rests on the `X-GitHub-Delivery` id.
+ * GitHub signs no timestamp, and neither `X-GitHub-Delivery` nor `X-GitHub-Event`: deduplication
+ * uses the signed body and the event type (`contentKey`), so a captured delivery sent again with a
+ * fresh delivery id is a repeat. The event type stays unsigned: subscribers should check that a
+ * payload has the shape its `eventType` promises.
  */
 export const github: WebhookProvider = {
   name: 'github',
   defaultToleranceSeconds: 0,
+  // GitHub caps payloads at 25 MB; 4 MiB is the most a Lambda-backed route can take once API
+  // Gateway has base64-encoded the body (6 MB invocation limit).
+  defaultMaxBodyBytes: 4 * 1024 * 1024,
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
@@ -48,7 +56,7 @@ export const github: WebhookProvider = {
     if (!deliveryId || !eventType) {
       throw new WebhookError('INVALID_PAYLOAD', 'X-GitHub-Delivery or X-GitHub-Event header is missing');
     }
-    const payload = parseJsonBody(request.rawBody);
-    return { secretIndex, events: [{ id: deliveryId, type: eventType, payload }] };
+    const body = parseJsonBody(request.rawBody);
+    return { secretIndex, events: [jsonEvent(deliveryId, eventType, body, contentKey(eventType, request.rawBody))] };
   },
 };

@@ -1,11 +1,14 @@
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { decodeSignature, memoizeSecretParse } from '../crypto';
 import { WebhookError } from '../errors';
+import { arrayElementTexts } from '../raw-json';
 import {
   assertTimestampWithinTolerance,
+  DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
   findMatchingSecret,
   isRecord,
+  MAX_PUBLIC_KEY_SIGNATURES,
   noOptions,
   parseJsonBody,
   requireHeader,
@@ -39,7 +42,7 @@ export const parseSendGridPublicKey = memoizeSecretParse(function parseSendGridP
   }
 });
 
-function toEvent(item: unknown, index: number): WebhookEvent {
+function toEvent(item: unknown, itemJson: string, index: number): WebhookEvent {
   const id = isRecord(item) ? item['sg_event_id'] : undefined;
   const type = isRecord(item) ? item['event'] : undefined;
   if (typeof id !== 'string' || id === '' || typeof type !== 'string' || type === '') {
@@ -47,7 +50,7 @@ function toEvent(item: unknown, index: number): WebhookEvent {
       details: { eventIndex: index },
     });
   }
-  return { id, type, payload: item };
+  return { id, type, payload: item, payloadJson: itemJson };
 }
 
 /**
@@ -60,6 +63,8 @@ function toEvent(item: unknown, index: number): WebhookEvent {
 export const sendgrid: WebhookProvider = {
   name: 'sendgrid',
   defaultToleranceSeconds: 300,
+  // SendGrid posts a batch when it reaches 768 KB (or every 30 s).
+  defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
@@ -74,7 +79,7 @@ export const sendgrid: WebhookProvider = {
       },
       SIGNATURE_HEADER,
       'a base64 DER ECDSA signature',
-    );
+    ).slice(0, MAX_PUBLIC_KEY_SIGNATURES);
 
     const signed = Buffer.concat([Buffer.from(timestampText, 'utf8'), request.rawBody]);
     const secretIndex = findMatchingSecret(secrets, (secret) => {
@@ -92,8 +97,11 @@ export const sendgrid: WebhookProvider = {
     });
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const payload = parseJsonBody(request.rawBody);
-    if (!Array.isArray(payload)) throw new WebhookError('INVALID_PAYLOAD', 'SendGrid payload is not a JSON array of events');
-    return { secretIndex, events: payload.map(toEvent) };
+    const body = parseJsonBody(request.rawBody);
+    if (!Array.isArray(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'SendGrid payload is not a JSON array of events');
+    const items = body.value;
+    // Each event is published as its own slice of the signed body, exactly as SendGrid wrote it.
+    const itemTexts = arrayElementTexts(body.text);
+    return { secretIndex, events: items.map((item, index) => toEvent(item, itemTexts[index]!, index)) };
   },
 };

@@ -1,9 +1,11 @@
 import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   assertTimestampWithinTolerance,
+  DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
   findMatchingSecret,
   isRecord,
+  jsonEvent,
   noOptions,
   parseJsonBody,
   requireHeader,
@@ -31,6 +33,7 @@ const VERSION_PREFIX = 'v0=';
 export const slack: WebhookProvider = {
   name: 'slack',
   defaultToleranceSeconds: 300,
+  defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
@@ -53,7 +56,8 @@ export const slack: WebhookProvider = {
     );
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const payload = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request.rawBody);
+    const payload = body.value;
     if (!isRecord(payload)) throw new WebhookError('INVALID_PAYLOAD', 'Slack payload is not a JSON object');
     const kind = requireStringField(payload, ['type']);
     if (kind === 'url_verification') {
@@ -65,9 +69,7 @@ export const slack: WebhookProvider = {
     }
     return {
       secretIndex,
-      events: [
-        { id: requireStringField(payload, ['event_id']), type: requireStringField(payload, ['event', 'type']), payload },
-      ],
+      events: [jsonEvent(requireStringField(payload, ['event_id']), requireStringField(payload, ['event', 'type']), body)],
     };
   },
 };

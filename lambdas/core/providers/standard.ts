@@ -3,7 +3,10 @@ import { decodeSignature, hmac, matchesAny, memoizeSecretParse } from '../crypto
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
+  DEFAULT_MAX_BODY_BYTES,
   findMatchingSecret,
+  jsonEvent,
+  MAX_PUBLIC_KEY_SIGNATURES,
   MAX_SIGNATURE_CANDIDATES,
   noOptions,
   parseJsonBody,
@@ -22,11 +25,20 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 type VerificationKey = { readonly kind: 'hmac'; readonly key: Buffer } | { readonly kind: 'ed25519'; readonly key: KeyObject };
 
+/**
+ * Base64 of key material, with or without its `=` padding: the reference JavaScript and Python
+ * libraries accept both, and dashboards show secrets either way.
+ */
+function decodeKeyBase64(value: string): Buffer | undefined {
+  const padded = value.length % 4 === 0 ? value : value + '='.repeat(4 - (value.length % 4));
+  return decodeSignature(padded, 'base64');
+}
+
 /** `whsec_<base64>` (or bare base64, as the reference library accepts) / `whpk_<base64>`. */
 export const parseStandardSecret = memoizeSecretParse(function parseStandardSecret(value: string): VerificationKey | undefined {
   const secret = value.trim();
   if (secret.startsWith(PUBLIC_KEY_PREFIX)) {
-    const raw = decodeSignature(secret.slice(PUBLIC_KEY_PREFIX.length), 'base64');
+    const raw = decodeKeyBase64(secret.slice(PUBLIC_KEY_PREFIX.length));
     if (raw?.length !== 32) return undefined;
     try {
       return { kind: 'ed25519', key: createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' }) };
@@ -34,7 +46,7 @@ export const parseStandardSecret = memoizeSecretParse(function parseStandardSecr
       return undefined;
     }
   }
-  const key = decodeSignature(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  const key = decodeKeyBase64(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
   return key === undefined || key.length === 0 ? undefined : { kind: 'hmac', key };
 });
 
@@ -58,6 +70,7 @@ function requireAliasedHeader(request: WebhookRequest, suffix: string): readonly
 export const standard: WebhookProvider = {
   name: 'standard',
   defaultToleranceSeconds: 300,
+  defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
@@ -82,7 +95,7 @@ export const standard: WebhookProvider = {
       const version = entry.slice(0, separator);
       const decoded = decodeSignature(entry.slice(separator + 1), 'base64');
       if (version === 'v1' && decoded?.length === 32) macs.push(decoded);
-      else if (version === 'v1a' && decoded?.length === 64) ed25519.push(decoded);
+      else if (version === 'v1a' && decoded?.length === 64 && ed25519.length < MAX_PUBLIC_KEY_SIGNATURES) ed25519.push(decoded);
     }
     if (macs.length === 0 && ed25519.length === 0) {
       throw new WebhookError('MALFORMED_SIGNATURE', 'webhook-signature has no "v1,<base64>" or "v1a,<base64>" entry');
@@ -102,7 +115,7 @@ export const standard: WebhookProvider = {
     });
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const payload = parseJsonBody(request.rawBody);
-    return { secretIndex, events: [{ id: messageId, type: requireStringField(payload, ['type']), payload }] };
+    const body = parseJsonBody(request.rawBody);
+    return { secretIndex, events: [jsonEvent(messageId, requireStringField(body.value, ['type']), body)] };
   },
 };

@@ -2,8 +2,11 @@ import { WebhookError } from '../errors';
 import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   assertTimestampWithinTolerance,
+  DEFAULT_MAX_BODY_BYTES,
   findMatchingSecret,
+  jsonEvent,
   MAX_SIGNATURE_CANDIDATES,
+  MAX_SIGNED_MESSAGES,
   noOptions,
   parseJsonBody,
   parseUnixSeconds,
@@ -31,13 +34,27 @@ function parseSignatureHeader(value: string): SignedTimestamp | undefined {
     const key = item.slice(0, separator).trim();
     const entry = item.slice(separator + 1).trim();
     if (key === 't') text ??= entry;
-    else if (key === 'v1' && signatures.length < MAX_SIGNATURE_CANDIDATES) {
+    else if (key === 'v1') {
       const decoded = decodeSignature(entry, 'hex');
-      if (decoded) signatures.push(decoded);
+      if (decoded?.length === 32) signatures.push(decoded);
     }
   }
   const seconds = parseUnixSeconds(text);
   return text === undefined || seconds === undefined || signatures.length === 0 ? undefined : { text, seconds, signatures };
+}
+
+/**
+ * Bounds the work a forged header can cause before the signature is checked: at most
+ * MAX_SIGNED_MESSAGES timestamps (each one HMAC of the body per secret) and MAX_SIGNATURE_CANDIDATES
+ * signatures in all. Stripe sends one header value with one timestamp.
+ */
+function assertBounded(signed: readonly SignedTimestamp[]): void {
+  const candidates = signed.reduce((sum, entry) => sum + entry.signatures.length, 0);
+  if (signed.length > MAX_SIGNED_MESSAGES || candidates > MAX_SIGNATURE_CANDIDATES) {
+    throw new WebhookError('MALFORMED_SIGNATURE', 'Stripe-Signature carries too many timestamps or signatures', {
+      details: { timestamps: signed.length, signatures: candidates },
+    });
+  }
 }
 
 /**
@@ -49,6 +66,7 @@ function parseSignatureHeader(value: string): SignedTimestamp | undefined {
 export const stripe: WebhookProvider = {
   name: 'stripe',
   defaultToleranceSeconds: 300,
+  defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
@@ -56,13 +74,14 @@ export const stripe: WebhookProvider = {
     if (values.length === 0) {
       throw new WebhookError('MISSING_SIGNATURE', 'Stripe-Signature header is missing');
     }
-    const signed = values
-      .slice(0, MAX_SIGNATURE_CANDIDATES)
-      .map(parseSignatureHeader)
-      .filter((entry): entry is SignedTimestamp => entry !== undefined);
+    if (values.length > MAX_SIGNED_MESSAGES) {
+      throw new WebhookError('MALFORMED_SIGNATURE', 'Stripe-Signature is repeated too often', { details: { values: values.length } });
+    }
+    const signed = values.map(parseSignatureHeader).filter((entry): entry is SignedTimestamp => entry !== undefined);
     if (signed.length === 0) {
       throw new WebhookError('MALFORMED_SIGNATURE', 'Stripe-Signature has no timestamp or no v1 signature');
     }
+    assertBounded(signed);
 
     // Signature before timestamp: a stale but authentic delivery is reported as stale, a forged
     // one as invalid, matching Stripe's SDK and never revealing which check a forgery failed first.
@@ -73,10 +92,10 @@ export const stripe: WebhookProvider = {
     });
     assertTimestampWithinTolerance(matched!.seconds, nowSeconds, toleranceSeconds);
 
-    const payload = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request.rawBody);
     return {
       secretIndex,
-      events: [{ id: requireStringField(payload, ['id']), type: requireStringField(payload, ['type']), payload }],
+      events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['type']), body)],
     };
   },
 };

@@ -1,16 +1,19 @@
 import { parse as parseQuerystring, stringify as stringifyQuerystring } from 'node:querystring';
 import { constantTimeEqual, decodeSignature, hmac, matchesAny, sha256Hex, type HmacAlgorithm } from '../crypto';
+import { stringifyForWire } from '../envelope';
 import { WebhookError } from '../errors';
 import {
+  contentKey,
   decodeSignatureEntries,
   findMatchingSecret,
   isRecord,
+  jsonEvent,
   noOptions,
   parseJsonBody,
   signatureHeaderEntries,
   type WebhookProvider,
 } from '../provider';
-import { header } from '../request';
+import { header, type WebhookRequest } from '../request';
 
 const SIGNATURE_HEADER = 'X-Twilio-Signature';
 /** Sent with webhooks signed by a SharedKey: `key=<id>,algorithm=HMAC_SHA1|HMAC_SHA256`. */
@@ -39,6 +42,12 @@ const TYPE_FIELDS: ReadonlyArray<readonly [field: string, namespace: string]> = 
 ];
 /** Type of a request that names none of the fields above. */
 export const TWILIO_UNKNOWN_TYPE = 'unknown';
+
+/**
+ * Most form parameters parsed before the signature is checked. Parsing and sorting the parameters
+ * is the signed content, so it precedes verification; Twilio's callbacks carry a few dozen.
+ */
+export const MAX_FORM_PARAMETERS = 512;
 
 function signatureAlgorithm(settings: string | undefined): HmacAlgorithm {
   let algorithm = 'HMAC_SHA1';
@@ -109,35 +118,56 @@ function withLegacyQuerystring(url: string): string {
 }
 
 /**
- * The URLs Twilio may have signed for `url`: as received with and without the default port,
- * then (for back ends that signed an escaped form) as normalised by `new URL()`, with and without
- * the port, with and without the legacy querystring encoding.
+ * The URLs Twilio may have signed for `url`, most likely first, each yielded once: as received,
+ * with and without the default port, then (for back ends that signed an escaped form) as
+ * normalised by `new URL()`, with and without the port and the legacy querystring encoding.
+ * Lazy: a genuine request usually matches the first, so the rest are never built.
  */
-export function twilioUrlCandidates(url: string): string[] {
-  const candidates = [withoutPort(url), withDefaultPort(url)];
+export function* twilioUrlCandidates(url: string): Generator<string> {
+  const seen = new Set<string>();
+  const fresh = (candidate: string) => !seen.has(candidate) && seen.add(candidate) !== undefined;
+  for (const candidate of [url, withoutPort(url), withDefaultPort(url)]) if (fresh(candidate)) yield candidate;
+  let normalised: string;
   try {
-    const normalised = new URL(url).toString();
-    const variants = [withoutPort(normalised), withDefaultPort(normalised)];
-    candidates.push(...variants, ...variants.map(withLegacyQuerystring));
+    normalised = new URL(url).toString();
   } catch {
-    // Not an absolute URL: only the as-received candidates apply.
+    return; // Not an absolute URL: only the as-received candidates apply.
   }
-  return [...new Set(candidates)];
-}
-
-/** `bodySHA256` from the URL's query string: present when Twilio sent a JSON body. */
-function bodyHashParameter(url: string): string | undefined {
-  try {
-    return new URL(url).searchParams.get('bodySHA256') ?? undefined;
-  } catch {
-    return undefined;
+  for (const variant of [withoutPort(normalised), withDefaultPort(normalised)]) {
+    if (fresh(variant)) yield variant;
+    const legacy = withLegacyQuerystring(variant);
+    if (fresh(legacy)) yield legacy;
   }
 }
 
-/** Parses an `application/x-www-form-urlencoded` body; a repeated key keeps every value. */
+/**
+ * The URL Twilio signed for a JSON body: Twilio appends `bodySHA256` to the configured URL. A URL
+ * rebuilt from the request already carries it; a configured exact URL does not, so it is appended.
+ */
+function withBodyHash(url: string, bodyHash: string): string {
+  if (/[?&]bodySHA256=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}bodySHA256=${encodeURIComponent(bodyHash)}`;
+}
+
+/** `bodySHA256` from the query string: present when Twilio sent a JSON body. */
+function bodyHashParameter(request: Pick<WebhookRequest, 'query'>): string | undefined {
+  return request.query['bodySHA256']?.[0];
+}
+
+/**
+ * Parses an `application/x-www-form-urlencoded` body; a repeated key keeps every value. More than
+ * MAX_FORM_PARAMETERS parameters is refused before any of them is decoded.
+ */
 export function parseFormParams(rawBody: Buffer): TwilioParams {
+  const text = rawBody.toString('utf8');
+  let pairs = 1;
+  for (let index = text.indexOf('&'); index !== -1; index = text.indexOf('&', index + 1)) {
+    if (++pairs > MAX_FORM_PARAMETERS) {
+      throw new WebhookError('INVALID_PAYLOAD', `Form body has more than ${MAX_FORM_PARAMETERS} parameters`);
+    }
+  }
   const params: TwilioParams = Object.create(null);
-  for (const [key, value] of new URLSearchParams(rawBody.toString('utf8'))) {
+  for (const [key, value] of new URLSearchParams(text)) {
     const existing = params[key];
     if (existing === undefined) params[key] = value;
     else if (Array.isArray(existing)) existing.push(value);
@@ -174,8 +204,12 @@ function eventType(payload: unknown, json: boolean): string {
  * public URL followed by every form parameter sorted by key (`key` + `value`). JSON bodies are
  * signed over the URL alone, which carries `bodySHA256` = SHA-256 hex of the body. Webhooks signed
  * by a SharedKey name HMAC_SHA256 in `X-Twilio-Webhooks-Signature-Settings`. `request.url` must be
- * the URL configured in Twilio (the adapter builds it); ports are tolerated as Twilio's SDK does.
- * No timestamp is signed: replay protection rests on the event id.
+ * the URL configured in Twilio (the route's `signedUrl`, else rebuilt by the adapter); ports are
+ * tolerated as Twilio's SDK does.
+ *
+ * No timestamp is signed, and `I-Twilio-Idempotency-Token` is not signed either: deduplication uses
+ * the signed content (URL and sorted parameters) and the event type (`contentKey`), so the same
+ * request sent again with a fresh token, reordered parameters or a repeated pair is a repeat.
  *
  * Event id: `I-Twilio-Idempotency-Token` (stable across Twilio's retries), else the SHA-256 hex
  * of the URL, a NUL byte and the body. Event type: see TYPE_FIELDS; for a JSON object then its
@@ -184,6 +218,8 @@ function eventType(payload: unknown, json: boolean): string {
 export const twilio: WebhookProvider = {
   name: 'twilio',
   defaultToleranceSeconds: 0,
+  // Twilio's callbacks are a few kilobytes of form parameters, parsed before verification.
+  defaultMaxBodyBytes: 128 * 1024,
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
@@ -200,20 +236,33 @@ export const twilio: WebhookProvider = {
       `a base64 HMAC-${algorithm.toUpperCase()}`,
     );
 
-    const bodyHash = bodyHashParameter(request.url);
+    const bodyHash = bodyHashParameter(request);
     const params = bodyHash === undefined ? parseFormParams(request.rawBody) : undefined;
     const signedData = params === undefined ? '' : signedParams(params);
-    const urls = twilioUrlCandidates(request.url);
+    const signedUrl = bodyHash === undefined ? request.url : withBodyHash(request.url, bodyHash);
 
-    const secretIndex = findMatchingSecret(secrets, (secret) =>
-      urls.some((url) => matchesAny(received, hmac(algorithm, secret, url, signedData))),
-    );
+    let matchedUrl = signedUrl;
+    const secretIndex = findMatchingSecret(secrets, (secret) => {
+      for (const url of twilioUrlCandidates(signedUrl)) {
+        if (matchesAny(received, hmac(algorithm, secret, url, signedData))) {
+          matchedUrl = url;
+          return true;
+        }
+      }
+      return false;
+    });
     if (bodyHash !== undefined && !constantTimeEqual(Buffer.from(bodyHash), Buffer.from(sha256Hex(request.rawBody)))) {
       throw new WebhookError('INVALID_SIGNATURE', 'Body does not match the signed bodySHA256');
     }
 
-    const payload = params ?? parseJsonBody(request.rawBody);
     const id = header(request, IDEMPOTENCY_HEADER) || sha256Hex(request.url, '\0', request.rawBody);
-    return { secretIndex, events: [{ id, type: eventType(payload, params === undefined), payload }] };
+    if (params !== undefined) {
+      const type = eventType(params, false);
+      const key = contentKey(type, matchedUrl, '\n', signedData);
+      return { secretIndex, events: [{ id, type, payload: params, payloadJson: stringifyForWire(params), contentKey: key }] };
+    }
+    const body = parseJsonBody(request.rawBody);
+    const type = eventType(body.value, true);
+    return { secretIndex, events: [jsonEvent(id, type, body, contentKey(type, matchedUrl))] };
   },
 };

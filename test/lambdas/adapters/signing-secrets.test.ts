@@ -28,6 +28,24 @@ describe('Class: SigningSecrets', () => {
   }
 
   describe('Method: get', () => {
+    it('serves a secret stored with a trailing newline trimmed, and reports the entry but not its value', async () => {
+      // Prepare
+      const id = await secretHolding('{"secrets":["gh-secret\\n"]}');
+      const reports: Array<[string, readonly number[]]> = [];
+      const secrets = new SigningSecrets(createAwsClients().secretsManager, {
+        refreshSeconds: 300,
+        maxStaleSeconds: 3600,
+        onTrimmed: (secretId, entries) => reports.push([secretId, entries]),
+      });
+
+      // Act
+      const served = await secrets.get(id);
+
+      // Assess
+      expect(served).toEqual(['gh-secret']);
+      expect(reports).toEqual([[id, [0]]]);
+    });
+
     it('reads the secret once and serves it from cache until the refresh interval', async () => {
       // Prepare
       const id = await secretHolding('{"secrets":["new","old"]}');
@@ -106,6 +124,14 @@ describe('Function: parseSecretValue', () => {
     { case: 'an empty value', value: '  ', secrets: [] },
     { case: 'a bracketed secret that is not JSON', value: '[not-json', secrets: ['[not-json'] },
   ])('$case', ({ value, secrets }) => {
-    expect(parseSecretValue(value)).toEqual(secrets);
+    expect(parseSecretValue(value)).toEqual({ secrets, trimmed: [] });
+  });
+
+  it.each([
+    { case: 'a bare secret with a trailing newline', value: 'gh-secret\n', secrets: ['gh-secret'], trimmed: [0] },
+    { case: 'a listed secret with spaces around it', value: '{"secrets":["new", " old "]}', secrets: ['new', 'old'], trimmed: [1] },
+    { case: 'a JSON value with a trailing newline around it', value: '{"secrets":["a"]}\n', secrets: ['a'], trimmed: [] },
+  ])('trims $case and says which entries needed it', ({ value, secrets, trimmed }) => {
+    expect(parseSecretValue(value)).toEqual({ secrets, trimmed });
   });
 });

@@ -4,7 +4,7 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { WebhookError, type WebhookErrorCode } from '../../../lambdas/core/errors';
 import type { VerifiedWebhook, WebhookProvider } from '../../../lambdas/core/provider';
 import { providerNames, providers, type ProviderName } from '../../../lambdas/core/registry';
-import type { WebhookRequest } from '../../../lambdas/core/request';
+import { queryOf, type WebhookRequest } from '../../../lambdas/core/request';
 import { verifyWebhook } from '../../../lambdas/core/verify-webhook';
 import { NOW } from '../../fixtures/request';
 import { SENDGRID_KEYS } from '../../fixtures/sendgrid';
@@ -182,7 +182,7 @@ describe('Property: every registered provider is total over sender-controlled in
       // Act & Assess
       fc.assert(
         fc.property(headers, body, fc.array(secret, { minLength: 1, maxLength: 3 }), url, nowSeconds, fc.nat(), (h, raw, secrets, u, now, optionIndex) => {
-          run(provider, { provider: name, headers: h, rawBody: raw, url: u }, secrets, now, optionsFor(name, optionIndex));
+          run(provider, { provider: name, headers: h, rawBody: raw, url: u, query: queryOf(u) }, secrets, now, optionsFor(name, optionIndex));
         }),
         { numRuns: RUNS },
       );
@@ -206,6 +206,7 @@ describe('Property: every registered provider is total over sender-controlled in
             headers: { ...extra, ...Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k, [v]])) },
             rawBody: raw,
             url: signed.url ?? URL,
+            query: queryOf(signed.url ?? URL),
           };
           run(provider, request, signed.secrets, NOW, undefined, ['INVALID_PAYLOAD']);
         }),

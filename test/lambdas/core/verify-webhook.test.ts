@@ -4,16 +4,17 @@ import { verifyWebhook, type VerificationSettings } from '../../../lambdas/core/
 import { captureWebhookError, NOW, webhookRequest } from '../../fixtures/request';
 
 /** A provider whose `verify` does what the test says and records the context it was given. */
-function fakeProvider(verify: (context: VerifyContext) => void = () => undefined) {
+function fakeProvider(verify: (context: VerifyContext) => void = () => undefined, event = { id: 'e1', type: 't' }) {
   const calls: VerifyContext[] = [];
   const provider: WebhookProvider = {
     name: 'fake',
     defaultToleranceSeconds: 300,
+    defaultMaxBodyBytes: 1024,
     parseOptions: () => undefined,
     verify(_request, context) {
       calls.push(context);
       verify(context);
-      return { secretIndex: 0, events: [{ id: 'e1', type: 't', payload: {} }] };
+      return { secretIndex: 0, events: [{ ...event, payload: {}, payloadJson: '{}' }] };
     },
   };
   return { provider, calls };
@@ -105,5 +106,33 @@ describe('Function: verifyWebhook', () => {
     expect(error.code).toBe('INVALID_PAYLOAD');
     expect(error.details).toEqual({ unexpected });
     expect(error.cause).toBe(thrown);
+  });
+
+  it.each([
+    { case: 'a 100 KB event type', event: { id: 'e1', type: 'x'.repeat(100_000) } },
+    { case: 'an event type with a lone surrogate', event: { id: 'e1', type: 'push\uD800' } },
+    { case: 'a 600 KB event id', event: { id: 'x'.repeat(600_000), type: 't' } },
+    { case: 'an event id holding U+FFFF', event: { id: 'e\uFFFF', type: 't' } },
+  ])('refuses, as INVALID_PAYLOAD, a verified event with $case (SQS and SNS would refuse the message attribute)', ({ event }) => {
+    // Prepare
+    const { provider } = fakeProvider(() => undefined, event);
+
+    // Act
+    const error = captureWebhookError(() => verifyWebhook(provider, request, settings));
+
+    // Assess
+    expect(error.code).toBe('INVALID_PAYLOAD');
+  });
+
+  it("applies the provider's default body limit when the route sets none", () => {
+    // Prepare
+    const { provider } = fakeProvider();
+    const { maxBodyBytes: _ignored, ...withoutLimit } = settings;
+
+    // Act
+    const error = captureWebhookError(() => verifyWebhook(provider, webhookRequest({ provider: 'fake', body: 'x'.repeat(1025) }), withoutLimit));
+
+    // Assess
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });

@@ -49,6 +49,27 @@ describe('Function: toWebhookRequest', () => {
     { case: 'configured public base URL (custom domain)', publicBaseUrl: 'https://hooks.example.com/', url: 'https://hooks.example.com/webhooks/stripe?a=1&b=x%20y' },
   ])('rebuilds the public URL the sender signed: $case', ({ publicBaseUrl, url }) => {
     const event = deployedEvent({ multiValueQueryStringParameters: { a: ['1'], b: ['x y'] }, queryStringParameters: { a: '1', b: 'x y' } });
-    expect(toWebhookRequest(event, publicBaseUrl).url).toBe(url);
+    expect(toWebhookRequest(event, { publicBaseUrl }).url).toBe(url);
+  });
+
+  it('uses the configured signed URL byte for byte, whatever API Gateway made of the query string', () => {
+    // Prepare: API Gateway hands over decoded parameters; re-encoding them cannot give back these bytes.
+    const signedUrl = 'https://hooks.example.com/webhooks/twilio?a=1&b=2&a=3&next=https://app.example.com/cb&tags=x,y';
+    const event = deployedEvent({
+      multiValueQueryStringParameters: { a: ['1', '3'], b: ['2'], next: ['https://app.example.com/cb'], tags: ['x,y'] },
+      queryStringParameters: { a: '3', b: '2', next: 'https://app.example.com/cb', tags: 'x,y' },
+    });
+
+    // Act
+    const request = toWebhookRequest(event, { signedUrl, publicBaseUrl: 'https://ignored.example.com' });
+
+    // Assess
+    expect(request.url).toBe(signedUrl);
+    expect(request.query).toEqual({ a: ['1', '3'], b: ['2'], next: ['https://app.example.com/cb'], tags: ['x,y'] });
+  });
+
+  it('uses the URL the transport received when there is no configured one', () => {
+    const receivedUrl = 'http://127.0.0.1:3000/webhooks/twilio?tags=x,y';
+    expect(toWebhookRequest(deployedEvent({}), { receivedUrl, publicBaseUrl: 'https://hooks.example.com' }).url).toBe(receivedUrl);
   });
 });

@@ -24,7 +24,9 @@ describe('Provider: github', () => {
       // Assess
       expect(result).toEqual({
         secretIndex: 0,
-        events: [{ id: GITHUB_DELIVERY, type: 'issues', payload: JSON.parse(GITHUB_BODY) }],
+        events: [
+          { id: GITHUB_DELIVERY, type: 'issues', payload: JSON.parse(GITHUB_BODY), payloadJson: GITHUB_BODY, contentKey: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        ],
       });
     });
 
@@ -84,6 +86,24 @@ describe('Provider: github', () => {
 
       // Act & Assess
       expectRefusal(() => verifyRequest(github, request, { secrets: [GITHUB_SECRET] }), 'MALFORMED_SIGNATURE');
+    });
+  });
+
+  describe('replay protection (nothing signed but the body)', () => {
+    const keyOf = (request: ReturnType<typeof githubRequest>) => verifyRequest(github, request, { secrets: [GITHUB_SECRET] }).events[0]?.contentKey;
+
+    it('gives a captured delivery sent again with a fresh X-GitHub-Delivery the same deduplication key', () => {
+      // Prepare
+      const original = githubRequest(SIGNATURE);
+      const replay = withHeaders(original, { 'X-GitHub-Delivery': 'ffffffff-0000-4000-8000-000000000000' });
+
+      // Act & Assess
+      expect(keyOf(replay)).toEqual(keyOf(original));
+    });
+
+    it('gives the same body relabelled with another X-GitHub-Event a different key (a different event, not merged)', () => {
+      const original = githubRequest(SIGNATURE);
+      expect(keyOf(withHeaders(original, { 'X-GitHub-Event': 'push' }))).not.toEqual(keyOf(original));
     });
   });
 });

@@ -43,7 +43,7 @@ describe('Provider: sendgrid', () => {
       // Assess
       expect(result).toEqual({
         secretIndex: 0,
-        events: SENDGRID_EVENTS.map((event) => ({ id: event.sg_event_id, type: event.event, payload: event })),
+        events: SENDGRID_EVENTS.map((event) => ({ id: event.sg_event_id, type: event.event, payload: event, payloadJson: JSON.stringify(event) })),
       });
     });
 
@@ -115,6 +115,23 @@ describe('Provider: sendgrid', () => {
       // Assess
       expect(official).toBe(false);
       expectRefusal(() => verifyRequest(sendgrid, withBody(valid, tampered), { secrets: [SENDGRID_KEYS.publicKeyBase64] }), 'INVALID_SIGNATURE');
+    });
+  });
+
+  describe('payload fidelity', () => {
+    it('publishes each event as its own slice of the signed body, exactly as written', () => {
+      // Prepare: spacing, a number JSON.parse would round, escapes and brackets inside strings.
+      const items = [
+        '{ "sg_event_id": "a-1", "event": "delivered", "n": 820982911946154508 }',
+        '{"sg_event_id":"b-2","event":"open","useragent":"x [\\"quoted\\"] }, {","emoji":"😀"}',
+      ];
+      const request = signedSendGridRequest({ body: `[\r\n  ${items[0]},\r\n  ${items[1]}\r\n]\r\n` });
+
+      // Act
+      const result = verifyRequest(sendgrid, request, { secrets: [SENDGRID_KEYS.publicKeyBase64] });
+
+      // Assess
+      expect(result.events.map((event) => event.payloadJson)).toEqual(items);
     });
   });
 });

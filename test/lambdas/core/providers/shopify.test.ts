@@ -22,7 +22,9 @@ describe('Provider: shopify', () => {
       // Assess
       expect(result).toEqual({
         secretIndex: 0,
-        events: [{ id: SHOPIFY_WEBHOOK_ID, type: 'orders/create', payload: JSON.parse(SHOPIFY_BODY) }],
+        events: [
+          { id: SHOPIFY_WEBHOOK_ID, type: 'orders/create', payload: JSON.parse(SHOPIFY_BODY), payloadJson: SHOPIFY_BODY, contentKey: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        ],
       });
     });
 
@@ -82,6 +84,53 @@ describe('Provider: shopify', () => {
     it('sets no timestamp tolerance: Shopify signs no timestamp', () => {
       // Assess
       expect(shopify.defaultToleranceSeconds).toBe(0);
+    });
+  });
+
+  describe('replay protection (nothing signed but the body)', () => {
+    const keyOf = (request: ReturnType<typeof signedShopifyRequest>) =>
+      verifyRequest(shopify, request, { secrets: [SHOPIFY_SECRET] }).events[0]?.contentKey;
+
+    it('gives a captured delivery sent again with fresh X-Shopify-Webhook-Id and Event-Id the same deduplication key', () => {
+      const original = signedShopifyRequest();
+      const replay = withHeaders(original, { 'X-Shopify-Webhook-Id': 'fresh-id', 'X-Shopify-Event-Id': 'fresh-event' });
+      expect(keyOf(replay)).toEqual(keyOf(original));
+    });
+
+    it('keeps one order sent as orders/create and as orders/updated two events', () => {
+      const created = signedShopifyRequest();
+      expect(keyOf(withHeaders(created, { 'X-Shopify-Topic': 'orders/updated' }))).not.toEqual(keyOf(created));
+    });
+  });
+
+  describe('unprefixed header names', () => {
+    it('accepts a delivery that carries only shopify-hmac-sha256, shopify-webhook-id and shopify-topic, as @shopify/shopify-api does', () => {
+      // Prepare
+      const prefixed = signedShopifyRequest();
+      const request = withHeaders(prefixed, {
+        'X-Shopify-Hmac-Sha256': undefined,
+        'X-Shopify-Webhook-Id': undefined,
+        'X-Shopify-Event-Id': undefined,
+        'X-Shopify-Topic': undefined,
+        'shopify-hmac-sha256': headerOf(prefixed, 'x-shopify-hmac-sha256'),
+        'shopify-webhook-id': SHOPIFY_WEBHOOK_ID,
+        'shopify-topic': 'orders/create',
+      });
+
+      // Act
+      const result = verifyRequest(shopify, request, { secrets: [SHOPIFY_SECRET] });
+
+      // Assess
+      expect(result.events.map(({ id, type }) => ({ id, type }))).toEqual([{ id: SHOPIFY_WEBHOOK_ID, type: 'orders/create' }]);
+    });
+
+    it('refuses an unprefixed signature made with another secret', () => {
+      const prefixed = signedShopifyRequest({ secret: SHOPIFY_OTHER_SECRET });
+      const request = withHeaders(prefixed, {
+        'X-Shopify-Hmac-Sha256': undefined,
+        'shopify-hmac-sha256': headerOf(prefixed, 'x-shopify-hmac-sha256'),
+      });
+      expectRefusal(() => verifyRequest(shopify, request, { secrets: [SHOPIFY_SECRET] }), 'INVALID_SIGNATURE');
     });
   });
 });

@@ -21,7 +21,7 @@ describe('Provider: slack', () => {
       // Assess
       expect(result).toEqual({
         secretIndex: 0,
-        events: [{ id: 'Ev123ABC456', type: 'app_mention', payload: SLACK_EVENT_CALLBACK }],
+        events: [{ id: 'Ev123ABC456', type: 'app_mention', payload: SLACK_EVENT_CALLBACK, payloadJson: request.rawBody.toString('utf8') }],
       });
     });
 

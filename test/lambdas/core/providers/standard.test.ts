@@ -27,7 +27,10 @@ describe('Provider: standard', () => {
       const result = verifyRequest(standard, request, { secrets: [STANDARD_SECRET] });
 
       // Assess
-      expect(result).toEqual({ secretIndex: 0, events: [{ id: STANDARD_ID, type: STANDARD_EVENT.type, payload: STANDARD_EVENT }] });
+      expect(result).toEqual({
+        secretIndex: 0,
+        events: [{ id: STANDARD_ID, type: STANDARD_EVENT.type, payload: STANDARD_EVENT, payloadJson: request.rawBody.toString('utf8') }],
+      });
     });
 
     it('agrees with the library: its own verify accepts the fixture', () => {
@@ -119,6 +122,31 @@ describe('Provider: standard', () => {
 
       // Act & Assess
       expectRefusal(() => verifyRequest(standard, request, { secrets: [STANDARD_PUBLIC_KEY] }), 'INVALID_SIGNATURE');
+    });
+  });
+
+  describe('secrets without base64 padding', () => {
+    // base64 of a 23-byte key ends in one "=": dashboards and the reference libraries accept it without.
+    const padded = `whsec_${Buffer.from('hookrelay-unpadded-key!').toString('base64')}`;
+    const unpadded = padded.replace(/=+$/, '');
+
+    it.each([
+      { case: 'signed by the reference library with the unpadded secret, verified with it', signWith: unpadded, verifyWith: unpadded },
+      { case: 'signed with the padded secret, verified with the unpadded one', signWith: padded, verifyWith: unpadded },
+    ])('accepts a request $case', ({ signWith, verifyWith }) => {
+      // Prepare
+      const request = signedStandardRequest({ secret: signWith });
+
+      // Act
+      const result = verifyRequest(standard, request, { secrets: [verifyWith] });
+
+      // Assess
+      expect(result.secretIndex).toBe(0);
+    });
+
+    it('still refuses a request signed with another secret', () => {
+      const request = signedStandardRequest({ secret: STANDARD_OTHER_SECRET });
+      expectRefusal(() => verifyRequest(standard, request, { secrets: [unpadded] }), 'INVALID_SIGNATURE');
     });
   });
 });

@@ -21,7 +21,7 @@ describe('Provider: stripe', () => {
       // Assess
       expect(result).toEqual({
         secretIndex: 0,
-        events: [{ id: STRIPE_EVENT.id, type: STRIPE_EVENT.type, payload: STRIPE_EVENT }],
+        events: [{ id: STRIPE_EVENT.id, type: STRIPE_EVENT.type, payload: STRIPE_EVENT, payloadJson: request.rawBody.toString('utf8') }],
       });
     });
 
@@ -137,6 +137,32 @@ describe('Provider: stripe', () => {
 
       // Act & Assess
       expectRefusal(() => verifyRequest(stripe, request, { secrets: [STRIPE_SECRET] }), 'INVALID_SIGNATURE');
+    });
+  });
+
+  describe('payload fidelity', () => {
+    it('returns the signed JSON text itself: digits JSON.parse would round, key order and escapes as sent', () => {
+      // Prepare
+      const payload = '{"type":"invoice.paid","id":"evt_big","amount":820982911946154508,"rate":0.30000000000000000001,"note":"caf\\u00e9 \\/ 🚀"}';
+      const request = signedStripeRequest({ payload });
+
+      // Act
+      const [event] = verifyRequest(stripe, request, { secrets: [STRIPE_SECRET] }).events;
+
+      // Assess
+      expect(event?.payloadJson).toBe(payload);
+    });
+  });
+
+  describe('bounded work before the signature check', () => {
+    const valid = signedStripeRequest();
+    const header = headerOf(valid, 'stripe-signature');
+    const zeros = (n: number) => Array.from({ length: n }, (_, i) => `v1=${String(i % 10).repeat(64)}`).join(',');
+    it.each([
+      { case: 'three header values (three timestamps to hash)', request: withHeaders(valid, { 'stripe-signature': [`t=${NOW - 1},${zeros(1)}`, `t=${NOW - 2},${zeros(1)}`, header] }) },
+      { case: 'seventeen v1 signatures', request: withHeaders(valid, { 'Stripe-Signature': `${header},${zeros(16)}` }) },
+    ])('refuses $case as MALFORMED_SIGNATURE, even when one of them is genuine', ({ request }) => {
+      expectRefusal(() => verifyRequest(stripe, request, { secrets: [STRIPE_SECRET] }), 'MALFORMED_SIGNATURE');
     });
   });
 });

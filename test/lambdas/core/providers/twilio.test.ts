@@ -1,4 +1,4 @@
-import { validateRequest, validateRequestWithBody } from 'twilio/lib/webhooks/webhooks';
+import { getExpectedBodyHash, getExpectedTwilioSignature, validateRequest, validateRequestWithBody } from 'twilio/lib/webhooks/webhooks';
 import { WebhookError } from '../../../../lambdas/core/errors';
 import { twilio } from '../../../../lambdas/core/providers/twilio';
 import type { WebhookRequest } from '../../../../lambdas/core/request';
@@ -63,7 +63,15 @@ describe('Provider: twilio', () => {
       // Assess
       expect(result).toEqual({
         secretIndex: 0,
-        events: [{ id: TWILIO_IDEMPOTENCY_TOKEN, type: 'message.delivered', payload: { ...TWILIO_PARAMS } }],
+        events: [
+          {
+            id: TWILIO_IDEMPOTENCY_TOKEN,
+            type: 'message.delivered',
+            payload: { ...TWILIO_PARAMS },
+            payloadJson: JSON.stringify(TWILIO_PARAMS),
+            contentKey: expect.stringMatching(/^[0-9a-f]{64}$/),
+          },
+        ],
       });
     });
 
@@ -76,7 +84,13 @@ describe('Provider: twilio', () => {
 
       // Assess
       expect(result.events).toEqual([
-        { id: expect.stringMatching(/^[0-9a-f]{64}$/), type: 'com.twilio.messaging.message.delivered', payload: JSON.parse(TWILIO_JSON_BODY) },
+        {
+          id: expect.stringMatching(/^[0-9a-f]{64}$/),
+          type: 'com.twilio.messaging.message.delivered',
+          payload: JSON.parse(TWILIO_JSON_BODY),
+          payloadJson: TWILIO_JSON_BODY,
+          contentKey: expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
       ]);
     });
 
@@ -182,6 +196,63 @@ describe('Provider: twilio', () => {
     it('sets no timestamp tolerance: Twilio signs no timestamp', () => {
       // Assess
       expect(twilio.defaultToleranceSeconds).toBe(0);
+    });
+  });
+
+  describe('replay protection (nothing signed but the URL and parameters)', () => {
+    const keyOf = (request: WebhookRequest) => verifyRequest(twilio, request, { secrets: [TWILIO_AUTH_TOKEN] }).events[0]?.contentKey;
+    const original = signedTwilioFormRequest();
+    const params = new URLSearchParams(original.rawBody.toString('utf8'));
+    const pairs = [...params];
+
+    it.each([
+      { case: 'a fresh I-Twilio-Idempotency-Token', request: withHeaders(original, { 'I-Twilio-Idempotency-Token': 'fresh-token' }) },
+      { case: 'its form parameters reordered', request: withBody(original, new URLSearchParams([...pairs].reverse()).toString()) },
+      { case: 'one parameter pair repeated', request: withBody(original, new URLSearchParams([...pairs, pairs[0]!]).toString()) },
+    ])('gives the captured request sent again with $case the same deduplication key', ({ request }) => {
+      // Assess: the signature still matches (twilio agrees), and the key is the original's.
+      expect(twilioVerdict(request)).toBe(true);
+      expect(keyOf(request)).toEqual(keyOf(original));
+    });
+  });
+
+  describe('the configured exact URL', () => {
+    const exactUrl = 'https://hooks.example.com/webhooks/twilio?a=1&b=2&a=3&next=https://app.example.com/cb&tags=x,y';
+
+    it('verifies a callback whose URL has repeated keys, a URL value and commas against the configured URL byte for byte', () => {
+      // Prepare: twilio signs the URL as configured in the console.
+      const request = signedTwilioFormRequest({ signedUrl: exactUrl });
+
+      // Act
+      const result = verifyRequest(twilio, request, { secrets: [TWILIO_AUTH_TOKEN] });
+
+      // Assess
+      expect(result.events).toHaveLength(1);
+      expect(twilioVerdict(request)).toBe(true);
+    });
+
+    it('verifies a JSON callback against the configured URL, to which Twilio appended bodySHA256', () => {
+      // Prepare: the adapter hands the configured URL (without bodySHA256) and the decoded query.
+      const configured = 'https://hooks.example.com/webhooks/twilio?tenant=acme';
+      const signed = `${configured}&bodySHA256=${getExpectedBodyHash(TWILIO_JSON_BODY)}`;
+      const request = {
+        ...withUrl(signedTwilioJsonRequest(), signed),
+        url: configured,
+      };
+      const resigned = withHeaders(request, { 'X-Twilio-Signature': getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, signed, {}) });
+
+      // Act
+      const result = verifyRequest(twilio, resigned, { secrets: [TWILIO_AUTH_TOKEN] });
+
+      // Assess
+      expect(result.events.map((event) => event.payloadJson)).toEqual([TWILIO_JSON_BODY]);
+    });
+  });
+
+  describe('bounded work before the signature check', () => {
+    it('refuses a form body of more than 512 parameters before parsing it', () => {
+      const body = Array.from({ length: 513 }, (_, i) => `k${i}=v`).join('&');
+      expectRefusal(() => verifyRequest(twilio, withBody(signedTwilioFormRequest(), body), { secrets: [TWILIO_AUTH_TOKEN] }), 'INVALID_PAYLOAD');
     });
   });
 });

@@ -1,0 +1,138 @@
+/**
+ * Measurement 6: what a forged request costs the verifier, against a genuine one of the same size.
+ * An attacker who holds one genuine signed request can send it back with the body changed and
+ * every header repeated (once, twice, or up to the candidate bound: the costliest is measured); all the work before the signature is refused
+ * (header parsing, form parsing, one HMAC or public-key check per candidate signed message and
+ * secret) must stay a small multiple of verifying the genuine request. Rounds interleave the two.
+ */
+import { MAX_SIGNATURE_CANDIDATES, MAX_SIGNED_MESSAGES } from '../lambdas/core/provider';
+import { findProvider } from '../lambdas/core/registry';
+import { normaliseHeaders, queryOf, type WebhookRequest } from '../lambdas/core/request';
+import { verifyWebhook, type VerificationSettings } from '../lambdas/core/verify-webhook';
+import { signedCases } from './payloads';
+import { median, relativeMad, round } from './stats';
+
+/** A forged request may cost at most this many genuine ones. */
+export const FORGED_COST_TARGET_RATIO = 4;
+
+export interface ForgedCostRow {
+  readonly label: string;
+  readonly bodyBytes: number;
+  readonly validUsPerOp: number;
+  readonly forgedUsPerOp: number;
+  readonly ratio: number;
+  readonly ratioNoise: number;
+  /** The refusal the forged request gets (it must be refused, never accepted). */
+  readonly refusal: string;
+  readonly target: number;
+  readonly pass: boolean;
+}
+
+export interface ForgedCostResult {
+  readonly rows: ForgedCostRow[];
+}
+
+let sink = 0;
+
+/** The genuine request with one body byte changed and every header value repeated `copies` times. */
+function forge(request: WebhookRequest, copies: number): WebhookRequest {
+  const body = Buffer.from(request.rawBody);
+  const middle = Math.floor(body.length / 2);
+  body[middle] = body[middle]! ^ 0x01;
+  const headers: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(request.headers)) {
+    headers[name] = Array.from({ length: copies }, (_, i) => values[i % values.length]!);
+  }
+  return { ...request, headers, rawBody: body };
+}
+
+function timed(fn: () => void, ops: number): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < ops; i++) fn();
+  return Number(process.hrtime.bigint() - start) / 1000 / ops;
+}
+
+function refusalOf(fn: () => void): string {
+  try {
+    fn();
+    return 'ACCEPTED';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+export interface ForgedCostOptions {
+  /** @default 21 */
+  readonly rounds?: number;
+  /** Target duration of one side of a round, ms. @default 20 */
+  readonly roundMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export function runForgedCost(options: ForgedCostOptions = {}): ForgedCostResult {
+  const rounds = options.rounds ?? 21;
+  const roundMs = options.roundMs ?? 20;
+  const rows: ForgedCostRow[] = [];
+  for (const signed of signedCases()) {
+    const provider = findProvider(signed.provider)!;
+    const valid: WebhookRequest = { provider: signed.provider, headers: normaliseHeaders(signed.headers), rawBody: signed.body, url: signed.url, query: queryOf(signed.url) };
+    const settings: VerificationSettings<unknown> = {
+      secrets: signed.secrets,
+      nowSeconds: signed.nowSeconds,
+      options: provider.parseOptions(signed.options),
+    };
+    const genuine = () => void (sink += verifyWebhook(provider, valid, settings).events.length);
+    // The worst case: as many copies as a scheme still examines (past its bound it refuses at once).
+    const forged = [1, MAX_SIGNED_MESSAGES, MAX_SIGNATURE_CANDIDATES]
+      .map((copies) => forge(valid, copies))
+      .map((request) => ({ request, usPerOp: timed(() => refusalOf(() => verifyWebhook(provider, request, settings)), 300) }))
+      .sort((a, b) => b.usPerOp - a.usPerOp)[0]!.request;
+    const attack = () => {
+      try {
+        verifyWebhook(provider, forged, settings);
+        sink += 1;
+      } catch {
+        sink += 2;
+      }
+    };
+    const refusal = refusalOf(() => verifyWebhook(provider, forged, settings));
+    if (refusal === 'ACCEPTED') throw new Error(`${signed.label}: the forged request was accepted`);
+
+    timed(genuine, 200);
+    timed(attack, 200);
+    const ops = Math.max(50, Math.round((roundMs * 1000) / timed(genuine, 200)));
+    const validSamples: number[] = [];
+    const forgedSamples: number[] = [];
+    const ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      let v: number;
+      let f: number;
+      if (r % 2 === 0) {
+        v = timed(genuine, ops);
+        f = timed(attack, ops);
+      } else {
+        f = timed(attack, ops);
+        v = timed(genuine, ops);
+      }
+      validSamples.push(v);
+      forgedSamples.push(f);
+      ratios.push(f / v);
+    }
+    const ratio = median(ratios);
+    const row: ForgedCostRow = {
+      label: signed.label,
+      bodyBytes: signed.body.length,
+      validUsPerOp: round(median(validSamples), 2),
+      forgedUsPerOp: round(median(forgedSamples), 2),
+      ratio: round(ratio, 2),
+      ratioNoise: round(relativeMad(ratios), 3),
+      refusal,
+      target: FORGED_COST_TARGET_RATIO,
+      pass: ratio <= FORGED_COST_TARGET_RATIO,
+    };
+    rows.push(row);
+    options.log?.(`  ${row.label.padEnd(24)} forged ${row.forgedUsPerOp.toFixed(1).padStart(7)} µs  valid ${row.validUsPerOp.toFixed(1).padStart(7)} µs  ×${row.ratio.toFixed(2)}  (${refusal})`);
+  }
+  if (sink === -1) console.log(sink);
+  return { rows };
+}
