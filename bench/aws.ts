@@ -138,11 +138,10 @@ export async function createBenchVerifier(prefix: string): Promise<BenchVerifier
   const admin = createAwsClients();
   const resources = await provisionLocalResources(admin, {
     prefix: `${prefix}-${randomUUID().slice(0, 8)}`,
-    providers: ['stripe'],
-    secrets: { stripe: [STRIPE_BENCH_SECRET] },
+    routes: { stripe: { provider: 'stripe', secrets: [STRIPE_BENCH_SECRET] } },
   });
   const routes: Record<string, RouteConfig> = {
-    stripe: { queueUrl: resources.providers['stripe']!.queueUrl, secretId: resources.providers['stripe']!.secretId, maxBodyBytes: 1024 * 1024 },
+    stripe: { queueUrl: resources.providers['stripe']!.queueUrl, secretId: resources.routes['stripe']!.secretId, maxBodyBytes: 1024 * 1024 },
   };
   const clients = createAwsClients();
   const recorder = new SdkRecorder();

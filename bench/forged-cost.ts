@@ -75,7 +75,7 @@ export function runForgedCost(options: ForgedCostOptions = {}): ForgedCostResult
   const rows: ForgedCostRow[] = [];
   for (const signed of signedCases()) {
     const provider = findProvider(signed.provider)!;
-    const valid: WebhookRequest = { provider: signed.provider, headers: normaliseHeaders(signed.headers), rawBody: signed.body, url: signed.url, query: queryOf(signed.url) };
+    const valid: WebhookRequest = { route: signed.provider, method: 'POST', headers: normaliseHeaders(signed.headers), rawBody: signed.body, url: signed.url, query: queryOf(signed.url) };
     const settings: VerificationSettings<unknown> = {
       secrets: signed.secrets,
       nowSeconds: signed.nowSeconds,

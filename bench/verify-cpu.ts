@@ -77,7 +77,7 @@ function floorFunction(floor: FloorInput, body: Buffer): () => void {
 function coreFunction(signed: SignedCase): () => void {
   const provider = findProvider(signed.provider);
   if (!provider) throw new Error(`no provider ${signed.provider}`);
-  const request: WebhookRequest = { provider: signed.provider, headers: normaliseHeaders(signed.headers), rawBody: signed.body, url: signed.url, query: queryOf(signed.url) };
+  const request: WebhookRequest = { route: signed.provider, method: 'POST', headers: normaliseHeaders(signed.headers), rawBody: signed.body, url: signed.url, query: queryOf(signed.url) };
   const settings = { secrets: signed.secrets, nowSeconds: signed.nowSeconds, maxBodyBytes: 1024 * 1024, options: provider.parseOptions(signed.options) };
   // Must verify, once, before it is timed.
   const verified = verifyWebhook(provider, request, settings);

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
  * (which read them once, at cold start). The local gateway sets the same variables.
  *
  * Verifier:
- *   HOOKRELAY_ROUTES              JSON: { "<provider>": RouteConfig }
+ *   HOOKRELAY_ROUTES              JSON: { "<route>": RouteConfig }
  *   IDEMPOTENCY_TABLE_NAME        DynamoDB table (partition key `id`, string; TTL attribute `expiration`)
  *   IDEMPOTENCY_WINDOW_SECONDS    how long a delivered event id is remembered   @default 604800 (7 days)
  *   SECRETS_REFRESH_SECONDS       how often cached secrets are re-read          @default 300
@@ -19,9 +19,11 @@ import * as z from 'zod/mini';
  *   IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_WINDOW_SECONDS   as above (its own records)
  */
 export const routeConfigSchema = z.object({
+  /** The provider module that verifies the route. @default the route's name */
+  provider: z.optional(z.string().check(z.minLength(1))),
   /** URL of the provider's SQS queue. */
   queueUrl: z.string().check(z.minLength(1)),
-  /** Secrets Manager secret id (name or ARN) holding the provider's signing secret(s). */
+  /** Secrets Manager secret id (name or ARN) holding the route's signing secret(s). */
   secretId: z.string().check(z.minLength(1)),
   /** Largest accepted body in bytes. @default the provider module's `defaultMaxBodyBytes` */
   maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),

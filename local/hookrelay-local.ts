@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAwsClients, type AwsClients } from '../lambdas/adapters/aws-clients';
-import { providerNames } from '../lambdas/core/registry';
+import { methodsOf } from '../lambdas/core/provider';
+import { findProvider } from '../lambdas/core/registry';
+import { errorResponse } from '../lambdas/http/responses';
+import { WebhookError, type WebhookErrorCode } from '../lambdas/core/errors';
+import type { ResolvedRoute } from '../lambdas/routes';
 import { createTelemetry } from '../lambdas/observability/telemetry';
 import { createProcessorHandler } from '../lambdas/processor/handler';
 import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS, type RouteConfig } from '../lambdas/runtime-config';
@@ -18,9 +22,17 @@ import { lambdaContext, startQueuePoller, type QueuePoller } from './queue-polle
  * for Lambda's SQS event source mappings. AWS calls go through the real SDK clients to whatever
  * `AWS_ENDPOINT_URL_*` names (the stand-ins, see `stand-ins.ts`).
  */
+/** A route of the local gateway: its declaration and its credentials. */
+export interface LocalRoute extends Omit<ResolvedRoute, 'route'> {
+  /** Signing secrets, newest first (rotation). */
+  readonly secrets: readonly string[];
+  /** A second credential (Meta's verify token), newest first. @default [] */
+  readonly verifyTokens?: readonly string[];
+}
+
 export interface LocalHookrelayOptions {
-  /** Signing secrets per provider, newest first. Providers without secrets are not routed. */
-  readonly secrets: Readonly<Record<string, readonly string[]>>;
+  /** Every route, by name (`/webhooks/<name>`). */
+  readonly routes: Readonly<Record<string, LocalRoute>>;
   /** @default 3000; 0 picks a free port */
   readonly port?: number;
   /** @default '127.0.0.1' */
@@ -31,19 +43,10 @@ export interface LocalHookrelayOptions {
   readonly maxReceiveCount?: number;
   /** @default 5 */
   readonly visibilityTimeoutSeconds?: number;
-  /** Largest accepted body. @default each provider's `defaultMaxBodyBytes` */
-  readonly maxBodyBytes?: number;
   /** @default 200000 */
   readonly largePayloadThresholdBytes?: number;
   /** Idempotency window. @default 7 days */
   readonly idempotencyWindowSeconds?: number;
-  /** Provider options (generic HMAC scheme…), keyed by provider. */
-  readonly providerOptions?: Readonly<Record<string, unknown>>;
-  /**
-   * The exact public URL a sender signs, keyed by route (e.g. a tunnel's URL in front of this
-   * gateway). @default the URL each request was sent to, exactly as received
-   */
-  readonly signedUrls?: Readonly<Record<string, string>>;
   /**
    * SDK clients for the verifier, the processors and the event source (the queue pollers that stand
    * in for Lambda's SQS event source mapping); tests pass fault-injecting ones. @default real clients
@@ -71,7 +74,8 @@ export interface RequestLogEntry {
 export interface LocalHookrelay {
   readonly url: string;
   readonly port: number;
-  readonly providers: readonly string[];
+  /** Route names. */
+  readonly routes: readonly string[];
   readonly resources: LocalResources;
   readonly published: PublishedLog;
   stop(): Promise<void>;
@@ -82,25 +86,23 @@ const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export async function startLocalHookrelay(options: LocalHookrelayOptions): Promise<LocalHookrelay> {
   const prefix = options.prefix ?? 'hookrelay';
-  const providers = providerNames.filter((name) => (options.secrets[name]?.length ?? 0) > 0);
+  const routeNames = Object.keys(options.routes);
   const adminClients = createAwsClients();
   const resources = await provisionLocalResources(adminClients, {
     prefix,
-    providers,
-    secrets: options.secrets,
+    routes: options.routes,
     maxReceiveCount: options.maxReceiveCount,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
   });
+  const providers = Object.keys(resources.providers);
   const windowSeconds = options.idempotencyWindowSeconds ?? DEFAULT_IDEMPOTENCY_WINDOW_SECONDS;
 
   const routes: Record<string, RouteConfig> = {};
-  for (const provider of providers) {
-    routes[provider] = {
-      queueUrl: resources.providers[provider]!.queueUrl,
-      secretId: resources.providers[provider]!.secretId,
-      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-      ...(options.providerOptions?.[provider] === undefined ? {} : { options: options.providerOptions[provider] }),
-      ...(options.signedUrls?.[provider] === undefined ? {} : { signedUrl: options.signedUrls[provider] }),
+  for (const [name, { secrets: _secrets, verifyTokens: _tokens, ...declaration }] of Object.entries(options.routes)) {
+    routes[name] = {
+      ...declaration,
+      queueUrl: resources.providers[declaration.provider]!.queueUrl,
+      secretId: resources.routes[name]!.secretId,
     };
   }
   // The exact URL each request was sent to: what a sender that signs its URL signed.
@@ -165,12 +167,16 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       url = new URL(req.url ?? '/', 'http://local');
     } catch {
       // `POST http://[/webhooks/stripe`: a request target no URL parser accepts.
-      return sendJson(res, 400, { error: 'The request target is not a valid URL', code: 'MALFORMED_REQUEST' });
+      return refuse(res, 'MALFORMED_REQUEST', 'The request target is not a valid URL');
     }
 
     if (url.pathname === '/health') {
-      if (method !== 'GET') return sendJson(res, 405, { error: 'Method not allowed', code: 'METHOD_NOT_ALLOWED' });
-      return sendJson(res, 200, { status: 'ok', providers });
+      if (method !== 'GET') return refuse(res, 'METHOD_NOT_ALLOWED', 'Only GET is accepted', 'GET');
+      return sendJson(res, 200, {
+        status: 'ok',
+        providers: routeNames,
+        routes: routeNames.map((route) => ({ route, provider: options.routes[route]!.provider, methods: methodsOf(findProvider(options.routes[route]!.provider)!) })),
+      });
     }
     if (url.pathname === '/_local/published') {
       const provider = url.searchParams.get('provider');
@@ -193,26 +199,24 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     }
     if (url.pathname === '/_local/redrive') {
       // `npm run redrive -- --provider <name>` against the local gateway: the same code as on AWS.
-      if (method !== 'POST') return sendJson(res, 405, { error: 'Only POST is accepted', code: 'METHOD_NOT_ALLOWED' });
+      if (method !== 'POST') return refuse(res, 'METHOD_NOT_ALLOWED', 'Only POST is accepted', 'POST');
       const provider = url.searchParams.get('provider') ?? '';
       const target = resources.providers[provider];
-      if (!target) return sendJson(res, 404, { error: `No provider "${provider}"`, code: 'UNKNOWN_PROVIDER', providers });
+      if (!target) return refuse(res, 'UNKNOWN_PROVIDER', `No provider "${provider}" (one of ${providers.join(', ')})`);
       const result = await redriveDeadLetters(adminClients.sqs, target);
       return sendJson(res, 200, { provider, ...result });
     }
-    if (!url.pathname.startsWith('/webhooks/')) {
-      return sendJson(res, 404, { error: 'Not found', code: 'NOT_FOUND' });
-    }
-    if (method !== 'POST') {
-      res.setHeader('Allow', 'POST');
-      return sendJson(res, 405, { error: 'Only POST is accepted', code: 'METHOD_NOT_ALLOWED' });
-    }
+    if (!url.pathname.startsWith('/webhooks/')) return refuse(res, 'NOT_FOUND', 'Not found');
+    const provider = url.pathname.slice('/webhooks/'.length);
+    // As deployed: a route answers POST, and GET only where its sender verifies endpoints with it.
+    const declared = options.routes[provider];
+    const allowed: readonly string[] = declared ? methodsOf(findProvider(declared.provider)!) : ['POST', 'GET'];
+    if (!allowed.includes(method)) return refuse(res, 'METHOD_NOT_ALLOWED', `Only ${allowed.join(', ')} is accepted`, allowed.join(', '));
 
     const body = await readBody(req, API_GATEWAY_MAX_BODY_BYTES);
-    const provider = url.pathname.slice('/webhooks/'.length);
     if (body === undefined) {
       log({ method, path: url.pathname, provider, status: 413, code: 'PAYLOAD_TOO_LARGE', replayed: false, ms: performance.now() - started });
-      return sendJson(res, 413, { error: 'Request body exceeds API Gateway’s 10 MB limit', code: 'PAYLOAD_TOO_LARGE' });
+      return refuse(res, 'PAYLOAD_TOO_LARGE', 'Request body exceeds API Gateway’s 10 MB limit');
     }
     const event = toApiGatewayEvent({
       method,
@@ -253,7 +257,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
-    providers,
+    routes: routeNames,
     resources,
     published,
     async stop() {
@@ -289,6 +293,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A refusal in the `{ error, code }` shape, its status from the one code → status table. */
+function refuse(res: ServerResponse, code: WebhookErrorCode, message: string, allow?: string): void {
+  const response = errorResponse(new WebhookError(code, message));
+  if (allow) res.setHeader('Allow', allow);
+  res.writeHead(response.statusCode, response.headers as Record<string, string>);
+  res.end(response.body);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -5,16 +5,24 @@ import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/c
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /**
- * Creates on the stand-ins what the CDK stack creates on AWS: the idempotency table, and per
- * provider a queue with its DLQ (redrive policy), a topic, a secret; plus the payload bucket and,
+ * Creates on the stand-ins what the CDK stack creates on AWS: the idempotency table, per provider a
+ * queue with its DLQ (redrive policy) and a topic, per route a secret; plus the payload bucket and,
  * for `/_local/published`, an observer queue subscribed to each topic like any real subscriber.
  * Every name starts with `prefix`, so tests can run isolated sets side by side.
  */
+export interface LocalRouteCredentials {
+  /** The route's provider module. */
+  readonly provider: string;
+  /** Signing secrets, newest first. */
+  readonly secrets: readonly string[];
+  /** A second credential (Meta's verify token), newest first. @default [] */
+  readonly verifyTokens?: readonly string[];
+}
+
 export interface LocalResourceOptions {
   readonly prefix: string;
-  readonly providers: readonly string[];
-  /** Signing secrets per provider, newest first. */
-  readonly secrets: Readonly<Record<string, readonly string[]>>;
+  /** Every route, by name. The providers of the routes get a pipeline each. */
+  readonly routes: Readonly<Record<string, LocalRouteCredentials>>;
   /** @default 5 */
   readonly maxReceiveCount?: number;
   /** @default 5 */
@@ -28,13 +36,19 @@ export interface LocalProviderResources {
   readonly dlqArn: string;
   readonly topicArn: string;
   readonly observerQueueUrl: string;
+}
+
+export interface LocalRouteResources {
+  readonly provider: string;
   readonly secretId: string;
 }
 
 export interface LocalResources {
   readonly tableName: string;
   readonly bucketName: string;
+  /** Queue, DLQ and topic of each provider the routes use. */
   readonly providers: Readonly<Record<string, LocalProviderResources>>;
+  readonly routes: Readonly<Record<string, LocalRouteResources>>;
 }
 
 export interface LocalClients {
@@ -56,7 +70,7 @@ export async function provisionLocalResources(clients: LocalClients, options: Lo
   });
 
   const providers: Record<string, LocalProviderResources> = {};
-  for (const provider of options.providers) {
+  for (const provider of new Set(Object.values(options.routes).map((route) => route.provider))) {
     const name = `${prefix}-${provider}`;
     const dlqUrl = await createQueue(clients.sqs, `${name}-dlq`, { MessageRetentionPeriod: String(14 * 24 * 3600) });
     const dlqArn = await queueArn(clients.sqs, dlqUrl);
@@ -74,19 +88,15 @@ export async function provisionLocalResources(clients: LocalClients, options: Lo
         ReturnSubscriptionArn: true,
       }),
     );
-    const secretId = `${prefix}/${provider}`;
-    await putSecret(clients.secretsManager, secretId, JSON.stringify({ secrets: options.secrets[provider] ?? [] }));
-    providers[provider] = {
-      queueUrl,
-      queueArn: await queueArn(clients.sqs, queueUrl),
-      dlqUrl,
-      dlqArn,
-      topicArn: TopicArn!,
-      observerQueueUrl,
-      secretId,
-    };
+    providers[provider] = { queueUrl, queueArn: await queueArn(clients.sqs, queueUrl), dlqUrl, dlqArn, topicArn: TopicArn!, observerQueueUrl };
   }
-  return { tableName, bucketName, providers };
+  const routes: Record<string, LocalRouteResources> = {};
+  for (const [route, { provider, secrets, verifyTokens = [] }] of Object.entries(options.routes)) {
+    const secretId = `${prefix}/${route}`;
+    await putSecret(clients.secretsManager, secretId, JSON.stringify({ secrets, verifyTokens }));
+    routes[route] = { provider, secretId };
+  }
+  return { tableName, bucketName, providers, routes };
 }
 
 async function createTableIfMissing(dynamodb: DynamoDBClient, tableName: string): Promise<void> {

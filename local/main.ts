@@ -2,18 +2,20 @@
  * `npm start`: the local gateway. Starts the AWS stand-ins in-process, provisions what the stack
  * provisions, and serves the real handlers on http://127.0.0.1:$PORT.
  *
- *   PORT                         listen port (default 3000)
- *   WEBHOOK_SECRET_<PROVIDER>    signing secret(s), comma-separated for rotation (default: dev secrets)
- *   WEBHOOK_SIGNED_URL_<ROUTE>   the exact public URL a sender signs (Twilio) when it is not the URL
- *                                requests arrive at, e.g. a tunnel's (default: the URL as received)
- *   --data <dir>                 keep the DynamoDB stand-in's data (idempotency records) across restarts
+ *   PORT                          listen port (default 3000)
+ *   WEBHOOK_SECRET_<ROUTE>        signing secret(s), comma-separated for rotation (default: dev secrets)
+ *   WEBHOOK_VERIFY_TOKEN_<ROUTE>  a second credential, for senders that have one (Meta's verify token)
+ *   WEBHOOK_SIGNED_URL_<ROUTE>    the exact public URL a sender signs (Twilio) when it is not the URL
+ *                                 requests arrive at, e.g. a tunnel's (default: the URL as received)
+ *   --routes <file>               more routes (JSON), e.g. a second Stripe account (local/local-routes.ts)
+ *   --data <dir>                  keep the DynamoDB stand-in's data (idempotency records) across restarts
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { providerNames } from '../lambdas/core/registry';
-import { secretsFromEnvironment, signedUrlsFromEnvironment } from './dev-secrets';
+import { RouteDeclarationError } from '../lambdas/routes';
 import { startLocalHookrelay, type RequestLogEntry } from './hookrelay-local';
+import { localRoutes, readRouteDeclarations } from './local-routes';
 import { standInEnvironment, startStandIns } from './stand-ins';
 
 // The SDK's notice that its 2027 releases need Node 22 says nothing about this run (the lockfile
@@ -39,12 +41,14 @@ function formatRequest(entry: RequestLogEntry): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, port: { type: 'string' } },
+    options: { data: { type: 'string' }, port: { type: 'string' }, routes: { type: 'string' } },
     allowPositionals: false,
   });
   const port = Number(values.port ?? process.env['PORT'] ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${values.port ?? process.env['PORT']}`);
 
+  // Routes first: a mistake in them is reported before anything starts.
+  const { routes, usingDevelopmentSecret } = localRoutes(readRouteDeclarations(values.routes), process.env);
   const dataDirectory = values.data ? path.resolve(values.data) : undefined;
   if (dataDirectory) mkdirSync(dataDirectory, { recursive: true });
   const standIns = await startStandIns(dataDirectory ? { dataDirectory } : {});
@@ -53,10 +57,8 @@ async function main(): Promise<void> {
   process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
   process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
 
-  const { secrets, usingDevelopmentSecret } = secretsFromEnvironment(process.env, providerNames);
   const gateway = await startLocalHookrelay({
-    secrets,
-    signedUrls: signedUrlsFromEnvironment(process.env, providerNames),
+    routes,
     port,
     onRequest: (entry) => console.log(formatRequest(entry)),
     onError: (error) => console.error(paint(31, `local gateway: ${error instanceof Error ? error.message : String(error)}`)),
@@ -65,10 +67,14 @@ async function main(): Promise<void> {
   console.log(paint(1, `hookrelay local gateway listening on ${gateway.url}`));
   console.log(`  health     GET  ${gateway.url}/health`);
   console.log(`  published  GET  ${gateway.url}/_local/published`);
-  for (const provider of gateway.providers) console.log(`  webhook    POST ${gateway.url}/webhooks/${provider}`);
+  const width = Math.max(...gateway.routes.map((route) => route.length));
+  for (const route of gateway.routes) {
+    const provider = routes[route]!.provider;
+    console.log(`  webhook    POST ${gateway.url}/webhooks/${route}${provider === route ? '' : `  (${provider})`}`);
+  }
   if (usingDevelopmentSecret.length > 0) {
-    console.log(paint(2, '  development secrets (set WEBHOOK_SECRET_<PROVIDER> to use your own):'));
-    for (const provider of usingDevelopmentSecret) console.log(paint(2, `    ${provider.padEnd(9)} ${secrets[provider]![0]}`));
+    console.log(paint(2, '  development secrets (set WEBHOOK_SECRET_<ROUTE> to use your own):'));
+    for (const route of usingDevelopmentSecret) console.log(paint(2, `    ${route.padEnd(width)} ${routes[route]!.secrets[0]}`));
   }
   console.log(dataDirectory ? `  data kept in ${dataDirectory}` : '  data in memory (use --data <dir> to keep it)');
 
@@ -86,5 +92,5 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+  process.exit(error instanceof RouteDeclarationError ? 2 : 1);
 });

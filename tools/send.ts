@@ -1,39 +1,35 @@
 /**
- * `npm run send -- <provider> [event-type]`: sends a realistic sample webhook, signed exactly as the
- * provider signs it, to the local gateway or a deployed webhook URL, and prints hookrelay's answer.
- * Every run has fresh ids and timestamps, so repeated sends are new events, not replays.
- *
- *   --url <url>        a base URL (`/webhooks/<provider>` is appended) or the full webhook URL
- *   --file <path>      send this payload as-is instead of a sample
- *   --secret <secret>  else WEBHOOK_SECRET_<PROVIDER> (first of the list), else the development secret
- *   --json             print { status, replayed, body } instead of a summary
- *
- * Exit status: 0 on a 2xx answer, 1 otherwise, 2 on a usage error.
+ * `npm run send -- <route> [event-type]`: sends a realistic sample webhook, signed by the provider
+ * module's own `sign` exactly as the sender signs it (each module's test checks `sign` against the
+ * sender's official package), to the local gateway or a deployed webhook URL, and prints hookrelay's
+ * answer. Every run has fresh ids and timestamps, so repeated sends are new events, not replays.
+ * Options: see USAGE. Exit status: 0 on a 2xx answer, 1 otherwise, 2 on a usage error.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ProviderName } from '../lambdas/core/registry';
-import { DEVELOPMENT_SECRETS } from '../local/dev-secrets';
-import { findSender, senderNames, senders, type ProviderSender } from './lib/signers/registry';
-import { UnusableSecretError } from './lib/signers/signer';
+import type { WebhookProvider } from '../lambdas/core/provider';
+import { allProviders, findProvider, providerNames } from '../lambdas/core/registry';
+import { listFromEnvironment, secretVariable } from '../lambdas/routes';
 
-const USAGE = `usage: npm run send -- <provider> [event-type] [--url URL] [--file payload.json] [--secret S] [--json]
+const USAGE = `usage: npm run send -- <route> [event-type] [--provider P] [--url URL] [--file payload.json] [--secret S] [--json]
 
-Sends a sample event, signed as the provider signs it, with fresh ids and timestamps.
+Sends a sample event, signed as its sender signs it, with fresh ids and timestamps.
 
-  <provider>      ${senderNames.join(', ')}
+  <route>         the route to post to: a provider's own (${providerNames.join(', ')}),
+                  or a declared one (then say which provider with --provider)
   [event-type]    one of the provider's sample types (below); default: the first listed
-  --url URL       where to POST. A URL whose path ends in /webhooks/<provider> (the stack's
-                  <Provider>WebhookUrl output) is used as is; any other URL is a base URL and gets
-                  /webhooks/<provider> appended. Default: the local gateway, http://127.0.0.1:$PORT (3000)
+  --provider P    the route's provider. Default: the route's name, else what the local gateway's
+                  GET /health says the route is
+  --url URL       where to POST. A URL whose path ends in /webhooks/<route> (the stack's
+                  <Route>WebhookUrl output) is used as is; any other URL is a base URL and gets
+                  /webhooks/<route> appended. Default: the local gateway, http://127.0.0.1:$PORT (3000)
   --file PATH     send this file as the payload, unchanged (ids carried in headers are still fresh).
                   [event-type] then is not checked: it names the type for providers that send it
                   in a header (github, shopify)
-  --secret S      the signing secret. Default: $WEBHOOK_SECRET_<PROVIDER> (the first of a
-                  comma-separated list), else the local gateway's development secret.
-                  sendgrid: the path of a PEM private key, or the PEM itself as --secret="$(cat key.pem)"
-                  (default: the development key)
+  --secret S      the signing secret. Default: $WEBHOOK_SECRET_<ROUTE> (the first of a
+                  comma-separated list), else the provider's development secret. For public-key
+                  senders (sendgrid) the private key: its PEM, or the path of a PEM file
+  --options JSON  the route's provider options (a generic route's scheme). Default: none
   --json          print { status, replayed, body } as JSON instead of a summary
   -h, --help      this text
 
@@ -44,8 +40,9 @@ class UsageError extends Error {
 }
 
 interface SendCommand {
-  readonly provider: ProviderName;
-  readonly sender: ProviderSender;
+  readonly route: string;
+  readonly provider: WebhookProvider<unknown>;
+  readonly options: unknown;
   readonly eventType: string;
   readonly url: URL;
   readonly file: string | undefined;
@@ -55,18 +52,18 @@ interface SendCommand {
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-function sampleTypes({ samples }: ProviderSender): string[] {
+function sampleTypes({ samples }: WebhookProvider<unknown>): string[] {
   return [samples.defaultType, ...Object.keys(samples.types).filter((type) => type !== samples.defaultType)];
 }
 
 function helpText(): string {
-  const width = Math.max(...senderNames.map((name) => name.length)) + 2;
-  const rows = senderNames.map((name) => `  ${name.padEnd(width)}${sampleTypes(senders[name]).join(', ')}`);
+  const width = Math.max(...providerNames.map((name) => name.length)) + 2;
+  const rows = allProviders().map((provider) => `  ${provider.name.padEnd(width)}${sampleTypes(provider).join(', ')}`);
   return `${USAGE}\n\nSample event types (the first is the default):\n${rows.join('\n')}`;
 }
 
-/** The webhook URL for `provider`: see --url in USAGE. */
-function webhookUrl(provider: string, given: string | undefined, env: Environment): URL {
+/** The webhook URL for `route`: see --url in USAGE. */
+function webhookUrl(route: string, given: string | undefined, env: Environment): URL {
   const text = given ?? `http://127.0.0.1:${env['PORT'] || 3000}`;
   let url: URL;
   try {
@@ -77,36 +74,51 @@ function webhookUrl(provider: string, given: string | undefined, env: Environmen
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be http or https: ${text}`);
   const routed = /\/webhooks\/([^/]+)\/?$/.exec(url.pathname);
   if (routed) {
-    if (routed[1] !== provider) throw new UsageError(`--url is the webhook URL of "${routed[1]}", not of "${provider}"`);
+    if (routed[1] !== route) throw new UsageError(`--url is the webhook URL of "${routed[1]}", not of "${route}"`);
     return url;
   }
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/webhooks/${provider}`;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/webhooks/${route}`;
   return url;
 }
 
-/** --secret, else the first of WEBHOOK_SECRET_<PROVIDER>, else the development secret: what the local gateway accepts. */
-function signingSecret(provider: ProviderName, given: string | undefined, env: Environment): string {
+/**
+ * --secret (a PEM file's path is read), else the first of WEBHOOK_SECRET_<ROUTE>, else the
+ * development secret: what the local gateway accepts. For public-key senders the gateway holds the
+ * public key, and the development private key signs in its place.
+ */
+function signingSecret(route: string, provider: WebhookProvider<unknown>, given: string | undefined, env: Environment): string {
+  const { secret: development, signingSecret: developmentSigning = development } = provider.development;
   if (given !== undefined) {
     if (given === '') throw new UsageError('--secret is empty');
-    return given;
+    return !given.includes('\n') && existsSync(given) ? readFileSync(given, 'utf8') : given;
   }
-  const fromEnvironment = (env[`WEBHOOK_SECRET_${provider.toUpperCase()}`] ?? '')
-    .split(',')
-    .map((secret) => secret.trim())
-    .find((secret) => secret !== '');
-  return fromEnvironment ?? DEVELOPMENT_SECRETS[provider];
+  const configured = listFromEnvironment(env, secretVariable(route))[0];
+  return configured === undefined || configured === development ? developmentSigning : configured;
 }
 
-function parseCommandLine(args: string[], env: Environment): SendCommand | 'help' {
+/** The route's provider from the local gateway's GET /health, for routes not named after one. */
+async function providerFromGateway(route: string, url: URL): Promise<string | undefined> {
+  try {
+    const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(5_000) });
+    const health = (await response.json()) as { routes?: Array<{ route: string; provider: string }> };
+    return health.routes?.find((entry) => entry.route === route)?.provider;
+  } catch {
+    return undefined;
+  }
+}
+
+async function parseCommandLine(args: string[], env: Environment): Promise<SendCommand | 'help'> {
   let parsed;
   try {
     parsed = parseArgs({
       args,
       allowPositionals: true,
       options: {
+        provider: { type: 'string' },
         url: { type: 'string' },
         file: { type: 'string' },
         secret: { type: 'string' },
+        options: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -116,27 +128,41 @@ function parseCommandLine(args: string[], env: Environment): SendCommand | 'help
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  const [providerArgument, typeArgument, ...extra] = positionals;
-  if (!providerArgument) throw new UsageError(USAGE);
+  const [routeArgument, typeArgument, ...extra] = positionals;
+  if (!routeArgument) throw new UsageError(USAGE);
   if (extra.length > 0) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}\n\n${USAGE}`);
 
-  const provider = providerArgument.toLowerCase();
-  const sender = findSender(provider);
-  if (!sender) throw new UsageError(`unknown provider "${providerArgument}"; valid providers: ${senderNames.join(', ')}`);
-  const name = provider as ProviderName;
+  const route = routeArgument.toLowerCase();
+  const url = webhookUrl(route, values.url, env);
+  const providerName = values.provider ?? (findProvider(route) ? route : await providerFromGateway(route, url));
+  const provider = providerName === undefined ? undefined : findProvider(providerName);
+  if (!provider) {
+    throw new UsageError(
+      values.provider === undefined && providerName === undefined
+        ? `unknown route "${routeArgument}": name its provider with --provider (one of ${providerNames.join(', ')})`
+        : `unknown provider "${providerName ?? routeArgument}"; valid providers: ${providerNames.join(', ')}`,
+    );
+  }
+  let options: unknown;
+  try {
+    options = provider.parseOptions(values.options === undefined ? undefined : JSON.parse(values.options));
+  } catch (error) {
+    throw new UsageError(`--options: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   // A sample must exist to be built; a file is the payload, so its type is whatever the user says.
-  const eventType = typeArgument ?? sender.samples.defaultType;
-  if (values.file === undefined && !Object.hasOwn(sender.samples.types, eventType)) {
-    throw new UsageError(`unknown ${provider} event type "${eventType}"; valid types: ${sampleTypes(sender).join(', ')}`);
+  const eventType = typeArgument ?? provider.samples.defaultType;
+  if (values.file === undefined && !Object.hasOwn(provider.samples.types, eventType)) {
+    throw new UsageError(`unknown ${provider.name} event type "${eventType}"; valid types: ${sampleTypes(provider).join(', ')}`);
   }
   return {
-    provider: name,
-    sender,
+    route,
+    provider,
+    options,
     eventType,
-    url: webhookUrl(provider, values.url, env),
+    url,
     file: values.file,
-    secret: signingSecret(name, values.secret, env),
+    secret: signingSecret(route, provider, values.secret, env),
     json: values.json ?? false,
   };
 }
@@ -181,30 +207,29 @@ function unreachable(url: string, error: unknown): string {
 }
 
 async function send(command: SendCommand): Promise<number> {
-  const now = new Date();
-  const body = command.file === undefined ? command.sender.samples.types[command.eventType]!({ now }) : readPayload(command.file);
-  const signed = await command.sender.signer.sign({
-    body,
-    secret: command.secret,
-    url: command.url.toString(),
-    now,
-    eventType: command.eventType,
-    deliveryId: randomUUID(),
-  });
-  const target = signed.url ?? command.url.toString();
-  const what = command.file === undefined ? `${command.provider} ${command.eventType}` : `${command.provider}, payload from ${command.file}`;
-  console.error(`POST ${target}  (${what})`);
+  const { provider } = command;
+  const context = { url: command.url.toString(), nowSeconds: Math.floor(Date.now() / 1000) };
+  const body = command.file === undefined ? provider.samples.types[command.eventType]!(context) : readPayload(command.file);
+  let signed;
+  try {
+    signed = provider.sign(provider.samples.request(body, command.eventType, context), { secret: command.secret, nowSeconds: context.nowSeconds, options: command.options });
+  } catch (error) {
+    // A secret that cannot sign (a public key): the caller's to fix. The message never holds the secret.
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const what = command.file === undefined ? `${command.route} ${command.eventType}` : `${command.route}, payload from ${command.file}`;
+  console.error(`${signed.method} ${signed.url}  (${what})`);
 
   let response: Response;
   try {
-    response = await fetch(target, {
-      method: 'POST',
-      headers: { ...signed.headers, 'Content-Type': signed.contentType },
-      body: signed.body,
+    response = await fetch(signed.url, {
+      method: signed.method,
+      headers: signed.headers,
+      ...(signed.method === 'GET' ? {} : { body: signed.body }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    console.error(unreachable(target, error));
+    console.error(unreachable(signed.url, error));
     return 1;
   }
   const text = await response.text();
@@ -215,7 +240,7 @@ async function send(command: SendCommand): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const command = parseCommandLine(process.argv.slice(2), process.env);
+  const command = await parseCommandLine(process.argv.slice(2), process.env);
   if (command === 'help') {
     console.log(helpText());
     return 0;
@@ -226,8 +251,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    // Usage errors and unusable secrets are the caller's to fix; neither message holds a secret.
-    const usage = error instanceof UsageError || error instanceof UnusableSecretError;
+    // Usage errors (an unusable secret among them) are the caller's to fix; no message holds a secret.
+    const usage = error instanceof UsageError;
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(usage ? 2 : 1);
   },

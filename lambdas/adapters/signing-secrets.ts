@@ -9,7 +9,8 @@ import { WebhookError } from '../core/errors';
  * secrets for `maxStaleSeconds`, then fail with SECRETS_UNAVAILABLE (5xx: the sender retries).
  *
  * The secret value is JSON `{"secrets": ["<newest>", "<older>"]}` (several while rotating), a JSON
- * array of strings, or a bare string holding one secret. Whitespace around each secret is removed:
+ * array of strings, or a bare string holding one secret. Senders with a second credential (Meta's
+ * verify token) add `"verifyTokens": ["…"]`. Whitespace around each secret is removed:
  * a secret pasted with a trailing newline would otherwise refuse every genuine delivery, and GitHub
  * never retries a 401.
  */
@@ -28,59 +29,76 @@ export interface SigningSecretsOptions {
 
 const EMPTY_SECRET_REFRESH_SECONDS = 10;
 
+/** A route's credentials, newest first. */
+export interface RouteCredentials {
+  readonly secrets: readonly string[];
+  readonly verifyTokens: readonly string[];
+}
+
 interface CacheEntry {
-  secrets: readonly string[];
+  credentials: RouteCredentials;
   fetchedAt: number;
 }
 
 export interface ParsedSecretValue {
   /** The secrets, newest first, each trimmed; empty entries dropped. */
   readonly secrets: string[];
+  /** The verify tokens, newest first, each trimmed. */
+  readonly verifyTokens: string[];
   /** Positions (in `secrets`) of the entries that had surrounding whitespace. */
   readonly trimmed: number[];
+}
+
+/** Trimmed non-empty strings of `raw`, and the positions of those that needed trimming. */
+function trimmedStrings(raw: readonly unknown[]): { values: string[]; trimmed: number[] } {
+  const values: string[] = [];
+  const trimmed: number[] = [];
+  for (const item of raw) {
+    if (typeof item !== 'string') continue;
+    const value = item.trim();
+    if (value === '') continue;
+    if (value !== item) trimmed.push(values.length);
+    values.push(value);
+  }
+  return { values, trimmed };
 }
 
 export function parseSecretValue(value: string): ParsedSecretValue {
   const text = value.trim();
   let raw: unknown[] = [value];
+  let rawTokens: unknown[] = [];
   if (text.startsWith('{') || text.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      const list = Array.isArray(parsed) ? parsed : (parsed as { secrets?: unknown } | null)?.secrets;
+      const record = Array.isArray(parsed) ? undefined : (parsed as { secrets?: unknown; verifyTokens?: unknown } | null);
+      const list = Array.isArray(parsed) ? parsed : record?.secrets;
       raw = Array.isArray(list) ? list : [];
+      rawTokens = Array.isArray(record?.verifyTokens) ? record.verifyTokens : [];
     } catch {
       // Not JSON after all: a secret that happens to start with a bracket.
     }
   }
-  const secrets: string[] = [];
-  const trimmed: number[] = [];
-  for (const item of raw) {
-    if (typeof item !== 'string') continue;
-    const secret = item.trim();
-    if (secret === '') continue;
-    if (secret !== item) trimmed.push(secrets.length);
-    secrets.push(secret);
-  }
-  return { secrets, trimmed };
+  const { values: secrets, trimmed } = trimmedStrings(raw);
+  return { secrets, verifyTokens: trimmedStrings(rawTokens).values, trimmed };
 }
 
 export class SigningSecrets {
   readonly #client: SecretsManagerClient;
   readonly #options: SigningSecretsOptions;
   readonly #cache = new Map<string, CacheEntry>();
-  readonly #inFlight = new Map<string, Promise<readonly string[]>>();
+  readonly #inFlight = new Map<string, Promise<RouteCredentials>>();
 
   public constructor(client: SecretsManagerClient, options: SigningSecretsOptions) {
     this.#client = client;
     this.#options = options;
   }
 
-  public async get(secretId: string): Promise<readonly string[]> {
+  public async get(secretId: string): Promise<RouteCredentials> {
     const now = (this.#options.now ?? Date.now)();
     const cached = this.#cache.get(secretId);
     // An empty secret (the placeholder the stack creates) is re-read soon: the operator is about to set it.
-    const refreshSeconds = cached?.secrets.length === 0 ? Math.min(EMPTY_SECRET_REFRESH_SECONDS, this.#options.refreshSeconds) : this.#options.refreshSeconds;
-    if (cached && now - cached.fetchedAt < refreshSeconds * 1000) return cached.secrets;
+    const refreshSeconds = cached?.credentials.secrets.length === 0 ? Math.min(EMPTY_SECRET_REFRESH_SECONDS, this.#options.refreshSeconds) : this.#options.refreshSeconds;
+    if (cached && now - cached.fetchedAt < refreshSeconds * 1000) return cached.credentials;
 
     let pending = this.#inFlight.get(secretId);
     if (!pending) {
@@ -93,7 +111,7 @@ export class SigningSecrets {
       const ageSeconds = cached ? (now - cached.fetchedAt) / 1000 : Infinity;
       if (cached && ageSeconds < this.#options.maxStaleSeconds) {
         this.#options.onStaleServed?.(secretId, Math.round(ageSeconds), error);
-        return cached.secrets;
+        return cached.credentials;
       }
       throw new WebhookError('SECRETS_UNAVAILABLE', 'Signing secrets could not be loaded', {
         cause: error,
@@ -102,11 +120,12 @@ export class SigningSecrets {
     }
   }
 
-  async #fetch(secretId: string, now: number): Promise<readonly string[]> {
+  async #fetch(secretId: string, now: number): Promise<RouteCredentials> {
     const { SecretString } = await this.#client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    const { secrets, trimmed } = parseSecretValue(SecretString ?? '');
+    const { secrets, verifyTokens, trimmed } = parseSecretValue(SecretString ?? '');
     if (trimmed.length > 0) this.#options.onTrimmed?.(secretId, trimmed);
-    this.#cache.set(secretId, { secrets, fetchedAt: now });
-    return secrets;
+    const credentials = { secrets, verifyTokens };
+    this.#cache.set(secretId, { credentials, fetchedAt: now });
+    return credentials;
   }
 }

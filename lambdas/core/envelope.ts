@@ -10,7 +10,10 @@ import { WebhookError } from './errors';
 export const envelopeSchema = z.object({
   /** The provider's event id (unique within the provider's topic): the subscriber's dedupe key. */
   id: z.string().check(z.minLength(1)),
+  /** The provider module that verified the event. */
   provider: z.string().check(z.minLength(1)),
+  /** The route it arrived on (`/webhooks/<source>`); several routes may share a provider. */
+  source: z.optional(z.string().check(z.minLength(1))),
   type: z.string().check(z.minLength(1)),
   /** ISO-8601 time the verifier accepted the event. */
   receivedAt: z.iso.datetime(),
@@ -25,13 +28,17 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 export interface EnvelopeHeader {
   readonly id: string;
   readonly provider: string;
+  readonly source: string;
   readonly type: string;
   readonly receivedAt: string;
 }
 
-/** Idempotency key of one event: unique across providers sharing the idempotency table. */
-export function idempotencyKey(provider: string, eventId: string): string {
-  return `${provider}#${eventId}`;
+/**
+ * Idempotency key of one event: the route (`source`) and the event id. Ids are unique per sender,
+ * not across senders: two `generic` partners, or two Stripe accounts, may use the same id.
+ */
+export function idempotencyKey(source: string, eventId: string): string {
+  return `${source}#${eventId}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -82,9 +89,9 @@ export function stringifyForWire(value: unknown): string {
   return escapeNoncharacters(JSON.stringify(value));
 }
 
-/** The attributes subscribers filter on, with each envelope message. */
-export function envelopeAttributes(header: EnvelopeHeader): Record<string, string> {
-  return { provider: header.provider, eventType: header.type };
+/** The attributes subscribers filter on, with each envelope message: provider, route and type. */
+export function envelopeAttributes(header: Pick<EnvelopeHeader, 'provider' | 'type'> & { readonly source?: string | undefined }): Record<string, string> {
+  return { provider: header.provider, source: header.source ?? header.provider, eventType: header.type };
 }
 
 /** The envelope's JSON text around the payload's own text, which is embedded unchanged. */
@@ -92,7 +99,9 @@ export function envelopeText(
   header: EnvelopeHeader,
   payload: { readonly json: string } | { readonly location: string },
 ): string {
-  const head = `{"id":${JSON.stringify(header.id)},"provider":${JSON.stringify(header.provider)},"type":${JSON.stringify(header.type)},"receivedAt":${JSON.stringify(header.receivedAt)}`;
+  const head =
+    `{"id":${JSON.stringify(header.id)},"provider":${JSON.stringify(header.provider)},"source":${JSON.stringify(header.source)},` +
+    `"type":${JSON.stringify(header.type)},"receivedAt":${JSON.stringify(header.receivedAt)}`;
   return 'json' in payload ? `${head},"payload":${payload.json}}` : `${head},"payloadLocation":${JSON.stringify(payload.location)}}`;
 }
 

@@ -4,8 +4,14 @@
  * the HTTP status for each code is decided in exactly one place: `lambdas/http/responses.ts`.
  */
 export const WebhookErrorCode = {
-  /** The provider route is not enabled. */
+  /** No route of that name (`/webhooks/<route>`). */
   UNKNOWN_PROVIDER: 'UNKNOWN_PROVIDER',
+  /** The route does not answer this method (GET only where the sender verifies endpoints with it). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  /** A path outside `/webhooks/…`, `/health` (and the local gateway's `/_local/…`). */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The request target is not a URL at all. */
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
   /** A header the provider always sends is absent (signature, timestamp, id). */
   MISSING_SIGNATURE: 'MISSING_SIGNATURE',
   /** The signature header is present but cannot be parsed. */

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { sha256Hex } from './crypto';
 import { WebhookError } from './errors';
-import { headerValues, type WebhookRequest } from './request';
+import { headerValues, normaliseHeaders, queryOf, type WebhookRequest } from './request';
 
 /** One event to enqueue: the unit of deduplication and of publication. */
 export interface WebhookEvent {
@@ -26,16 +26,27 @@ export interface WebhookEvent {
   readonly contentKey?: string;
 }
 
-/** An answer the provider expects instead of (or besides) the usual acknowledgement. */
+/**
+ * An answer the sender expects instead of the usual acknowledgement (a handshake: nothing is
+ * enqueued) or together with it (a synchronous reply to an event that is also enqueued, such as
+ * Discord's deferred response). A reply is a function of the verified request alone, so a repeat of
+ * the same event gets the same reply.
+ */
 export interface DirectReply {
   readonly statusCode: number;
+  /** @default 'application/json', and `body` is serialised as JSON */
+  readonly contentType?: string;
+  /** A JSON value for `application/json`; otherwise the exact text to send. */
   readonly body: unknown;
 }
 
 export interface VerifiedWebhook {
   /** Events to enqueue, usually one; a batch sender (SendGrid) yields one per item. */
   readonly events: readonly WebhookEvent[];
-  /** Handshakes (Slack `url_verification`) are answered directly and nothing is enqueued. */
+  /**
+   * With no events: a handshake, answered directly (Slack `url_verification`). With events: the
+   * answer once they are accepted, instead of `{ received, eventId }`.
+   */
   readonly reply?: DirectReply;
   /** Index of the secret that matched, for rotation diagnostics. Never the secret itself. */
   readonly secretIndex: number;
@@ -44,6 +55,11 @@ export interface VerifiedWebhook {
 export interface VerifyContext<TOptions = undefined> {
   /** Active secrets, newest first; any match passes (zero-downtime rotation). */
   readonly secrets: readonly string[];
+  /**
+   * A second credential some senders use to verify an endpoint (Meta's verify token), newest
+   * first. Empty for the rest.
+   */
+  readonly verifyTokens: readonly string[];
   /** Current time in whole seconds since the epoch. The core never reads the clock itself. */
   readonly nowSeconds: number;
   /** Maximum allowed skew of a signed timestamp, in either direction. */
@@ -52,14 +68,107 @@ export interface VerifyContext<TOptions = undefined> {
   readonly options: TOptions;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The sender's side of a scheme: signing, samples, development secrets and documentation facts.
+// They live in the provider's module so a scheme is written once; `npm run send`, the tests'
+// fixtures, the fuzz test, the bench and docs/providers.md are derived from them.
+
+/** A request as the sender sends it: before signing (a sample) or after. */
+export interface OutgoingRequest {
+  readonly method: HttpMethod;
+  /** The exact URL posted to, query included. */
+  readonly url: string;
+  /** Header names as the sender spells them. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact body bytes (a string is sent as UTF-8). */
+  readonly body: string | Buffer;
+}
+
+export interface SignContext<TOptions = undefined> {
+  /**
+   * The sender's signing secret. For public-key schemes this is the sender's private key, and the
+   * receiver is configured with the public one.
+   */
+  readonly secret: string;
+  /** Seconds since the epoch: the timestamp to sign, for schemes that sign one. */
+  readonly nowSeconds: number;
+  /** The route's options, as `parseOptions` returns them. */
+  readonly options: TOptions;
+}
+
+export interface SampleContext {
+  /** Where the sample is posted: URL-signing schemes sign it. */
+  readonly url: string;
+  readonly nowSeconds: number;
+}
+
 /**
- * A sender's signature scheme. Implementations are pure: no I/O, no clock, no environment.
- * They throw `WebhookError` for every refusal and never anything else.
+ * Realistic sample events for `npm run send`, with fresh ids and timestamps on every call, so
+ * repeated sends are never deduplicated.
+ */
+export interface ProviderSamples {
+  readonly defaultType: string;
+  /** The body of a sample of each type. */
+  readonly types: Readonly<Record<string, (context: SampleContext) => string>>;
+  /**
+   * The unsigned request the sender posts with `body` as an event of `type`: method, content type
+   * and the headers that carry the id and type. Also used for a body of the user's own
+   * (`npm run send -- <route> <type> --file payload.json`).
+   */
+  request(body: string, type: string, context: SampleContext): OutgoingRequest;
+}
+
+/** Secrets the local gateway uses when none is configured. Development only: they protect nothing. */
+export interface DevelopmentSecrets {
+  /** What the receiver is configured with (for public-key schemes, the public key). */
+  readonly secret: string;
+  /** What the sender signs with, when it differs from `secret` (a private key). @default secret */
+  readonly signingSecret?: string;
+  /** The second credential, for senders that have one (`WEBHOOK_VERIFY_TOKEN_<ROUTE>`). */
+  readonly verifyToken?: string;
+}
+
+/** Facts about a scheme for docs/providers.md and the README, in Markdown. */
+export interface ProviderDocs {
+  /** The sender's name, e.g. `Stripe`. */
+  readonly title: string;
+  /** Signature header(s), e.g. `` `Stripe-Signature: t=…,v1=<hex>` ``. */
+  readonly signatureHeaders: string;
+  /** Algorithm and signed content, e.g. `HMAC-SHA256 of {t}.{body}`. */
+  readonly signedContent: string;
+  /** Where the timestamp is and its tolerance, or `none`. */
+  readonly timestamp: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  /** Shape of the secret the route is configured with. */
+  readonly secret: string;
+  /** Where to find that secret in the sender's dashboard. */
+  readonly secretLocation: string;
+  /** What the signature does not cover, and what that means for subscribers. */
+  readonly notSigned: string;
+  /** How a replay of a captured request is recognised. */
+  readonly replayProtection: string;
+  /** Handshakes and synchronous replies, if any. */
+  readonly replies?: string;
+  /** The sender's official package the tests check `sign` and `verify` against, if one exists. */
+  readonly oracle?: string;
+  /** Further notes, one paragraph each. */
+  readonly notes?: readonly string[];
+}
+
+export type HttpMethod = 'GET' | 'POST';
+
+/**
+ * A sender's signature scheme, whole: how to verify it (pure: no I/O, no clock, no environment;
+ * every refusal is a `WebhookError`), how to sign like the sender, samples, development secrets and
+ * documentation facts. One module per provider in `providers/`, one line in `registry.ts`.
  */
 export interface WebhookProvider<TOptions = undefined> {
-  /** Route name: `POST /webhooks/{name}`. */
+  /** Provider name: the default route (`/webhooks/{name}`) and the envelope's `provider`. */
   readonly name: string;
-  /** Timestamp tolerance the provider's own SDK uses, in seconds. */
+  /** Methods the sender uses. GET serves endpoint-verification challenges. @default ['POST'] */
+  readonly methods?: readonly HttpMethod[];
+  /** Timestamp tolerance the provider's own SDK uses, in seconds (0: no timestamp is signed). */
   readonly defaultToleranceSeconds: number;
   /**
    * Largest body accepted when the route sets no limit: what the sender really sends, with room.
@@ -69,6 +178,53 @@ export interface WebhookProvider<TOptions = undefined> {
   /** Validates provider-specific options from configuration; throws with a readable message. */
   parseOptions(raw: unknown): TOptions;
   verify(request: WebhookRequest, context: VerifyContext<TOptions>): VerifiedWebhook;
+  /** Signs `request` exactly as the sender does: returns what the sender sends. */
+  sign(request: OutgoingRequest, context: SignContext<TOptions>): OutgoingRequest;
+  readonly samples: ProviderSamples;
+  readonly development: DevelopmentSecrets;
+  readonly docs: ProviderDocs;
+}
+
+/** The methods a provider's routes answer. */
+export function methodsOf(provider: Pick<WebhookProvider<unknown>, 'methods'>): readonly HttpMethod[] {
+  return provider.methods ?? ['POST'];
+}
+
+/** A JSON POST with the given headers: the usual shape of `ProviderSamples.request`. */
+export function jsonPost(body: string, context: SampleContext, headers: Record<string, string> = {}): OutgoingRequest {
+  return { method: 'POST', url: context.url, headers: { 'Content-Type': 'application/json', ...headers }, body };
+}
+
+/** The body as bytes. */
+export function bodyBytes(request: Pick<OutgoingRequest, 'body'>): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+}
+
+/** A header of an outgoing request, its name matched case-insensitively. */
+export function sentHeader(request: Pick<OutgoingRequest, 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(request.headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+/**
+ * What the verifier receives when `request` is sent to `route`: headers lower-cased, the URL and its
+ * decoded query as an adapter that knows the exact URL hands them over. For tests, tools and the bench.
+ */
+export function receivedRequest(request: OutgoingRequest, route: string): WebhookRequest {
+  return {
+    route,
+    method: request.method,
+    headers: normaliseHeaders(request.headers),
+    rawBody: bodyBytes(request),
+    url: request.url,
+    query: queryOf(request.url),
+  };
+}
+
+/** `request` with `headers` added (or replaced). */
+export function withSentHeaders(request: OutgoingRequest, headers: Record<string, string>): OutgoingRequest {
+  return { ...request, headers: { ...request.headers, ...headers } };
 }
 
 // ---------------------------------------------------------------------------------------------

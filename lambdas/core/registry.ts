@@ -1,32 +1,36 @@
 import type { WebhookProvider } from './provider';
-import { generic } from './providers/generic';
-import { github } from './providers/github';
-import { sendgrid } from './providers/sendgrid';
-import { shopify } from './providers/shopify';
-import { slack } from './providers/slack';
-import { standard } from './providers/standard';
-import { stripe } from './providers/stripe';
-import { twilio } from './providers/twilio';
 
 /**
- * Every provider hookrelay can verify. Adding one: a module in `providers/`, a line here,
- * an entry in the stack configuration, a test file in `test/lambdas/core/providers/`.
+ * Every provider hookrelay understands, by name: one line each. A module is loaded on first use
+ * (`require` inside a function: esbuild bundles each module as a lazily initialised part of the
+ * verifier), so a cold start evaluates none of them and a request evaluates only its own provider.
+ *
+ * Adding a provider: its module in `providers/`, a line here, a test file in
+ * `test/lambdas/core/providers/`. Configuration, the stack, the local gateway, `npm run send`,
+ * the fuzz test, the bench and docs/providers.md are derived from the modules.
  */
-export const providers = {
-  stripe,
-  github,
-  shopify,
-  slack,
-  twilio,
-  sendgrid,
-  standard,
-  generic,
-} satisfies Record<string, WebhookProvider<any>>;
+const loaders = {
+  stripe: () => (require('./providers/stripe') as typeof import('./providers/stripe')).stripe,
+  github: () => (require('./providers/github') as typeof import('./providers/github')).github,
+  shopify: () => (require('./providers/shopify') as typeof import('./providers/shopify')).shopify,
+  slack: () => (require('./providers/slack') as typeof import('./providers/slack')).slack,
+  twilio: () => (require('./providers/twilio') as typeof import('./providers/twilio')).twilio,
+  sendgrid: () => (require('./providers/sendgrid') as typeof import('./providers/sendgrid')).sendgrid,
+  standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
+  generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
+} satisfies Record<string, () => WebhookProvider<any>>;
 
-export type ProviderName = keyof typeof providers;
+export type ProviderName = keyof typeof loaders;
 
-export const providerNames = Object.keys(providers) as ProviderName[];
+/** Every provider's name, in registry order. */
+export const providerNames = Object.keys(loaders) as ProviderName[];
 
+/** The module of `name`, or undefined for an unknown name (loads it on first use). */
 export function findProvider(name: string): WebhookProvider<unknown> | undefined {
-  return Object.hasOwn(providers, name) ? (providers[name as ProviderName] as WebhookProvider<unknown>) : undefined;
+  return Object.hasOwn(loaders, name) ? (loaders[name as ProviderName]() as WebhookProvider<unknown>) : undefined;
+}
+
+/** Every module, loaded: for tools, documentation and tests. */
+export function allProviders(): Array<WebhookProvider<unknown>> {
+  return providerNames.map((name) => findProvider(name)!);
 }

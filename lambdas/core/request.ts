@@ -3,8 +3,10 @@
  * the local HTTP server, tests) build it; the core never sees an AWS event.
  */
 export interface WebhookRequest {
-  /** Route segment after `/webhooks/`, lower-case. */
-  readonly provider: string;
+  /** The route: the path segment after `/webhooks/`, lower-case. */
+  readonly route: string;
+  /** `POST` for events; `GET` for the endpoint-verification challenges some senders send. */
+  readonly method: 'GET' | 'POST';
   /** Header names lower-cased; a repeated header keeps every value in arrival order. */
   readonly headers: Readonly<Record<string, readonly string[]>>;
   /** The exact bytes the sender signed (already base64-decoded if the gateway encoded them). */

@@ -5,6 +5,8 @@ import type { WebhookRequest } from './request';
 
 export interface VerificationSettings<TOptions = unknown> {
   readonly secrets: readonly string[];
+  /** The route's second credential (Meta's verify token). @default [] */
+  readonly verifyTokens?: readonly string[];
   readonly nowSeconds: number;
   /** @default the provider's `defaultToleranceSeconds` */
   readonly toleranceSeconds?: number;
@@ -20,7 +22,7 @@ export interface VerificationSettings<TOptions = unknown> {
  * accepts it, never answers 5xx for sender-controlled input); the cause is kept for logs.
  */
 export function verifyWebhook<TOptions>(
-  provider: WebhookProvider<TOptions>,
+  provider: Pick<WebhookProvider<TOptions>, 'name' | 'defaultToleranceSeconds' | 'defaultMaxBodyBytes' | 'verify'>,
   request: WebhookRequest,
   settings: VerificationSettings<TOptions>,
 ): VerifiedWebhook {
@@ -36,6 +38,7 @@ export function verifyWebhook<TOptions>(
   try {
     const verified = provider.verify(request, {
       secrets: settings.secrets,
+      verifyTokens: settings.verifyTokens ?? [],
       nowSeconds: settings.nowSeconds,
       toleranceSeconds: settings.toleranceSeconds ?? provider.defaultToleranceSeconds,
       options: settings.options,

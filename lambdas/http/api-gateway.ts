@@ -22,7 +22,8 @@ export function toWebhookRequest(event: APIGatewayProxyEvent, urls: SignedUrlSou
       ? Buffer.alloc(0)
       : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   return {
-    provider: providerOf(event),
+    route: providerOf(event),
+    method: event.httpMethod === 'GET' ? 'GET' : 'POST',
     headers,
     rawBody,
     url: urls.signedUrl ?? urls.receivedUrl ?? rebuiltUrl(event, headers, urls.publicBaseUrl),

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { isWebhookError, WebhookError, type WebhookErrorCode } from '../core/errors';
+import type { DirectReply } from '../core/provider';
 
 /**
  * The one place where an error becomes an HTTP answer. 4xx: the sender's request is refused and a
@@ -8,6 +9,9 @@ import { isWebhookError, WebhookError, type WebhookErrorCode } from '../core/err
  */
 const STATUS_BY_CODE: Readonly<Record<WebhookErrorCode, number>> = {
   UNKNOWN_PROVIDER: 404,
+  METHOD_NOT_ALLOWED: 405,
+  NOT_FOUND: 404,
+  MALFORMED_REQUEST: 400,
   MISSING_SIGNATURE: 401,
   MALFORMED_SIGNATURE: 401,
   INVALID_SIGNATURE: 401,
@@ -44,6 +48,17 @@ export function jsonResponse(
     statusCode,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
     body: JSON.stringify(body),
+  };
+}
+
+/** A provider's own reply (a handshake, or a synchronous answer): JSON unless it names another type. */
+export function replyResponse(reply: DirectReply, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  const contentType = reply.contentType ?? 'application/json';
+  if (contentType === 'application/json') return jsonResponse(reply.statusCode, reply.body, headers);
+  return {
+    statusCode: reply.statusCode,
+    headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store', ...headers },
+    body: String(reply.body),
   };
 }
 

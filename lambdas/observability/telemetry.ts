@@ -16,7 +16,7 @@ export interface Telemetry {
   flush(): void;
 }
 
-export type MetricName = 'Received' | 'Verified' | 'Rejected' | 'Duplicate' | 'Enqueued' | 'Published' | 'Failed';
+export type MetricName = 'Received' | 'Verified' | 'Handshake' | 'Rejected' | 'Duplicate' | 'Enqueued' | 'Published' | 'Failed';
 
 export function createTelemetry(serviceName: string): Telemetry {
   const logger = new Logger({ serviceName });

@@ -85,7 +85,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     }
 
     const { replayed } = await intake
-      .once(idempotencyKey(envelope.provider, envelope.id), async () => ({
+      .once(idempotencyKey(envelope.source ?? envelope.provider, envelope.id), async () => ({
         messageId: await publishEnvelope(clients.sns, config.topicArn, { text: record.body, attributes: envelopeAttributes(envelope) }),
       }))
       .catch((error: unknown) => {

@@ -12,8 +12,8 @@ import {
   type EnvelopeHeader,
 } from '../core/envelope';
 import { WebhookError } from '../core/errors';
-import type { WebhookEvent } from '../core/provider';
-import { findProvider } from '../core/registry';
+import { methodsOf, type WebhookEvent, type WebhookProvider } from '../core/provider';
+import { findProvider, providerNames } from '../core/registry';
 import { verifyWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
@@ -21,7 +21,7 @@ import { IdempotentIntake } from '../adapters/idempotent-intake';
 import { storePayload } from '../adapters/payload-store';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
-import { errorResponse, jsonResponse, toWebhookError } from '../http/responses';
+import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
 import { describeCause } from '../observability/describe-cause';
 import type { Telemetry } from '../observability/telemetry';
 import type { RouteConfig, VerifierRuntimeConfig } from '../runtime-config';
@@ -52,6 +52,8 @@ type PreparedEvent =
   | { readonly event: WebhookEvent; readonly message: EnvelopeMessage }
   | { readonly event: WebhookEvent; readonly header: EnvelopeHeader; readonly claimCheck: 'size' | 'characters' };
 
+const isProviderName = (name: string) => (providerNames as readonly string[]).includes(name);
+
 /** Events of one batch accepted in parallel: bounded, so a large batch cannot exhaust sockets or throttle DynamoDB. */
 const BATCH_CONCURRENCY = 16;
 
@@ -73,14 +75,24 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   const { logger } = telemetry;
   const now = deps.now ?? Date.now;
 
-  // Cold start: provider options are validated once; a broken route fails loudly here, not per request.
-  const routes = new Map(
-    Object.entries(config.routes).flatMap(([name, route]) => {
-      const provider = findProvider(name);
-      if (!provider) throw new Error(`Route "${name}" names no known provider`);
-      return [[name, { route, provider, options: provider.parseOptions(route.options) }] as const];
-    }),
-  );
+  // Cold start: every route names a registered provider (checked without loading any module).
+  // A route's module is loaded, and its options validated, on the route's first request: a cold
+  // start evaluates none of them (the configuration was validated with the same modules at synth).
+  const routes = new Map<string, RouteConfig>();
+  for (const [name, route] of Object.entries(config.routes)) {
+    if (!isProviderName(route.provider ?? name)) throw new Error(`Route "${name}" names no known provider`);
+    routes.set(name, route);
+  }
+  const verifiers = new Map<string, { provider: WebhookProvider<unknown>; options: unknown }>();
+  function verifierOf(name: string, route: RouteConfig) {
+    let target = verifiers.get(name);
+    if (!target) {
+      const provider = findProvider(route.provider ?? name)!;
+      target = { provider, options: provider.parseOptions(route.options) };
+      verifiers.set(name, target);
+    }
+    return target;
+  }
   const secrets = new SigningSecrets(clients.secretsManager, {
     refreshSeconds: config.secretsRefreshSeconds,
     maxStaleSeconds: config.secretsMaxStaleSeconds,
@@ -103,8 +115,8 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
    * Decides how each event travels before anything is recorded, so an event that cannot travel at
    * all is refused with a 4xx instead of answered 2xx and lost.
    */
-  function prepare(routeName: string, event: WebhookEvent, receivedAt: string): PreparedEvent {
-    const header: EnvelopeHeader = { id: event.id, provider: routeName, type: event.type, receivedAt };
+  function prepare(source: string, providerName: string, event: WebhookEvent, receivedAt: string): PreparedEvent {
+    const header: EnvelopeHeader = { id: event.id, provider: providerName, source, type: event.type, receivedAt };
     const plan = planEnvelope(header, event.payloadJson, config.largePayloadThresholdBytes);
     if (plan.inline) return { event, message: { text: plan.text, attributes: envelopeAttributes(header) } };
     if (config.payloadBucketName) return { event, header, claimCheck: plan.reason };
@@ -119,9 +131,9 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     return { event, message: { text, attributes } };
   }
 
-  async function messageOf(routeName: string, prepared: PreparedEvent): Promise<EnvelopeMessage> {
+  async function messageOf(prepared: PreparedEvent): Promise<EnvelopeMessage> {
     if ('message' in prepared) return prepared.message;
-    const location = await storePayload(clients.s3, config.payloadBucketName!, routeName, prepared.event.payloadJson);
+    const location = await storePayload(clients.s3, config.payloadBucketName!, prepared.header.source, prepared.event.payloadJson);
     return { text: envelopeText(prepared.header, { location }), attributes: envelopeAttributes(prepared.header) };
   }
 
@@ -129,7 +141,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   async function acceptOnce(routeName: string, route: RouteConfig, prepared: PreparedEvent): Promise<AcceptedEvent> {
     const { result, replayed } = await intake.once(deduplicationKey(routeName, prepared.event), async () => {
       try {
-        await sendEnvelope(clients.sqs, route.queueUrl, await messageOf(routeName, prepared));
+        await sendEnvelope(clients.sqs, route.queueUrl, await messageOf(prepared));
       } catch (cause) {
         throw new WebhookError('ENQUEUE_FAILED', 'The event could not be enqueued', { cause });
       }
@@ -142,60 +154,68 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   async function handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
     const started = now();
     intake.registerLambdaContext(context);
-    // Deployed, each provider is a resource of its own (per-provider throttling): no path parameter.
-    const providerName = providerOf(event);
+    // Deployed, each route is a resource of its own (per-route throttling): no path parameter.
+    const routeName = providerOf(event);
     // The route name comes from the sender's path: for an unknown one, logs get a bounded copy and
     // metrics the single value `unknown`, so arbitrary paths cannot create metric dimensions.
-    const metricProvider = routes.has(providerName) ? providerName : 'unknown';
-    const logContext: Record<string, string | number | boolean | undefined> = { provider: providerName.slice(0, 64) };
+    const metricRoute = routes.has(routeName) ? routeName : 'unknown';
+    const logContext: Record<string, string | number | boolean | undefined> = { provider: routeName.slice(0, 64) };
     try {
-      const target = routes.get(providerName);
-      if (!target) throw new WebhookError('UNKNOWN_PROVIDER', `No webhook route for provider "${providerName.slice(0, 64)}"`);
-      const { route, provider, options } = target;
+      const route = routes.get(routeName);
+      if (!route) throw new WebhookError('UNKNOWN_PROVIDER', `No webhook route "${routeName.slice(0, 64)}"`);
+      const { provider, options } = verifierOf(routeName, route);
+      if (!methodsOf(provider).includes(event.httpMethod as 'GET' | 'POST')) {
+        throw new WebhookError('METHOD_NOT_ALLOWED', `Route "${routeName}" accepts ${methodsOf(provider).join(', ')}`);
+      }
       const request = toWebhookRequest(event, {
         signedUrl: route.signedUrl,
         receivedUrl: deps.receivedUrl?.(event),
         publicBaseUrl: route.publicUrl,
       });
       logContext['bodyBytes'] = request.rawBody.length;
-      telemetry.count('Received', providerName);
+      telemetry.count('Received', routeName);
 
+      const credentials = await secrets.get(route.secretId);
       const verified = verifyWebhook(provider, request, {
-        secrets: await secrets.get(route.secretId),
+        secrets: credentials.secrets,
+        verifyTokens: credentials.verifyTokens,
         nowSeconds: Math.floor(now() / 1000),
         toleranceSeconds: route.toleranceSeconds,
         maxBodyBytes: route.maxBodyBytes,
         options,
       });
       logContext['secretIndex'] = verified.secretIndex;
-      telemetry.count('Verified', providerName);
-      if (verified.reply) {
+      telemetry.count('Verified', routeName);
+      if (verified.reply && verified.events.length === 0) {
+        // A handshake: verified like any request, answered as the sender expects, nothing published.
+        telemetry.count('Handshake', routeName);
         logger.info('Webhook handshake answered', { ...logContext, status: verified.reply.statusCode, ms: now() - started });
-        return jsonResponse(verified.reply.statusCode, verified.reply.body);
+        return replyResponse(verified.reply);
       }
 
       const receivedAt = new Date(now()).toISOString();
-      const prepared = verified.events.map((webhookEvent) => prepare(providerName, webhookEvent, receivedAt));
+      const prepared = verified.events.map((webhookEvent) => prepare(routeName, provider.name, webhookEvent, receivedAt));
       const claimChecked = prepared.filter((item) => !('message' in item)).length;
       if (claimChecked > 0) logContext['claimChecked'] = claimChecked;
 
       // A batch (SendGrid) is accepted event by event, a few at a time; if any fails the answer is
       // 5xx and the sender's retry replays the accepted ones and accepts the rest.
-      const accepted = await mapWithConcurrency(prepared, BATCH_CONCURRENCY, (item) => acceptOnce(providerName, route, item));
+      const accepted = await mapWithConcurrency(prepared, BATCH_CONCURRENCY, (item) => acceptOnce(routeName, route, item));
       const eventIds = accepted.map((a) => a.eventId);
       const replayed = accepted.length > 0 && accepted.every((a) => a.replayed);
-      for (const a of accepted) telemetry.count(a.replayed ? 'Duplicate' : 'Enqueued', providerName);
+      for (const a of accepted) telemetry.count(a.replayed ? 'Duplicate' : 'Enqueued', routeName);
 
-      logger.info('Webhook accepted', { ...logContext, eventIds, replayed, status: 200, ms: now() - started });
-      return jsonResponse(
-        200,
-        { received: true, eventId: eventIds[0] ?? null, ...(eventIds.length > 1 ? { eventIds } : {}) },
-        replayed ? { 'Idempotent-Replayed': 'true' } : {},
-      );
+      const replayHeaders: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
+      const status = verified.reply?.statusCode ?? 200;
+      logger.info('Webhook accepted', { ...logContext, eventIds, replayed, status, ms: now() - started });
+      // The sender's own expected answer (Discord's deferred response, Adyen's "[accepted]") when
+      // its scheme has one: computed from the verified request, so a repeat gets the same answer.
+      if (verified.reply) return replyResponse(verified.reply, replayHeaders);
+      return jsonResponse(200, { received: true, eventId: eventIds[0] ?? null, ...(eventIds.length > 1 ? { eventIds } : {}) }, replayHeaders);
     } catch (thrown) {
       const error = toWebhookError(thrown);
       const response = errorResponse(error);
-      telemetry.count(response.statusCode >= 500 ? 'Failed' : 'Rejected', metricProvider, { code: error.code });
+      telemetry.count(response.statusCode >= 500 ? 'Failed' : 'Rejected', metricRoute, { code: error.code });
       const fields = { ...logContext, ...error.details, code: error.code, status: response.statusCode, ms: now() - started };
       if (response.statusCode >= 500) logger.error('Webhook failed', { ...fields, error: describeCause(error) });
       else logger.info('Webhook refused', fields);

@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { providerNames, type ProviderName } from '../../lambdas/core/registry';
-import { DEVELOPMENT_SECRETS, DEVELOPMENT_SENDGRID_PRIVATE_KEY_PEM } from '../../local/dev-secrets';
+import { findProvider, providerNames, type ProviderName } from '../../lambdas/core/registry';
 import type { LocalHookrelay } from '../../local/hookrelay-local';
-import { senders } from '../../tools/lib/signers/registry';
-import { startTestGateway } from '../helpers/local-hookrelay';
+import { routesWithSecrets, startTestGateway } from '../helpers/local-hookrelay';
 
 /**
  * Every provider over HTTP, through the local gateway that answers as the deployed API does: a
@@ -11,26 +8,24 @@ import { startTestGateway } from '../helpers/local-hookrelay';
  * byte of the body changed is refused 401 INVALID_SIGNATURE and never published.
  */
 let gateway: LocalHookrelay;
-const secrets = Object.fromEntries(providerNames.map((name) => [name, [DEVELOPMENT_SECRETS[name]]]));
+const secrets = Object.fromEntries(providerNames.map((name) => [name, [findProvider(name)!.development.secret]]));
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ secrets });
+  gateway = await startTestGateway({ routes: routesWithSecrets(secrets) });
 });
 afterAll(async () => {
   await gateway.stop();
 });
 
-/** The secret that signs: the private half for SendGrid, the shared secret for everyone else. */
-const signingSecret = (provider: ProviderName) => (provider === 'sendgrid' ? DEVELOPMENT_SENDGRID_PRIVATE_KEY_PEM : DEVELOPMENT_SECRETS[provider]);
-
-async function signedRequest(provider: ProviderName) {
-  const { signer, samples } = senders[provider];
-  const now = new Date();
-  const url = `${gateway.url}/webhooks/${provider}`;
-  const eventType = provider === 'slack' ? 'message' : samples.defaultType;
-  const body = samples.types[eventType]!({ now });
-  const signed = await signer.sign({ body, secret: signingSecret(provider), url, now, eventType, deliveryId: randomUUID() });
-  return { url: signed.url ?? url, headers: { ...signed.headers, 'Content-Type': signed.contentType }, body: signed.body };
+/** The provider's default sample, signed by its module with its development signing secret. */
+function signedRequest(name: ProviderName) {
+  const provider = findProvider(name)!;
+  const { secret, signingSecret = secret } = provider.development;
+  const context = { url: `${gateway.url}/webhooks/${name}`, nowSeconds: Math.floor(Date.now() / 1000) };
+  const type = provider.samples.defaultType;
+  const unsigned = provider.samples.request(provider.samples.types[type]!(context), type, context);
+  const signed = provider.sign(unsigned, { secret: signingSecret, nowSeconds: context.nowSeconds, options: provider.parseOptions(undefined) });
+  return { url: signed.url, headers: signed.headers, body: String(signed.body) };
 }
 
 /** Changes one character inside the body without breaking its syntax (a digit or a letter). */
@@ -44,7 +39,7 @@ function alterOneCharacter(body: string): string {
 describe.each(providerNames)('Provider %s through the local gateway', (provider) => {
   it('accepts a request signed as the provider signs it, and publishes it', async () => {
     // Prepare
-    const request = await signedRequest(provider);
+    const request = signedRequest(provider);
 
     // Act
     const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
@@ -62,7 +57,7 @@ describe.each(providerNames)('Provider %s through the local gateway', (provider)
   });
 
   it('refuses the same request with one byte of the body altered: 401 INVALID_SIGNATURE', async () => {
-    const request = await signedRequest(provider);
+    const request = signedRequest(provider);
     const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: alterOneCharacter(request.body) });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: expect.any(String), code: 'INVALID_SIGNATURE' });

@@ -59,7 +59,11 @@ describe('Local gateway (npm start), end to end', () => {
   it('GET /health lists the providers', async () => {
     const response = await fetch(`${gateway.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', providers: expect.arrayContaining(['stripe', 'github']) });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      providers: expect.arrayContaining(['stripe', 'github']),
+      routes: expect.arrayContaining([{ route: 'stripe', provider: 'stripe', methods: ['POST'] }]),
+    });
   });
 
   it('publishes signed Stripe and GitHub events exactly once, replays a repeat, refuses a tampered body', async () => {
@@ -96,10 +100,11 @@ describe('Local gateway (npm start), end to end', () => {
     const published = await publishedFor([stripeEvent.id, githubDelivery]);
     expect(published.map((p) => p.message.id).sort()).toEqual([stripeEvent.id, githubDelivery].sort());
     const stripePublished = published.find((p) => p.message.id === stripeEvent.id)!;
-    expect(stripePublished.attributes).toEqual({ provider: 'stripe', eventType: 'payment_intent.succeeded' });
+    expect(stripePublished.attributes).toEqual({ provider: 'stripe', source: 'stripe', eventType: 'payment_intent.succeeded' });
     expect(stripePublished.message).toEqual({
       id: stripeEvent.id,
       provider: 'stripe',
+      source: 'stripe',
       type: 'payment_intent.succeeded',
       receivedAt: expect.any(String),
       payload: JSON.parse(stripeEvent.body),
@@ -107,7 +112,7 @@ describe('Local gateway (npm start), end to end', () => {
     // Subscribers receive the JSON the provider signed, byte for byte.
     expect(stripePublished.text).toContain(`"payload":${stripeEvent.body}}`);
     const githubPublished = published.find((p) => p.message.id === githubDelivery)!;
-    expect(githubPublished.attributes).toEqual({ provider: 'github', eventType: 'push' });
+    expect(githubPublished.attributes).toEqual({ provider: 'github', source: 'github', eventType: 'push' });
     expect(githubPublished.topic).toMatch(/github$/);
   });
 

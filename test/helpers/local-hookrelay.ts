@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { startLocalHookrelay, type LocalHookrelay, type LocalHookrelayOptions } from '../../local/hookrelay-local';
+import { startLocalHookrelay, type LocalHookrelay, type LocalHookrelayOptions, type LocalRoute } from '../../local/hookrelay-local';
 
 export const TEST_SECRETS = {
   stripe: ['whsec_test_stripe_current', 'whsec_test_stripe_previous'],
   github: ['test-github-secret'],
 } as const;
+
+/** Default routes (each named after its provider) with the given secrets, plus `extra` routes as declared. */
+export function routesWithSecrets(
+  secrets: Readonly<Record<string, readonly string[]>>,
+  extra: Readonly<Record<string, LocalRoute>> = {},
+): Record<string, LocalRoute> {
+  return { ...Object.fromEntries(Object.entries(secrets).map(([route, list]) => [route, { provider: route, secrets: list }])), ...extra };
+}
 
 /**
  * The local gateway in-process on a free port, with its own resource names so test files running in
@@ -12,7 +20,7 @@ export const TEST_SECRETS = {
  */
 export function startTestGateway(overrides: Partial<LocalHookrelayOptions> = {}): Promise<LocalHookrelay> {
   return startLocalHookrelay({
-    secrets: TEST_SECRETS,
+    routes: routesWithSecrets(TEST_SECRETS),
     port: 0,
     prefix: `t${randomUUID().slice(0, 8)}`,
     visibilityTimeoutSeconds: 1,

@@ -27,10 +27,14 @@ export async function verifierUnderTest(options: {
 }): Promise<VerifierUnderTest> {
   const clients = createAwsClients();
   const providers = Object.keys(options.secrets);
-  const resources = await provisionLocalResources(clients, { prefix: `v${randomUUID().slice(0, 8)}`, providers, secrets: options.secrets });
+  const resources = await provisionLocalResources(clients, {
+    prefix: `v${randomUUID().slice(0, 8)}`,
+    routes: Object.fromEntries(providers.map((provider) => [provider, { provider, secrets: options.secrets[provider]! }])),
+  });
   const routes: Record<string, RouteConfig> = {};
   for (const provider of providers) {
-    const { queueUrl, secretId } = resources.providers[provider]!;
+    const { queueUrl } = resources.providers[provider]!;
+    const { secretId } = resources.routes[provider]!;
     const signedUrl = options.signedUrls?.[provider];
     routes[provider] = { queueUrl, secretId, maxBodyBytes: options.maxBodyBytes ?? 64 * 1024, ...(signedUrl === undefined ? {} : { signedUrl }) };
   }

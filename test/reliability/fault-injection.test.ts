@@ -2,7 +2,7 @@ import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
 import type { LocalHookrelay } from '../../local/hookrelay-local';
 import { FaultPlan, faultyClients, type Fault } from '../helpers/fault-injection';
-import { TEST_SECRETS, startTestGateway } from '../helpers/local-hookrelay';
+import { routesWithSecrets, startTestGateway, TEST_SECRETS } from '../helpers/local-hookrelay';
 import { stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
 import { SENDGRID_KEYS, sendgridSignature } from '../fixtures/sendgrid';
 
@@ -156,7 +156,7 @@ describe('Batches: a SendGrid delivery carries many events', () => {
     // Prepare
     const plan = new FaultPlan();
     const gateway = await startTestGateway({
-      secrets: { ...TEST_SECRETS, sendgrid: [SENDGRID_KEYS.publicKeyBase64] },
+      routes: routesWithSecrets({ ...TEST_SECRETS, sendgrid: [SENDGRID_KEYS.publicKeyBase64] }),
       clients: { verifier: faultyClients(plan) },
     });
     try {

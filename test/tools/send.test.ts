@@ -3,10 +3,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { providerNames, type ProviderName } from '../../lambdas/core/registry';
+import { findProvider, providerNames, type ProviderName } from '../../lambdas/core/registry';
 import type { LocalHookrelay } from '../../local/hookrelay-local';
-import { DEVELOPMENT_SECRETS } from '../../local/dev-secrets';
-import { startTestGateway } from '../helpers/local-hookrelay';
+import { routesWithSecrets, startTestGateway } from '../helpers/local-hookrelay';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -23,7 +22,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   shopify: ['send-test-shopify-client-secret'],
   slack: ['5e4d0test0slack0signing0secret00'],
   twilio: ['0123456789abcdef0123456789abcdef'],
-  sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), DEVELOPMENT_SECRETS.sendgrid],
+  sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), findProvider('sendgrid')!.development.secret],
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
   generic: ['send-test-generic-secret'],
 };
@@ -67,7 +66,7 @@ interface Envelope {
 // One gateway for the file, started by whichever concurrent test asks first (it.concurrent tests may
 // start before beforeAll hooks finish, so they share a promise instead).
 let gatewayStarted: Promise<LocalHookrelay> | undefined;
-const gateway = () => (gatewayStarted ??= startTestGateway({ secrets: SECRETS }));
+const gateway = () => (gatewayStarted ??= startTestGateway({ routes: routesWithSecrets(SECRETS) }));
 
 async function waitForPublished(ids: readonly string[], timeoutMs = 10_000): Promise<Envelope[]> {
   const { published } = await gateway();
@@ -196,7 +195,7 @@ describe('Command: npm run send', () => {
     const run = await runSend(['paypal']);
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown provider "paypal"');
+    expect(run.stderr).toContain('unknown route "paypal"');
     for (const provider of providerNames) expect(run.stderr).toContain(provider);
   });
 

@@ -72,7 +72,7 @@ describe('Command: npm run tail', () => {
       });
       expect(result.code).toBe(0);
       const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
-      expect(lines).toEqual([expect.objectContaining({ attributes: { provider: 'stripe', eventType: 'charge.succeeded' }, message: expect.objectContaining({ id: wanted }) })]);
+      expect(lines).toEqual([expect.objectContaining({ attributes: { provider: 'stripe', source: 'stripe', eventType: 'charge.succeeded' }, message: expect.objectContaining({ id: wanted }) })]);
       expect(result.stderr).toMatch(/removed hookrelay-tail-\w+ and its subscriptions/);
       const { QueueUrls } = await createAwsClients().sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'hookrelay-tail-' }));
       expect(QueueUrls ?? []).toEqual([]);

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 import { isUtf8 } from 'node:buffer';
+import { randomUUID } from 'node:crypto';
 import { decodeSignature, hmac, matchesAny, sha256Hex, type HmacAlgorithm, type SignatureEncoding } from '../crypto';
 import { stringifyForWire } from '../envelope';
+import { compactJson, isoTime, randomId } from '../samples';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
@@ -14,6 +16,11 @@ import {
   requireHeader,
   requireUnixSeconds,
   signatureHeaderEntries,
+  bodyBytes,
+  jsonPost,
+  sentHeader,
+  withSentHeaders,
+  type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { header } from '../request';
@@ -156,6 +163,8 @@ function fieldAt(value: unknown, path: readonly string[]): unknown {
   return current;
 }
 
+const ENCODE: Readonly<Record<SignatureEncoding, BufferEncoding>> = { hex: 'hex', base64: 'base64' };
+
 /**
  * Any sender that signs with an HMAC: algorithm, encoding, header, prefix, signed content,
  * timestamp, id and type all come from the route's `options` (see `genericOptionsSchema`).
@@ -212,5 +221,71 @@ export const generic: WebhookProvider<GenericOptions> = {
       secretIndex,
       events: [{ id, type, payload: body.value, payloadJson: body.text, ...(key === undefined ? {} : { contentKey: key }) }],
     };
+  },
+
+  sign(request, { secret, nowSeconds, options }) {
+    const headers: Record<string, string> = {};
+    const id = options.idHeader === undefined ? undefined : (sentHeader(request, options.idHeader) ?? randomUUID());
+    if (options.idHeader !== undefined) headers[options.idHeader] = id!;
+    if (options.timestampHeader !== undefined) headers[options.timestampHeader] = String(nowSeconds);
+    const signed = options.signedContent.map((part) => {
+      if ('literal' in part) return part.literal;
+      if (part.field === 'body') return bodyBytes(request);
+      return part.field === 'id' ? id! : String(nowSeconds);
+    });
+    const mac = hmac(options.algorithm, secret, ...signed).toString(ENCODE[options.encoding]);
+    headers[options.signatureHeader] = `${options.signaturePrefix}${mac}`;
+    return withSentHeaders(request, headers);
+  },
+
+  samples: {
+    defaultType: 'webhook',
+    types: {
+      // With the default options the event id is the SHA-256 of the body and the type `webhook`, so
+      // what makes a send new is a body that differs: the fresh `id` here.
+      webhook: (context: SampleContext) =>
+        compactJson({
+          id: randomId('wh_'),
+          event: 'order.shipped',
+          created_at: isoTime(context.nowSeconds),
+          data: { order_id: randomId('ord_', 12), carrier: 'La Poste 📦' },
+        }),
+    },
+    request: (body, _type, context) => jsonPost(body, context),
+  },
+
+  development: { secret: 'hookrelay-development-generic-secret' },
+
+  docs: {
+    title: 'Generic HMAC',
+    signatureHeaders: 'configurable, default `X-Signature`',
+    signedContent: 'configurable HMAC (see the options below), default HMAC-SHA256 of `{body}`, hex',
+    timestamp: 'configurable (`timestampHeader`); the route’s tolerance, default 300 s, only with a timestamp',
+    eventId: 'configurable (`idHeader`), default the SHA-256 hex of the body',
+    eventType: 'configurable (`typeHeader` or `typeField`), default `webhook`',
+    secret: 'any string',
+    secretLocation: 'the sender’s settings',
+    notSigned: 'whatever `signedContent` leaves out; an `idHeader` or `typeHeader` outside it is the sender’s word',
+    replayProtection:
+      'the id when `{id}` or a timestamp is signed, else the signed content and type. With an unsigned id header and a signed timestamp, a captured request can be sent again with a fresh id within the tolerance: sign the id if the sender can',
+    notes: [
+      [
+        "Options, set in the route's `options` (validated when the configuration is loaded):",
+        '',
+        '| option | default | meaning |',
+        '|---|---|---|',
+        '| `algorithm` | `sha256` | `sha1`, `sha256` or `sha512` |',
+        '| `encoding` | `hex` | encoding of the received MAC: `hex` or `base64` |',
+        '| `signatureHeader` | `x-signature` | header carrying the MAC |',
+        "| `signaturePrefix` | `''` | text before the MAC, e.g. `sha256=` |",
+        '| `signedContent` | `{body}` | template of what is signed: literal text plus `{body}` (exactly once), `{timestamp}`, `{id}` — e.g. `{timestamp}.{body}`, `{id}.{timestamp}.{body}`, `v0:{timestamp}:{body}` |',
+        '| `timestampHeader` | — | header with the signed UNIX timestamp (seconds); required by, and requires, `{timestamp}` (an unsigned timestamp stops no replay) |',
+        '| `idHeader` | — | header with the event id (required by `{id}`); without it the id is the SHA-256 hex of the body |',
+        '| `typeHeader` | — | header naming the event type |',
+        '| `typeField` | — | dot-separated path of a string field in the JSON body naming the type, e.g. `data.kind` (exclusive with `typeHeader`) |',
+        '| `defaultType` | `webhook` | type when no type header/field is configured or it is absent |',
+        '| `payloadFormat` | `json` | `json` (a non-JSON body is `INVALID_PAYLOAD`) or `text` (the payload is the UTF-8 body) |',
+      ].join('\n'),
+    ],
   },
 };

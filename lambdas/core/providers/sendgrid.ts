@@ -1,4 +1,4 @@
-import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign as signWithKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { decodeSignature, memoizeSecretParse } from '../crypto';
 import { WebhookError } from '../errors';
 import { arrayElementTexts } from '../raw-json';
@@ -14,9 +14,14 @@ import {
   requireHeader,
   requireUnixSeconds,
   signatureHeaderEntries,
+  bodyBytes,
+  jsonPost,
+  withSentHeaders,
+  type SampleContext,
   type WebhookEvent,
   type WebhookProvider,
 } from '../provider';
+import { compactJson, randomId } from '../samples';
 
 const SIGNATURE_HEADER = 'X-Twilio-Email-Event-Webhook-Signature';
 const TIMESTAMP_HEADER = 'X-Twilio-Email-Event-Webhook-Timestamp';
@@ -42,6 +47,20 @@ export const parseSendGridPublicKey = memoizeSecretParse(function parseSendGridP
   }
 });
 
+/**
+ * The key SendGrid signs with: an ECDSA P-256 private key (PEM). The route is configured with the
+ * public half, which cannot sign; the message never echoes the secret.
+ */
+function sendgridSigningKey(secret: string): KeyObject {
+  try {
+    const key = createPrivateKey(secret);
+    if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return key;
+  } catch {
+    // Reported below.
+  }
+  throw new Error('sendgrid signs with an ECDSA P-256 private key in PEM form; a public verification key cannot sign');
+}
+
 function toEvent(item: unknown, itemJson: string, index: number): WebhookEvent {
   const id = isRecord(item) ? item['sg_event_id'] : undefined;
   const type = isRecord(item) ? item['event'] : undefined;
@@ -51,6 +70,28 @@ function toEvent(item: unknown, itemJson: string, index: number): WebhookEvent {
     });
   }
   return { id, type, payload: item, payloadJson: itemJson };
+}
+
+// --- Samples for `npm run send` --------------------------------------------------------------
+
+// A batch as SendGrid posts it: a JSON array, each element an event with its own `sg_event_id`.
+const RECIPIENTS = ['zoe@example.com', 'amir@example.org', 'li.wei@example.net'];
+
+function baseEvent(event: string, email: string, context: SampleContext): Record<string, unknown> {
+  return {
+    email,
+    timestamp: context.nowSeconds,
+    event,
+    sg_event_id: randomId('', 22),
+    sg_message_id: `${randomId('', 22)}.recvd-hookrelay-1-0-0`,
+    'smtp-id': `<${randomId('', 22)}@ismtpd0001p1lon1.sendgrid.net>`,
+    category: ['receipts'],
+  };
+}
+
+/** One event of `event` per recipient, each with what SendGrid adds for that kind. */
+function batch(event: string, extra: (email: string) => Record<string, unknown> = () => ({})) {
+  return (context: SampleContext) => compactJson(RECIPIENTS.map((email) => ({ ...baseEvent(event, email, context), ...extra(email) })));
 }
 
 /**
@@ -103,5 +144,52 @@ export const sendgrid: WebhookProvider = {
     // Each event is published as its own slice of the signed body, exactly as SendGrid wrote it.
     const itemTexts = arrayElementTexts(body.text);
     return { secretIndex, events: items.map((item, index) => toEvent(item, itemTexts[index]!, index)) };
+  },
+
+  sign(request, { secret, nowSeconds }) {
+    const timestamp = String(nowSeconds);
+    const signature = signWithKey('sha256', Buffer.concat([Buffer.from(timestamp, 'utf8'), bodyBytes(request)]), sendgridSigningKey(secret));
+    return withSentHeaders(request, {
+      [SIGNATURE_HEADER]: signature.toString('base64'),
+      [TIMESTAMP_HEADER]: timestamp,
+    });
+  },
+
+  samples: {
+    defaultType: 'delivered',
+    types: {
+      delivered: batch('delivered', () => ({ response: '250 2.0.0 OK', ip: '168.245.0.10', tls: 1 })),
+      processed: batch('processed', () => ({ pool: { name: 'transactional', id: 210 } })),
+      open: batch('open', () => ({ useragent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)', ip: '203.0.113.7', sg_machine_open: false })),
+      click: batch('click', () => ({ url: 'https://example.com/receipt', url_offset: { index: 0, type: 'html' }, useragent: 'Mozilla/5.0', ip: '203.0.113.7' })),
+      bounce: batch('bounce', () => ({ type: 'bounce', bounce_classification: 'Invalid Address', reason: '550 5.1.1 unknown user', status: '5.1.1' })),
+      dropped: batch('dropped', () => ({ reason: 'Bounced Address' })),
+      spamreport: batch('spamreport'),
+      unsubscribe: batch('unsubscribe'),
+    },
+    request: (body, _type, context) => jsonPost(body, context, { 'User-Agent': 'SendGrid Event API' }),
+  },
+
+  development: {
+    // SendGrid signs with a private key; the receiver holds the public key (base64 DER, SPKI).
+    secret:
+      'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE1bXU5/h9p9w2/iuHWzPh9X9Cbhq9hrvB3qKQg9GLjJDvneiryXRae78Ant/ZbaapCgxnDgD0i33x7Ry5FgfMEw==',
+    signingSecret:
+      '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg2ZnYyjdTX7M3mzVN\nC80yyWZQEUzgdM0eh39UwLg6ffahRANCAATVtdTn+H2n3Db+K4dbM+H1f0JuGr2G\nu8HeopCD0YuMkO+d6KvJdFp7vwCe39ltpqkKDGcOAPSLffHtHLkWB8wT\n-----END PRIVATE KEY-----\n',
+  },
+
+  docs: {
+    title: 'SendGrid',
+    signatureHeaders: '`X-Twilio-Email-Event-Webhook-Signature: <base64 DER>`, `X-Twilio-Email-Event-Webhook-Timestamp`',
+    signedContent: 'ECDSA P-256 / SHA-256 of `{timestamp}{body}`',
+    timestamp: '`X-Twilio-Email-Event-Webhook-Timestamp`, seconds; 300 s either way (SendGrid’s own library checks none)',
+    eventId: 'each element’s `sg_event_id` (one envelope per element)',
+    eventType: 'each element’s `event`',
+    secret: 'the **public** verification key: base64 DER (SPKI) as shown, or a PEM `PUBLIC KEY` block',
+    secretLocation: 'Settings → Mail Settings → Event Webhook → enable *Signed Event Webhook* → *Verification Key*',
+    notSigned: 'nothing the envelopes use',
+    replayProtection: 'the signed timestamp, then each `sg_event_id`',
+    oracle: '`@sendgrid/eventwebhook` (`EventWebhook#verifySignature`); SendGrid ships no signer, so `sign` is checked by its verifier',
+    notes: ['The body is a JSON array; each element becomes its own envelope, carrying its own slice of the signed body. An empty array is accepted and enqueues nothing.'],
   },
 };

@@ -12,13 +12,48 @@ import {
   requireStringField,
   requireUnixSeconds,
   signatureHeaderEntries,
+  bodyBytes,
+  jsonPost,
+  withSentHeaders,
+  type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { WebhookError } from '../errors';
+import { randomInt } from 'node:crypto';
+import { compactJson, randomId } from '../samples';
 
 const SIGNATURE_HEADER = 'X-Slack-Signature';
 const TIMESTAMP_HEADER = 'X-Slack-Request-Timestamp';
 const VERSION_PREFIX = 'v0=';
+
+// --- Samples for `npm run send` --------------------------------------------------------------
+
+const TEAM = 'T0HOOKRELAY';
+const APP = 'A0HOOKRELAY';
+const CHANNEL = 'C0HOOKRELAY';
+const USER = 'U0ZOEMARTIN';
+
+/** `ts` of a Slack message: seconds and six digits, unique per message in a channel. */
+function messageTs(nowSeconds: number): string {
+  return `${nowSeconds}.${String(randomInt(1_000_000)).padStart(6, '0')}`;
+}
+
+/** An Events API `event_callback` wrapping `event`, with a new `Ev…` id (the event id hookrelay dedupes on). */
+function eventCallback(event: Record<string, unknown>, context: SampleContext): string {
+  return compactJson({
+    token: 'hookrelayVerificationTokenUnused',
+    team_id: TEAM,
+    context_team_id: TEAM,
+    api_app_id: APP,
+    event: { ...event, event_ts: messageTs(context.nowSeconds) },
+    type: 'event_callback',
+    event_id: randomId('Ev', 9).toUpperCase(),
+    event_time: context.nowSeconds,
+    authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0HOOKRELAYBOT', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+    event_context: randomId('4-', 40),
+  });
+}
 
 /**
  * Slack (Events API): `X-Slack-Signature: v0=<hex>` HMAC-SHA256, keyed with the app's Signing
@@ -71,5 +106,44 @@ export const slack: WebhookProvider = {
       secretIndex,
       events: [jsonEvent(requireStringField(payload, ['event_id']), requireStringField(payload, ['event', 'type']), body)],
     };
+  },
+
+  sign(request, { secret, nowSeconds }) {
+    const mac = hmac('sha256', secret, `v0:${nowSeconds}:`, bodyBytes(request)).toString('hex');
+    return withSentHeaders(request, { [SIGNATURE_HEADER]: `${VERSION_PREFIX}${mac}`, [TIMESTAMP_HEADER]: String(nowSeconds) });
+  },
+
+  samples: {
+    defaultType: 'message',
+    types: {
+      message: (c) =>
+        eventCallback({ type: 'message', channel: CHANNEL, channel_type: 'channel', user: USER, text: 'Déploiement terminé ✅', ts: messageTs(c.nowSeconds) }, c),
+      app_mention: (c) =>
+        eventCallback({ type: 'app_mention', channel: CHANNEL, user: USER, text: '<@U0HOOKRELAYBOT> status?', ts: messageTs(c.nowSeconds) }, c),
+      reaction_added: (c) =>
+        eventCallback({ type: 'reaction_added', user: USER, reaction: 'tada', item: { type: 'message', channel: CHANNEL, ts: messageTs(c.nowSeconds) } }, c),
+      member_joined_channel: (c) => eventCallback({ type: 'member_joined_channel', user: USER, channel: CHANNEL, channel_type: 'C', team: TEAM }, c),
+      app_home_opened: (c) => eventCallback({ type: 'app_home_opened', user: USER, channel: 'D0HOOKRELAY', tab: 'home' }, c),
+      // Sent when the Request URL is saved: answered with its challenge, never enqueued.
+      url_verification: () => compactJson({ token: 'hookrelayVerificationTokenUnused', challenge: randomId('', 48), type: 'url_verification' }),
+    },
+    request: (body, _type, context) => jsonPost(body, context, { 'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)' }),
+  },
+
+  development: { secret: 'hookrelay-development-slack-signing-secret' },
+
+  docs: {
+    title: 'Slack',
+    signatureHeaders: '`X-Slack-Signature: v0=<hex>`, `X-Slack-Request-Timestamp`',
+    signedContent: 'HMAC-SHA256 of `v0:{timestamp}:{body}`',
+    timestamp: '`X-Slack-Request-Timestamp`, seconds; 300 s either way',
+    eventId: 'body `event_id`',
+    eventType: 'body `event.type`',
+    secret: 'Signing Secret (32 hex characters)',
+    secretLocation: 'api.slack.com/apps → your app → Basic Information → App Credentials → *Signing Secret*',
+    notSigned: 'nothing the envelope uses',
+    replayProtection: 'the signed timestamp, then `event_id`',
+    replies: 'A signed `url_verification` is answered `200 {"challenge": …}` and nothing is enqueued; a signed `app_rate_limited` notice is acknowledged `200` and not enqueued.',
+    notes: ['Events API only: slash commands and interactivity (form-encoded bodies) are refused as `INVALID_PAYLOAD`.'],
   },
 };

@@ -12,9 +12,15 @@ import {
   parseJsonBody,
   requireStringField,
   requireUnixSeconds,
+  bodyBytes,
+  jsonPost,
+  withSentHeaders,
+  type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { headerValues, type WebhookRequest } from '../request';
+import { randomUUID } from 'node:crypto';
+import { compactJson, isoTime, randomId } from '../samples';
 
 /** Symmetric secret prefix (`whsec_<base64 key>`). */
 const SECRET_PREFIX = 'whsec_';
@@ -57,6 +63,21 @@ function requireAliasedHeader(request: WebhookRequest, suffix: string): readonly
     if (values.length > 0) return values;
   }
   throw new WebhookError('MISSING_SIGNATURE', `webhook-${suffix} header is missing`);
+}
+
+// --- Samples for `npm run send` --------------------------------------------------------------
+
+// The event id is the `webhook-id` header (see the signer); the body names the type.
+function standardEvent(type: string, data: Record<string, unknown>, context: SampleContext): string {
+  return compactJson({ type, timestamp: isoTime(context.nowSeconds), data });
+}
+
+function invoice(status: string, context: SampleContext): string {
+  return standardEvent(
+    `invoice.${status}`,
+    { id: randomId('inv_', 16), customer_id: randomId('cust_', 16), amount: 4900, currency: 'EUR', status, issued_at: isoTime(context.nowSeconds) },
+    context,
+  );
 }
 
 /**
@@ -117,5 +138,45 @@ export const standard: WebhookProvider = {
 
     const body = parseJsonBody(request.rawBody);
     return { secretIndex, events: [jsonEvent(messageId, requireStringField(body.value, ['type']), body)] };
+  },
+
+  sign(request, { secret, nowSeconds }) {
+    const key = parseStandardSecret(secret);
+    if (key?.kind !== 'hmac') throw new Error('standard signs with a whsec_ secret (the v1a private key is not supported by sign)');
+    const id = request.headers['webhook-id'] ?? request.headers['svix-id'] ?? `msg_${randomUUID().replaceAll('-', '')}`;
+    const mac = hmac('sha256', key.key, `${id}.${nowSeconds}.`, bodyBytes(request)).toString('base64');
+    return withSentHeaders(request, { 'webhook-id': id, 'webhook-timestamp': String(nowSeconds), 'webhook-signature': `v1,${mac}` });
+  },
+
+  samples: {
+    defaultType: 'invoice.paid',
+    types: {
+      'invoice.paid': (c) => invoice('paid', c),
+      'invoice.created': (c) => invoice('created', c),
+      'invoice.payment_failed': (c) => invoice('payment_failed', c),
+      'customer.created': (c) => standardEvent('customer.created', { id: randomId('cust_', 16), email: 'zoe@example.com', name: 'Zoë Martin' }, c),
+      'subscription.created': (c) =>
+        standardEvent('subscription.created', { id: randomId('sub_', 16), customer_id: randomId('cust_', 16), plan: 'pro', status: 'active' }, c),
+      'subscription.canceled': (c) =>
+        standardEvent('subscription.canceled', { id: randomId('sub_', 16), customer_id: randomId('cust_', 16), plan: 'pro', status: 'canceled' }, c),
+    },
+    request: (body, _type, context) => jsonPost(body, context, { 'webhook-id': `msg_${randomUUID().replaceAll('-', '')}` }),
+  },
+
+  development: { secret: 'whsec_aG9va3JlbGF5LWRldmVsb3BtZW50LXN0YW5kYXJkLXdo' },
+
+  docs: {
+    title: 'Standard Webhooks (Svix)',
+    signatureHeaders: '`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> [v1a,<base64> …]` (`svix-*` aliases)',
+    signedContent: '`v1`: HMAC-SHA256 of `{id}.{timestamp}.{body}`; `v1a`: Ed25519 of the same',
+    timestamp: '`webhook-timestamp`, seconds; 300 s either way',
+    eventId: '`webhook-id`',
+    eventType: 'body `type`',
+    secret: '`whsec_<base64 key>` (prefix and `=` padding optional); for `v1a`, `whpk_<base64 32-byte Ed25519 public key>`',
+    secretLocation: 'the sender’s webhook portal (Svix App Portal: endpoint → *Signing Secret*)',
+    notSigned: 'nothing the envelope uses',
+    replayProtection: 'the signed timestamp, then the signed `webhook-id`',
+    oracle: '`standardwebhooks` (`Webhook#sign`, `Webhook#verify`)',
+    notes: ['Entries of unknown versions are ignored; any `v1`/`v1a` entry may match any configured secret, so both sides rotate without downtime.'],
   },
 };

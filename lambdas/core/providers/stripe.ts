@@ -11,9 +11,15 @@ import {
   parseJsonBody,
   parseUnixSeconds,
   requireStringField,
+  bodyBytes,
+  jsonPost,
+  withSentHeaders,
+  type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { headerValues } from '../request';
+import { randomUUID } from 'node:crypto';
+import { isoTime, prettyJson, randomId } from '../samples';
 
 const SIGNATURE_HEADER = 'Stripe-Signature';
 
@@ -57,6 +63,93 @@ function assertBounded(signed: readonly SignedTimestamp[]): void {
   }
 }
 
+// --- Samples for `npm run send` --------------------------------------------------------------
+
+const API_VERSION = '2025-03-31.basil';
+const CUSTOMER = { email: 'zoe@example.com', name: 'Zoë Martin' };
+
+/** Stripe's event envelope around `object`: a new `evt_…` id and `created` = now. */
+function stripeEvent(type: string, object: Record<string, unknown>, context: SampleContext): string {
+  return prettyJson({
+    id: randomId('evt_'),
+    object: 'event',
+    api_version: API_VERSION,
+    created: context.nowSeconds,
+    data: { object },
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: randomId('req_', 14), idempotency_key: randomUUID() },
+    type,
+  });
+}
+
+function paymentIntent(status: string, context: SampleContext): Record<string, unknown> {
+  return {
+    id: randomId('pi_'),
+    object: 'payment_intent',
+    amount: 2000,
+    amount_received: status === 'succeeded' ? 2000 : 0,
+    currency: 'eur',
+    customer: randomId('cus_', 14),
+    created: context.nowSeconds,
+    description: 'Café crème ☕',
+    latest_charge: status === 'succeeded' ? randomId('ch_') : null,
+    last_payment_error: status === 'succeeded' ? null : { code: 'card_declined', decline_code: 'insufficient_funds', type: 'card_error' },
+    livemode: false,
+    metadata: { order_id: randomId('order_', 10) },
+    payment_method_types: ['card'],
+    status,
+  };
+}
+
+function charge(refunded: boolean, context: SampleContext): Record<string, unknown> {
+  return {
+    id: randomId('ch_'),
+    object: 'charge',
+    amount: 2000,
+    amount_captured: 2000,
+    amount_refunded: refunded ? 2000 : 0,
+    currency: 'eur',
+    created: context.nowSeconds,
+    customer: randomId('cus_', 14),
+    paid: true,
+    payment_intent: randomId('pi_'),
+    refunded,
+    status: 'succeeded',
+  };
+}
+
+function invoice(status: 'paid' | 'open', context: SampleContext): Record<string, unknown> {
+  return {
+    id: randomId('in_'),
+    object: 'invoice',
+    amount_due: 4900,
+    amount_paid: status === 'paid' ? 4900 : 0,
+    amount_remaining: status === 'paid' ? 0 : 4900,
+    attempt_count: 1,
+    billing_reason: 'subscription_cycle',
+    created: context.nowSeconds,
+    currency: 'eur',
+    customer: randomId('cus_', 14),
+    customer_email: CUSTOMER.email,
+    number: `HR-${randomId('', 6).toUpperCase()}`,
+    paid: status === 'paid',
+    status,
+  };
+}
+
+function subscription(status: 'active' | 'canceled', context: SampleContext): Record<string, unknown> {
+  return {
+    id: randomId('sub_'),
+    object: 'subscription',
+    customer: randomId('cus_', 14),
+    created: context.nowSeconds,
+    items: { object: 'list', data: [{ id: randomId('si_', 14), price: { id: 'price_hookrelay_pro', unit_amount: 4900, currency: 'eur' } }] },
+    status,
+    canceled_at: status === 'canceled' ? context.nowSeconds : null,
+  };
+}
+
 /**
  * Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 over `{t}.{body}`.
  * Several `v1` entries appear while a secret is being rolled in the dashboard; any may match.
@@ -97,5 +190,62 @@ export const stripe: WebhookProvider = {
       secretIndex,
       events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['type']), body)],
     };
+  },
+
+  sign(request, { secret, nowSeconds }) {
+    const mac = hmac('sha256', secret, `${nowSeconds}.`, bodyBytes(request)).toString('hex');
+    return withSentHeaders(request, { 'Stripe-Signature': `t=${nowSeconds},v1=${mac}` });
+  },
+
+  samples: {
+    defaultType: 'payment_intent.succeeded',
+    types: {
+      'payment_intent.succeeded': (c) => stripeEvent('payment_intent.succeeded', paymentIntent('succeeded', c), c),
+      'payment_intent.payment_failed': (c) => stripeEvent('payment_intent.payment_failed', paymentIntent('requires_payment_method', c), c),
+      'charge.succeeded': (c) => stripeEvent('charge.succeeded', charge(false, c), c),
+      'charge.refunded': (c) => stripeEvent('charge.refunded', charge(true, c), c),
+      'invoice.paid': (c) => stripeEvent('invoice.paid', invoice('paid', c), c),
+      'invoice.payment_failed': (c) => stripeEvent('invoice.payment_failed', invoice('open', c), c),
+      'customer.created': (c) =>
+        stripeEvent('customer.created', { id: randomId('cus_', 14), object: 'customer', created: c.nowSeconds, ...CUSTOMER }, c),
+      'customer.subscription.created': (c) => stripeEvent('customer.subscription.created', subscription('active', c), c),
+      'customer.subscription.deleted': (c) => stripeEvent('customer.subscription.deleted', subscription('canceled', c), c),
+      'checkout.session.completed': (c) =>
+        stripeEvent(
+          'checkout.session.completed',
+          {
+            id: randomId('cs_test_', 58),
+            object: 'checkout.session',
+            amount_total: 2000,
+            currency: 'eur',
+            customer_details: CUSTOMER,
+            mode: 'payment',
+            payment_intent: randomId('pi_'),
+            payment_status: 'paid',
+            status: 'complete',
+          },
+          c,
+        ),
+    },
+    request: (body, _type, context) => jsonPost(body, context, { 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' }),
+  },
+
+  development: { secret: 'whsec_hookrelay_development_stripe_secret' },
+
+  docs: {
+    title: 'Stripe',
+    signatureHeaders: '`Stripe-Signature: t=<unix s>,v1=<hex>[,v1=<hex>…]` (`v0` ignored)',
+    signedContent: 'HMAC-SHA256 of `{t}.{body}`',
+    timestamp: '`t`, seconds; 300 s either way',
+    eventId: 'body `id`',
+    eventType: 'body `type`',
+    secret: '`whsec_…` signing secret',
+    secretLocation: 'Dashboard → Developers → Webhooks (Workbench) → your endpoint → *Signing secret*',
+    notSigned: 'nothing the envelope uses: id and type are in the signed body',
+    replayProtection: 'the signed timestamp, then the event id',
+    oracle: '`stripe` (`webhooks.generateTestHeaderString`, `webhooks.constructEvent`)',
+    notes: [
+      'Several `v1` entries appear while a secret is rolled in the dashboard; any may match. A repeated header is read value by value, each with its own `t`, at most two.',
+    ],
   },
 };

@@ -11,9 +11,15 @@ import {
   noOptions,
   parseJsonBody,
   signatureHeaderEntries,
+  bodyBytes,
+  sentHeader,
+  withSentHeaders,
+  type OutgoingRequest,
   type WebhookProvider,
 } from '../provider';
 import { header, type WebhookRequest } from '../request';
+import { randomUUID } from 'node:crypto';
+import { formBody, randomHex } from '../samples';
 
 const SIGNATURE_HEADER = 'X-Twilio-Signature';
 /** Sent with webhooks signed by a SharedKey: `key=<id>,algorithm=HMAC_SHA1|HMAC_SHA256`. */
@@ -187,6 +193,17 @@ function signedParams(params: TwilioParams): string {
   return data;
 }
 
+/** Twilio sends JSON bodies with `Content-Type: application/json` (and signs them differently). */
+function isJsonRequest(request: OutgoingRequest): boolean {
+  return (sentHeader(request, 'content-type') ?? '').includes('json');
+}
+
+/** A body of the user's own is sent as JSON when it is a JSON object or array, else as a form. */
+function looksLikeJson(body: string): boolean {
+  const start = body.trimStart()[0];
+  return start === '{' || start === '[';
+}
+
 /** The first TYPE_FIELDS match; for a JSON object (a CloudEvent, say) then its `type`; else `unknown`. */
 function eventType(payload: unknown, json: boolean): string {
   if (!isRecord(payload)) return TWILIO_UNKNOWN_TYPE;
@@ -197,6 +214,63 @@ function eventType(payload: unknown, json: boolean): string {
     if (typeof value === 'string' && value !== '') return namespace + value;
   }
   return TWILIO_UNKNOWN_TYPE;
+}
+
+// --- Samples for `npm run send` --------------------------------------------------------------
+
+// Twilio's id is the `I-Twilio-Idempotency-Token` header (see the signer); the SIDs are fresh too.
+// Types are named as hookrelay names them (`message.delivered`, `call.completed`: see docs/providers.md).
+const ACCOUNT_SID = 'AC0000000000hookrelay0development';
+const OUR_NUMBER = '+14155550100';
+const THEIR_NUMBER = '+33612345678';
+
+const sid = (prefix: string) => prefix + randomHex(16);
+
+function messageStatus(status: string, extra: Record<string, string> = {}): string {
+  const messageSid = sid('SM');
+  return formBody({
+    AccountSid: ACCOUNT_SID,
+    ApiVersion: '2010-04-01',
+    From: OUR_NUMBER,
+    To: THEIR_NUMBER,
+    MessageSid: messageSid,
+    SmsSid: messageSid,
+    MessageStatus: status,
+    SmsStatus: status,
+    ...extra,
+  });
+}
+
+function incomingMessage(): string {
+  const messageSid = sid('SM');
+  return formBody({
+    AccountSid: ACCOUNT_SID,
+    ApiVersion: '2010-04-01',
+    From: THEIR_NUMBER,
+    To: OUR_NUMBER,
+    MessageSid: messageSid,
+    SmsMessageSid: messageSid,
+    SmsSid: messageSid,
+    SmsStatus: 'received',
+    Body: 'Bonjour 👋 — est-ce livré ?',
+    NumMedia: '0',
+    NumSegments: '1',
+    FromCountry: 'FR',
+    ToCountry: 'US',
+  });
+}
+
+function callStatus(status: string, direction: string, extra: Record<string, string> = {}): string {
+  return formBody({
+    AccountSid: ACCOUNT_SID,
+    ApiVersion: '2010-04-01',
+    CallSid: sid('CA'),
+    CallStatus: status,
+    Direction: direction,
+    From: direction === 'inbound' ? THEIR_NUMBER : OUR_NUMBER,
+    To: direction === 'inbound' ? OUR_NUMBER : THEIR_NUMBER,
+    ...extra,
+  });
 }
 
 /**
@@ -264,5 +338,69 @@ export const twilio: WebhookProvider = {
     const body = parseJsonBody(request.rawBody);
     const type = eventType(body.value, true);
     return { secretIndex, events: [jsonEvent(id, type, body, contentKey(type, matchedUrl))] };
+  },
+
+  sign(request, { secret, nowSeconds }) {
+    const algorithm = signatureAlgorithm(sentHeader(request, SIGNATURE_SETTINGS_HEADER));
+    const body = bodyBytes(request);
+    if (isJsonRequest(request)) {
+      // Twilio signs a JSON body's URL alone, after appending the body's SHA-256 to it.
+      const url = withBodyHash(request.url, sha256Hex(body));
+      return { ...withSentHeaders(request, { [SIGNATURE_HEADER]: hmac(algorithm, secret, url).toString('base64') }), url };
+    }
+    const signature = hmac(algorithm, secret, request.url, signedParams(parseFormParams(body))).toString('base64');
+    return withSentHeaders(request, { [SIGNATURE_HEADER]: signature });
+  },
+
+  samples: {
+    defaultType: 'message.delivered',
+    types: {
+      'message.delivered': () => messageStatus('delivered', { RawDlrDoneDate: '2511291030' }),
+      'message.sent': () => messageStatus('sent'),
+      'message.failed': () => messageStatus('failed', { ErrorCode: '30008' }),
+      'message.undelivered': () => messageStatus('undelivered', { ErrorCode: '30003' }),
+      'message.received': incomingMessage,
+      'call.ringing': () => callStatus('ringing', 'inbound'),
+      'call.completed': () => callStatus('completed', 'outbound-api', { CallDuration: '42', Duration: '1' }),
+      'recording.completed': () =>
+        callStatus('completed', 'outbound-api', {
+          RecordingSid: sid('RE'),
+          RecordingStatus: 'completed',
+          RecordingDuration: '41',
+          RecordingChannels: '1',
+          RecordingSource: 'RecordVerb',
+        }),
+    },
+    request: (body, _type, context) => ({
+      method: 'POST',
+      url: context.url,
+      headers: {
+        'Content-Type': looksLikeJson(body) ? 'application/json' : 'application/x-www-form-urlencoded',
+        [IDEMPOTENCY_HEADER]: randomUUID(),
+        'User-Agent': 'TwilioProxy/1.1',
+      },
+      body,
+    }),
+  },
+
+  development: { secret: 'hookrelay0development0twilio0tok' },
+
+  docs: {
+    title: 'Twilio',
+    signatureHeaders: '`X-Twilio-Signature: <base64>` (`X-Twilio-Webhooks-Signature-Settings` selects HMAC-SHA256 for SharedKey webhooks)',
+    signedContent:
+      'HMAC-SHA1 of `{url}` followed by each form parameter sorted by key (`key` + `value`); JSON bodies: of `{url}` alone, whose `bodySHA256` query parameter must equal the SHA-256 hex of the body',
+    timestamp: 'none',
+    eventId: '`I-Twilio-Idempotency-Token`, else the SHA-256 hex of `url ‖ NUL ‖ body`',
+    eventType: '`message.<MessageStatus>`, `call.<CallStatus>`, … (the Twilio notes in docs/providers.md)',
+    secret: 'Auth Token (32 hex characters), or a SharedKey secret',
+    secretLocation: 'Console → Account → API keys & tokens → *Auth Token* (rotate via the secondary token)',
+    notSigned: '`I-Twilio-Idempotency-Token` (the envelope `id`) and the order of the form parameters',
+    replayProtection: 'the signed URL and parameters with the event type: a fresh token, reordered parameters or a repeated pair is the same event',
+    oracle: '`twilio` (`getExpectedTwilioSignature`, `validateRequest`, `validateRequestWithBody`)',
+    notes: [
+      'The signature covers the URL configured in Twilio, so the route must know it exactly: set the route’s `signedUrl` (deployed, API Gateway hands the query string over decoded, and the rebuilt URL loses repeated keys, URL values and commas). Locally the URL each request was sent to is used as received, or `WEBHOOK_SIGNED_URL_<ROUTE>`. As Twilio’s SDK does, the URL is tried with and without the port, then as normalised by `new URL()` with and without the legacy querystring encoding.',
+      'The payload is the form parameters as an object (a repeated key becomes a list) or the JSON body as sent. The type is the first of these present, with a namespace because statuses overlap between resources (`failed`, `queued`, `canceled` exist for both messages and calls): `RecordingStatus` → `recording.<value>`; `TranscriptionStatus` → `transcription.<value>`; `StatusCallbackEvent` → `conference.<value>`; `MessageStatus`, then `SmsStatus` → `message.<value>` (an incoming SMS is `message.received`); `CallStatus` → `call.<value>`; `EventType` (TaskRouter, Conversations, Sync) → the value verbatim; for JSON bodies `type` (CloudEvents) → verbatim; none → `unknown`.',
+    ],
   },
 };

@@ -5,6 +5,9 @@ import { parseSecretValue, SigningSecrets } from '../../../lambdas/adapters/sign
 import { WebhookError } from '../../../lambdas/core/errors';
 import { FaultPlan, faultyClients } from '../../helpers/fault-injection';
 
+/** What `get` serves: the route's secrets (and no verify tokens, in these tests). */
+const credentials = (secrets: string[]) => ({ secrets, verifyTokens: [] });
+
 describe('Class: SigningSecrets', () => {
   const admin = createAwsClients();
 
@@ -42,7 +45,7 @@ describe('Class: SigningSecrets', () => {
       const served = await secrets.get(id);
 
       // Assess
-      expect(served).toEqual(['gh-secret']);
+      expect(served).toEqual(credentials(['gh-secret']));
       expect(reports).toEqual([[id, [0]]]);
     });
 
@@ -57,8 +60,8 @@ describe('Class: SigningSecrets', () => {
       const cached = await secrets.get(id);
 
       // Assess
-      expect(first).toEqual(['new', 'old']);
-      expect(cached).toEqual(['new', 'old']);
+      expect(first).toEqual(credentials(['new', 'old']));
+      expect(cached).toEqual(credentials(['new', 'old']));
       expect(plan.calls('SecretsManager', 'GetSecretValue')).toBe(1);
     });
 
@@ -68,7 +71,7 @@ describe('Class: SigningSecrets', () => {
       await secrets.get(id);
       await admin.secretsManager.send(new PutSecretValueCommand({ SecretId: id, SecretString: '{"secrets":["v2","v1"]}' }));
       advance(301);
-      expect(await secrets.get(id)).toEqual(['v2', 'v1']);
+      expect(await secrets.get(id)).toEqual(credentials(['v2', 'v1']));
     });
 
     it('keeps serving cached secrets while Secrets Manager fails, within the stale limit', async () => {
@@ -77,7 +80,7 @@ describe('Class: SigningSecrets', () => {
       await secrets.get(id);
       plan.add({ service: 'SecretsManager', command: 'GetSecretValue' });
       advance(1800);
-      expect(await secrets.get(id)).toEqual(['s']);
+      expect(await secrets.get(id)).toEqual(credentials(['s']));
       expect(stale).toEqual([1800]);
     });
 
@@ -99,10 +102,10 @@ describe('Class: SigningSecrets', () => {
     it('re-reads an empty (not yet set) secret after 10 s instead of the refresh interval', async () => {
       const id = await secretHolding('{"secrets":[]}');
       const { secrets, advance } = setup();
-      expect(await secrets.get(id)).toEqual([]);
+      expect(await secrets.get(id)).toEqual(credentials([]));
       await admin.secretsManager.send(new PutSecretValueCommand({ SecretId: id, SecretString: '{"secrets":["set"]}' }));
       advance(11);
-      expect(await secrets.get(id)).toEqual(['set']);
+      expect(await secrets.get(id)).toEqual(credentials(['set']));
     });
 
     it('shares one fetch between concurrent cold calls', async () => {
@@ -124,7 +127,7 @@ describe('Function: parseSecretValue', () => {
     { case: 'an empty value', value: '  ', secrets: [] },
     { case: 'a bracketed secret that is not JSON', value: '[not-json', secrets: ['[not-json'] },
   ])('$case', ({ value, secrets }) => {
-    expect(parseSecretValue(value)).toEqual({ secrets, trimmed: [] });
+    expect(parseSecretValue(value)).toEqual({ secrets, verifyTokens: [], trimmed: [] });
   });
 
   it.each([
@@ -132,6 +135,14 @@ describe('Function: parseSecretValue', () => {
     { case: 'a listed secret with spaces around it', value: '{"secrets":["new", " old "]}', secrets: ['new', 'old'], trimmed: [1] },
     { case: 'a JSON value with a trailing newline around it', value: '{"secrets":["a"]}\n', secrets: ['a'], trimmed: [] },
   ])('trims $case and says which entries needed it', ({ value, secrets, trimmed }) => {
-    expect(parseSecretValue(value)).toEqual({ secrets, trimmed });
+    expect(parseSecretValue(value)).toEqual({ secrets, verifyTokens: [], trimmed });
+  });
+
+  it('reads verify tokens beside the secrets, trimmed', () => {
+    expect(parseSecretValue('{"secrets":["app-secret"],"verifyTokens":[" token-1 ","token-0"]}')).toEqual({
+      secrets: ['app-secret'],
+      verifyTokens: ['token-1', 'token-0'],
+      trimmed: [],
+    });
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '../../../lambdas/core/envelope';
 import { captureWebhookError } from '../../fixtures/request';
 
-const header: EnvelopeHeader = { id: 'evt_1', provider: 'stripe', type: 'invoice.paid', receivedAt: '2026-11-30T00:00:00.000Z' };
+const header: EnvelopeHeader = { id: 'evt_1', provider: 'stripe', source: 'stripe-eu', type: 'invoice.paid', receivedAt: '2026-11-30T00:00:00.000Z' };
 
 describe('Module: envelope', () => {
   describe('Function: envelopeText', () => {
@@ -22,7 +22,7 @@ describe('Module: envelope', () => {
       const text = envelopeText(header, { json: payload });
 
       // Assess
-      expect(text).toBe(`{"id":"evt_1","provider":"stripe","type":"invoice.paid","receivedAt":"2026-11-30T00:00:00.000Z","payload":${payload}}`);
+      expect(text).toBe(`{"id":"evt_1","provider":"stripe","source":"stripe-eu","type":"invoice.paid","receivedAt":"2026-11-30T00:00:00.000Z","payload":${payload}}`);
       expect(JSON.parse(text)).toEqual({ ...header, payload: JSON.parse(payload) });
     });
   });
@@ -42,7 +42,7 @@ describe('Module: envelope', () => {
 
     it('keeps a payload inline when the message, attributes included, is exactly at the limit', () => {
       // Prepare
-      const empty = messageBytes(envelopeText(header, { json: '""' }), { provider: 'stripe', eventType: 'invoice.paid' });
+      const empty = messageBytes(envelopeText(header, { json: '""' }), { provider: 'stripe', source: 'stripe-eu', eventType: 'invoice.paid' });
       const limit = 10_000;
       const payload = JSON.stringify('x'.repeat(limit - empty));
 

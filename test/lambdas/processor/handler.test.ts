@@ -14,8 +14,7 @@ let processor: ProcessorHandler;
 beforeAll(async () => {
   resources = await provisionLocalResources(clients, {
     prefix: `processor-${randomUUID().slice(0, 8)}`,
-    providers: ['stripe'],
-    secrets: { stripe: ['unused'] },
+    routes: { stripe: { provider: 'stripe', secrets: ['unused'] } },
   });
   processor = createProcessorHandler({
     config: {

@@ -183,4 +183,23 @@ describe('Provider: generic', () => {
       expect([edge.secretIndex, untimed.secretIndex]).toEqual([0, 0]);
     });
   });
+
+  describe('sign', () => {
+    it('matches a known answer computed with openssl: sha512, base64, prefix, {timestamp}.{body}', () => {
+      // printf '%s' '1700000000.{"id":1}' | openssl dgst -sha512 -hmac 'partner-secret' -binary | base64
+      const options = generic.parseOptions({
+        algorithm: 'sha512',
+        encoding: 'base64',
+        signatureHeader: 'X-Partner-Signature',
+        signaturePrefix: 'v1=',
+        signedContent: '{timestamp}.{body}',
+        timestampHeader: 'X-Partner-Timestamp',
+      });
+      const signed = generic.sign({ method: 'POST', url: 'https://hooks.example.com/webhooks/generic', headers: {}, body: '{"id":1}' }, { secret: 'partner-secret', nowSeconds: 1_700_000_000, options });
+      expect(signed.headers).toEqual({
+        'x-partner-timestamp': '1700000000',
+        'x-partner-signature': 'v1=lNcWSjzIY58Wai0ji7wloHuVj31YJJm/KCVaUuDV+IDaY0KnsozYv/Ao+P7A6674KiaebbDohacdklP5jl2rUQ==',
+      });
+    });
+  });
 });

@@ -106,4 +106,11 @@ describe('Provider: github', () => {
       expect(keyOf(withHeaders(original, { 'X-GitHub-Event': 'push' }))).not.toEqual(keyOf(original));
     });
   });
+
+  describe('sign', () => {
+    it('produces the X-Hub-Signature-256 that @octokit/webhooks-methods sign produces', () => {
+      const signed = github.sign({ method: 'POST', url: 'https://hooks.example.com/webhooks/github', headers: {}, body: GITHUB_BODY }, { secret: GITHUB_SECRET, nowSeconds: 0, options: undefined });
+      expect(signed.headers['X-Hub-Signature-256']).toBe(SIGNATURE);
+    });
+  });
 });

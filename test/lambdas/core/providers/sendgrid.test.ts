@@ -134,4 +134,32 @@ describe('Provider: sendgrid', () => {
       expect(result.events.map((event) => event.payloadJson)).toEqual(items);
     });
   });
+
+  describe('sign', () => {
+    it('signs what @sendgrid/eventwebhook verifies (SendGrid ships a verifier, not a signer; ECDSA signatures differ each time)', () => {
+      // Prepare
+      const privateKeyPem = SENDGRID_KEYS.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+      // Act
+      const signed = sendgrid.sign({ method: 'POST', url: 'https://hooks.example.com/webhooks/sendgrid', headers: {}, body: SENDGRID_BODY }, { secret: privateKeyPem, nowSeconds: NOW, options: undefined });
+
+      // Assess
+      const verifier = new EventWebhook();
+      const headers = signed.headers as Record<string, string>;
+      expect(
+        verifier.verifySignature(
+          verifier.convertPublicKeyToECDSA(SENDGRID_KEYS.publicKeyBase64),
+          SENDGRID_BODY,
+          headers['X-Twilio-Email-Event-Webhook-Signature']!,
+          headers['X-Twilio-Email-Event-Webhook-Timestamp']!,
+        ),
+      ).toBe(true);
+    });
+
+    it('refuses to sign with a public verification key, without echoing it', () => {
+      const act = () => sendgrid.sign({ method: 'POST', url: 'https://x', headers: {}, body: '[]' }, { secret: SENDGRID_KEYS.publicKeyBase64, nowSeconds: NOW, options: undefined });
+      expect(act).toThrow(/private key/);
+      expect(act).not.toThrow(SENDGRID_KEYS.publicKeyBase64);
+    });
+  });
 });

@@ -133,4 +133,11 @@ describe('Provider: shopify', () => {
       expectRefusal(() => verifyRequest(shopify, request, { secrets: [SHOPIFY_SECRET] }), 'INVALID_SIGNATURE');
     });
   });
+
+  describe('sign', () => {
+    it('produces the X-Shopify-Hmac-Sha256 of Shopify\'s documented computation (base64 HMAC-SHA256 of the body)', () => {
+      const signed = shopify.sign({ method: 'POST', url: 'https://hooks.example.com/webhooks/shopify', headers: {}, body: SHOPIFY_BODY }, { secret: SHOPIFY_SECRET, nowSeconds: 0, options: undefined });
+      expect(signed.headers['X-Shopify-Hmac-Sha256']).toBe(shopifyHmac(SHOPIFY_BODY));
+    });
+  });
 });

@@ -149,4 +149,14 @@ describe('Provider: standard', () => {
       expectRefusal(() => verifyRequest(standard, request, { secrets: [unpadded] }), 'INVALID_SIGNATURE');
     });
   });
+
+  describe('sign', () => {
+    it('produces the webhook-signature the standardwebhooks library produces for the same id and time', () => {
+      const signed = standard.sign(
+        { method: 'POST', url: 'https://hooks.example.com/webhooks/standard', headers: { 'webhook-id': STANDARD_ID }, body: STANDARD_BODY },
+        { secret: STANDARD_SECRET, nowSeconds: NOW, options: undefined },
+      );
+      expect(signed.headers).toMatchObject({ 'webhook-id': STANDARD_ID, 'webhook-timestamp': String(NOW), 'webhook-signature': standardSignature() });
+    });
+  });
 });

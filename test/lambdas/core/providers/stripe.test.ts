@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import { stripe } from '../../../../lambdas/core/providers/stripe';
 import type { WebhookRequest } from '../../../../lambdas/core/request';
 import {
@@ -163,6 +164,29 @@ describe('Provider: stripe', () => {
       { case: 'seventeen v1 signatures', request: withHeaders(valid, { 'Stripe-Signature': `${header},${zeros(16)}` }) },
     ])('refuses $case as MALFORMED_SIGNATURE, even when one of them is genuine', ({ request }) => {
       expectRefusal(() => verifyRequest(stripe, request, { secrets: [STRIPE_SECRET] }), 'MALFORMED_SIGNATURE');
+    });
+  });
+
+  describe('sign', () => {
+    it('produces the Stripe-Signature that Stripe\'s own SDK produces (generateTestHeaderString)', () => {
+      // Prepare
+      const payload = utf8CrlfJson(STRIPE_EVENT);
+      const request = { method: 'POST' as const, url: 'https://hooks.example.com/webhooks/stripe', headers: {}, body: payload };
+
+      // Act
+      const signed = stripe.sign(request, { secret: STRIPE_SECRET, nowSeconds: NOW, options: undefined });
+
+      // Assess
+      const official = new Stripe('sk_test_hookrelay').webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: NOW });
+      expect(signed.headers['Stripe-Signature']).toBe(official);
+    });
+
+    it('signs what Stripe\'s SDK accepts (constructEvent)', () => {
+      const payload = utf8CrlfJson(STRIPE_EVENT);
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const signed = stripe.sign({ method: 'POST', url: 'https://hooks.example.com/webhooks/stripe', headers: {}, body: payload }, { secret: STRIPE_SECRET, nowSeconds, options: undefined });
+      const event = new Stripe('sk_test_hookrelay').webhooks.constructEvent(payload, signed.headers['Stripe-Signature']!, STRIPE_SECRET);
+      expect(event.id).toBe(STRIPE_EVENT.id);
     });
   });
 });

@@ -255,4 +255,23 @@ describe('Provider: twilio', () => {
       expectRefusal(() => verifyRequest(twilio, withBody(signedTwilioFormRequest(), body), { secrets: [TWILIO_AUTH_TOKEN] }), 'INVALID_PAYLOAD');
     });
   });
+
+  describe('sign', () => {
+    it('produces the X-Twilio-Signature twilio\'s getExpectedTwilioSignature produces for a form', () => {
+      const signed = twilio.sign(
+        { method: 'POST', url: TWILIO_URL, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: formBody(TWILIO_PARAMS) },
+        { secret: TWILIO_AUTH_TOKEN, nowSeconds: 0, options: undefined },
+      );
+      expect(signed.headers['X-Twilio-Signature']).toBe(getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, TWILIO_URL, TWILIO_PARAMS));
+    });
+
+    it('signs a JSON body as Twilio does: bodySHA256 appended to the URL, which twilio\'s validateRequestWithBody accepts', () => {
+      const signed = twilio.sign(
+        { method: 'POST', url: TWILIO_URL, headers: { 'Content-Type': 'application/json' }, body: TWILIO_JSON_BODY },
+        { secret: TWILIO_AUTH_TOKEN, nowSeconds: 0, options: undefined },
+      );
+      expect(signed.url).toBe(`${TWILIO_URL}&bodySHA256=${getExpectedBodyHash(TWILIO_JSON_BODY)}`);
+      expect(validateRequestWithBody(TWILIO_AUTH_TOKEN, signed.headers['X-Twilio-Signature']!, signed.url, TWILIO_JSON_BODY)).toBe(true);
+    });
+  });
 });

@@ -1,20 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
 /**
- * Sample events for `npm run send`: realistic bodies for each provider's common event types, with
- * fresh ids and timestamps on every run so repeated sends are never deduplicated.
+ * Helpers for the providers' sample events (`ProviderSamples`): realistic ids, timestamps and
+ * encodings, fresh on every call so repeated sends are never deduplicated.
  */
-export interface SampleContext {
-  readonly now: Date;
-}
-
-/** Builds the exact body text to send (JSON, or form-encoded for Twilio). */
-export type SampleBuilder = (context: SampleContext) => string;
-
-export interface SampleSet {
-  readonly defaultType: string;
-  readonly types: Readonly<Record<string, SampleBuilder>>;
-}
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -33,8 +22,9 @@ export function randomNumericId(): number {
   return randomInt(10 ** 12, 10 ** 14);
 }
 
-export function unixSeconds(date: Date): number {
-  return Math.floor(date.getTime() / 1000);
+/** ISO-8601 time of a UNIX timestamp in seconds. */
+export function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }
 
 /** Pretty-printed, as Stripe and GitHub send their bodies. */
@@ -47,6 +37,8 @@ export function compactJson(value: unknown): string {
 }
 
 /** `application/x-www-form-urlencoded`, as Twilio posts its callbacks. */
-export function formBody(params: Readonly<Record<string, string>>): string {
-  return new URLSearchParams(params).toString();
+export function formBody(params: Readonly<Record<string, string | readonly string[]>>): string {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) for (const item of typeof value === 'string' ? [value] : value) form.append(key, item);
+  return form.toString();
 }
