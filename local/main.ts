@@ -5,6 +5,8 @@
  *   PORT                         listen port (default 3000)
  *   WEBHOOK_SECRET_<PROVIDER>    signing secret(s), comma-separated for rotation (default: dev secrets)
  *   --data <dir>                 keep the DynamoDB stand-in's data (idempotency records) across restarts
+ *   --subscriber <module>        run a subscriber's Lambda handler against the topics (see local-subscriber.ts)
+ *   --subscriber-filter <p:t>    what it receives: `stripe:invoice.*`, `github:push`, `github` (repeatable)
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { providerNames } from '../lambdas/core/registry';
 import { secretsFromEnvironment } from './dev-secrets';
 import { startLocalHookrelay, type RequestLogEntry } from './hookrelay-local';
+import { describeLocalSubscriber, formatDelivery, startLocalSubscriber } from './local-subscriber';
 import { standInEnvironment, startStandIns } from './stand-ins';
 
 // The SDK's notice that its 2027 releases need Node 22 says nothing about this run (the lockfile
@@ -37,7 +40,12 @@ function formatRequest(entry: RequestLogEntry): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, port: { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      subscriber: { type: 'string' },
+      'subscriber-filter': { type: 'string', multiple: true },
+    },
     allowPositionals: false,
   });
   const port = Number(values.port ?? process.env['PORT'] ?? 3000);
@@ -59,6 +67,19 @@ async function main(): Promise<void> {
     onError: (error) => console.error(paint(31, `local gateway: ${error instanceof Error ? error.message : String(error)}`)),
   });
 
+  if (values['subscriber-filter'] && !values.subscriber) throw new Error('--subscriber-filter needs --subscriber <handler module>');
+  // npm runs scripts from the package folder; a relative path is the caller's (INIT_CWD).
+  const subscriberModule = values.subscriber && path.resolve(process.env['INIT_CWD'] ?? process.cwd(), values.subscriber);
+  const subscriber = subscriberModule
+    ? await startLocalSubscriber({
+        modulePath: subscriberModule,
+        filters: values['subscriber-filter'] ?? [],
+        topics: Object.fromEntries(gateway.providers.map((provider) => [provider, gateway.resources.providers[provider]!.topicArn])),
+        onDelivery: (entry) => console.log(`${new Date().toISOString().slice(11, 23)} ${entry.ok ? formatDelivery(entry) : paint(31, formatDelivery(entry))}`),
+        onError: (error) => console.error(paint(31, `subscriber: ${error instanceof Error ? error.message : String(error)}`)),
+      })
+    : undefined;
+
   console.log(paint(1, `hookrelay local gateway listening on ${gateway.url}`));
   console.log(`  health     GET  ${gateway.url}/health`);
   console.log(`  published  GET  ${gateway.url}/_local/published`);
@@ -68,11 +89,13 @@ async function main(): Promise<void> {
     for (const provider of usingDevelopmentSecret) console.log(paint(2, `    ${provider.padEnd(9)} ${secrets[provider]![0]}`));
   }
   console.log(dataDirectory ? `  data kept in ${dataDirectory}` : '  data in memory (use --data <dir> to keep it)');
+  if (subscriber && subscriberModule) for (const line of describeLocalSubscriber(subscriber, path.relative(process.cwd(), subscriberModule))) console.log(line);
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await subscriber?.stop();
     await gateway.stop();
     await standIns.stop();
     process.exit(0);
