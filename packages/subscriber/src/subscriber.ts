@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { ClaimCheck, type S3ClientLike } from './claim-check';
 import { Deduplicator, type IdempotencyOptions } from './deduplication';
 import { parseJson, toEnvelope, type Envelope } from './envelope';
-import { InvalidEnvelopeError } from './errors';
+import { InvalidEnvelopeError, SubscriberError } from './errors';
 import type { EventFor, EventPattern, HookrelayEvent, ProviderName } from './event-types';
 import {
   assertSupportedEvent,
@@ -134,11 +134,12 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
       const outcome = await deduplicator.once(`${source}#${envelope.id}`, lambdaContext, work);
       if (outcome === 'duplicate') logger.info('Duplicate delivery skipped', about);
     } catch (error) {
-      logger.error('Delivery failed; it will be retried', {
+      // A handler's own error message may quote the payload: only the kit's messages are logged.
+      logger.error('Delivery failed; retried until the queue’s maxReceiveCount, then dead-lettered', {
         ...about,
         receiveCount: delivery.receiveCount,
         error: error instanceof Error ? error.name : typeof error,
-        reason: error instanceof Error ? error.message : undefined,
+        ...(error instanceof SubscriberError ? { code: error.code, reason: error.message } : {}),
       });
       throw error;
     }
