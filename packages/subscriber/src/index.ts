@@ -16,6 +16,7 @@ export {
   type DeliveryContext,
   type EventHandler,
   type HandlerOptions,
+  type PartialBatchResponse,
   type Subscriber,
   type SubscriberHandler,
   type SubscriberOptions,

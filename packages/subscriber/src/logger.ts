@@ -3,9 +3,9 @@
  * failed record). A Powertools `Logger` fits; so does `console`. Fields name events, never payloads.
  */
 export interface SubscriberLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+  error(message: string, fields: Record<string, unknown>): void;
 }
 
 /** One JSON line per entry on stdout/stderr, which Lambda ships to CloudWatch Logs as it is. */

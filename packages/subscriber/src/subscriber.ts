@@ -56,11 +56,16 @@ export interface HandlerOptions {
   readonly sources?: readonly string[];
 }
 
+export interface PartialBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
 /** The Lambda handler: a partial batch response for SQS, nothing (or a throw) for SNS. */
-export type SubscriberHandler = (
-  event: SqsEventLike | SnsEventLike,
-  context: unknown,
-) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | void>;
+export interface SubscriberHandler {
+  (event: SqsEventLike, context: unknown): Promise<PartialBatchResponse>;
+  (event: SnsEventLike, context: unknown): Promise<void>;
+  (event: SqsEventLike | SnsEventLike, context: unknown): Promise<PartialBatchResponse | void>;
+}
 
 export interface Subscriber {
   /**
@@ -187,7 +192,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
     });
   }
 
-  const handler: SubscriberHandler = async (event, context) => {
+  const handler = (async (event: SqsEventLike | SnsEventLike, context: unknown): Promise<PartialBatchResponse | void> => {
     if (isSqsEvent(event)) {
       return processPartialResponse(
         event as Parameters<typeof processPartialResponse>[0],
@@ -203,7 +208,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
       return;
     }
     return assertSupportedEvent(event);
-  };
+  }) as SubscriberHandler;
 
   const subscriber: Subscriber = {
     on(provider, pattern, eventHandler, handlerOptions) {

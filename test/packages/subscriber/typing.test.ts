@@ -1,4 +1,6 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PushEvent, IssuesEvent, IssuesOpenedEvent } from '@octokit/webhooks-types';
+import type { SNSHandler, SQSHandler } from 'aws-lambda';
 import type { AppMentionEvent, GenericMessageEvent } from '@slack/types';
 import { expectTypeOf } from 'expect-type';
 import type Stripe from 'stripe';
@@ -13,6 +15,7 @@ import {
   type SlackEventCallback,
   type StandardWebhookPayload,
   type StripeEventFallback,
+  type SubscriberLogger,
   type TwilioMessageStatusCallback,
   type TwilioParams,
 } from '@hookrelay/subscriber';
@@ -131,5 +134,11 @@ describe('Typing: handlers receive the sender’s own payload types', () => {
     expectTypeOf<EventFor<'github', 'push'>['payload']>().not.toBeAny();
     // Without the `stripe` package the map is empty and the fallback types every event.
     expectTypeOf<StripeEventFallback['data']['object']>().toEqualTypeOf<JsonObject>();
+  });
+
+  it('fits the Lambda handler types of @types/aws-lambda and takes a Powertools Logger', () => {
+    expectTypeOf(subscriber.handler).toExtend<SQSHandler>();
+    expectTypeOf(subscriber.handler).toExtend<SNSHandler>();
+    expectTypeOf<Logger>().toExtend<SubscriberLogger>();
   });
 });
