@@ -82,8 +82,9 @@ export interface HookrelayEvent<P extends string = string, T extends string = st
   readonly payload: TPayload;
   /**
    * The payload's JSON text exactly as it travelled, computed on first read. Parse it yourself when
-   * numbers must keep every digit: `JSON.parse` rounds integers above 2^53 (on Node.js 21+, a
-   * reviver's third argument `{ source }` gives each number's text).
+   * numbers must keep every digit: `JSON.parse` rounds integers above 2^53. A runtime with the TC39
+   * "JSON.parse source text access" feature hands a reviver each number's text as `{ source }`
+   * (Node.js 20 does not); otherwise use a parser that keeps big integers.
    */
   readonly rawPayload: string;
   /** `s3://bucket/key` when the payload was claim-checked; `payload` is already read from it. */

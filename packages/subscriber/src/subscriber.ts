@@ -139,6 +139,12 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
       const outcome = await deduplicator.once(`${source}#${envelope.id}`, lambdaContext, work);
       if (outcome === 'duplicate') logger.info('Duplicate delivery skipped', about);
     } catch (error) {
+      if (error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError') {
+        // Two deliveries of one event at once (SNS duplicates often share a batch): this one is
+        // retried after the visibility timeout and then finds the event handled.
+        logger.info('The same event is being handled by another delivery; this one is retried', about);
+        throw error;
+      }
       // A handler's own error message may quote the payload: only the kit's messages are logged.
       logger.error('Delivery failed; retried until the queue’s maxReceiveCount, then dead-lettered', {
         ...about,

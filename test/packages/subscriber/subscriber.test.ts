@@ -286,6 +286,31 @@ describe('Function: createSubscriber', () => {
       expect(logger.entries.filter((entry) => entry.message.startsWith('Duplicate')).length).toBe(2);
     });
 
+    it('two deliveries of one event in the same batch: one is handled, the other retried and then skipped', async () => {
+      // Prepare
+      const logger = recordingLogger();
+      let handled = 0;
+      const subscriber = createSubscriber({ logger, idempotency: { tableName, keyPrefix: randomUUID() } }).on('stripe', '*', async () => {
+        handled += 1;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      });
+      const message = messageOf(envelopeOf());
+      const batch = sqsRawEvent([message, message]);
+
+      // Act
+      const first = await subscriber.handler(batch, testContext());
+      const retry = await subscriber.handler(sqsRawEvent([message]), testContext());
+
+      // Assess
+      expect(first.batchItemFailures).toHaveLength(1);
+      expect(retry).toEqual({ batchItemFailures: [] });
+      expect(handled).toBe(1);
+      expect(logger.entries.map((entry) => [entry.level, entry.message.split(';')[0]])).toEqual([
+        ['info', 'The same event is being handled by another delivery'],
+        ['info', 'Duplicate delivery skipped'],
+      ]);
+    });
+
     it('a failed attempt is not remembered: the redelivery runs the handler again', async () => {
       // Prepare
       let attempts = 0;
