@@ -180,5 +180,9 @@ export class WebhookStack extends Stack {
     new CfnOutput(this, 'HealthUrl', { value: this.ingress.api.urlForPath('/health'), description: 'GET for a health check' });
     new CfnOutput(this, 'DashboardUrl', { value: this.observability.dashboardUrl, description: 'CloudWatch dashboard' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn, description: 'Every alarm notifies this topic' });
+    new CfnOutput(this, 'PayloadBucketName', {
+      value: this.payloads.bucket.bucketName,
+      description: 'Claim-checked payloads (payloadLocation): grant subscribers s3:GetObject here',
+    });
   }
 }

@@ -9,6 +9,8 @@
  *                                 requests arrive at, e.g. a tunnel's (default: the URL as received)
  *   --routes <file>               more routes (JSON), e.g. a second Stripe account (local/local-routes.ts)
  *   --data <dir>                  keep the DynamoDB stand-in's data (idempotency records) across restarts
+ *   --subscriber <module>         run a subscriber's Lambda handler against the topics (see local-subscriber.ts)
+ *   --subscriber-filter <p:t>     what it receives: `stripe:invoice.*`, `github:push`, `github` (repeatable)
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { RouteDeclarationError } from '../lambdas/routes';
 import { startLocalHookrelay, type RequestLogEntry } from './hookrelay-local';
 import { localRoutes, readRouteDeclarations } from './local-routes';
+import { describeLocalSubscriber, formatDelivery, startLocalSubscriber } from './local-subscriber';
 import { standInEnvironment, startStandIns } from './stand-ins';
 
 // The SDK's notice that its 2027 releases need Node 22 says nothing about this run (the lockfile
@@ -41,7 +44,13 @@ function formatRequest(entry: RequestLogEntry): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, port: { type: 'string' }, routes: { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string' },
+      routes: { type: 'string' },
+      subscriber: { type: 'string' },
+      'subscriber-filter': { type: 'string', multiple: true },
+    },
     allowPositionals: false,
   });
   const port = Number(values.port ?? process.env['PORT'] ?? 3000);
@@ -64,6 +73,19 @@ async function main(): Promise<void> {
     onError: (error) => console.error(paint(31, `local gateway: ${error instanceof Error ? error.message : String(error)}`)),
   });
 
+  if (values['subscriber-filter'] && !values.subscriber) throw new Error('--subscriber-filter needs --subscriber <handler module>');
+  // npm runs scripts from the package folder; a relative path is the caller's (INIT_CWD).
+  const subscriberModule = values.subscriber && path.resolve(process.env['INIT_CWD'] ?? process.cwd(), values.subscriber);
+  const subscriber = subscriberModule
+    ? await startLocalSubscriber({
+        modulePath: subscriberModule,
+        filters: values['subscriber-filter'] ?? [],
+        topics: Object.fromEntries(Object.entries(gateway.resources.providers).map(([provider, resources]) => [provider, resources.topicArn])),
+        onDelivery: (entry) => console.log(`${new Date().toISOString().slice(11, 23)} ${entry.ok ? formatDelivery(entry) : paint(31, formatDelivery(entry))}`),
+        onError: (error) => console.error(paint(31, `subscriber: ${error instanceof Error ? error.message : String(error)}`)),
+      })
+    : undefined;
+
   console.log(paint(1, `hookrelay local gateway listening on ${gateway.url}`));
   console.log(`  health     GET  ${gateway.url}/health`);
   console.log(`  published  GET  ${gateway.url}/_local/published`);
@@ -77,11 +99,13 @@ async function main(): Promise<void> {
     for (const route of usingDevelopmentSecret) console.log(paint(2, `    ${route.padEnd(width)} ${routes[route]!.secrets[0]}`));
   }
   console.log(dataDirectory ? `  data kept in ${dataDirectory}` : '  data in memory (use --data <dir> to keep it)');
+  if (subscriber && subscriberModule) for (const line of describeLocalSubscriber(subscriber, path.relative(process.cwd(), subscriberModule))) console.log(line);
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await subscriber?.stop();
     await gateway.stop();
     await standIns.stop();
     process.exit(0);

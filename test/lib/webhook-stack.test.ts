@@ -577,6 +577,10 @@ describe('Stack: WebhookStack', () => {
       custom.template.hasOutput('StripeWebhookUrl', { Value: 'https://hooks.example.com/webhooks/stripe' });
     });
 
+    it('outputs the payload bucket name, which subscribers are granted s3:GetObject on', () => {
+      dev.template.hasOutput('PayloadBucketName', { Value: { Ref: logicalId(dev, dev.stack.payloads.bucket) } });
+    });
+
     it('outputs the dashboard URL', () => {
       const url = resolveWithStandIns(dev.template.toJSON()['Outputs']['DashboardUrl']['Value']);
       expect(url).toBe(

@@ -1,0 +1,58 @@
+/**
+ * @hookrelay/subscriber: consume hookrelay topics from AWS Lambda.
+ *
+ * ```ts
+ * import { createSubscriber } from '@hookrelay/subscriber';
+ *
+ * const subscriber = createSubscriber({ idempotency: { tableName: process.env.IDEMPOTENCY_TABLE_NAME! } })
+ *   .on('stripe', 'invoice.paid', async (event) => {
+ *     event.payload.data.object.amount_paid; // Stripe.InvoicePaidEvent
+ *   });
+ * export const handler = subscriber.handler;
+ * ```
+ */
+export {
+  createSubscriber,
+  type DeliveryContext,
+  type EventHandler,
+  type HandlerOptions,
+  type PartialBatchResponse,
+  type Subscriber,
+  type SubscriberHandler,
+  type SubscriberOptions,
+} from './subscriber';
+export type {
+  AnyHookrelayEvent,
+  EventFor,
+  EventPattern,
+  GlobTemplate,
+  HookrelayEvent,
+  KnownEventType,
+  MatchingEventType,
+  ProviderEventMaps,
+  ProviderEvents,
+  ProviderName,
+} from './event-types';
+export type { IdempotencyOptions } from './deduplication';
+export type { S3ClientLike } from './claim-check';
+export type { SubscriberLogger } from './logger';
+export { jsonLineLogger } from './logger';
+export { compileTypePattern } from './patterns';
+export { subscriptionFilterPolicy, type FilterPolicy, type SubscriptionFilterOptions } from './filter-policy';
+export { rawMemberText } from './raw-json';
+export {
+  InvalidEnvelopeError,
+  InvalidPatternError,
+  PayloadUnavailableError,
+  SubscriberError,
+  UnsupportedEventError,
+  type SubscriberErrorCode,
+} from './errors';
+export type { JsonObject, JsonValue } from './json';
+export type * from './providers/github';
+export type * from './providers/sendgrid';
+export type * from './providers/shopify';
+export type * from './providers/slack';
+export type * from './providers/standard';
+export type * from './providers/stripe';
+export type * from './providers/twilio';
