@@ -18,6 +18,11 @@ export const WebhookErrorCode = {
   MALFORMED_SIGNATURE: 'MALFORMED_SIGNATURE',
   /** No configured secret produces the received signature. */
   INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  /**
+   * An endpoint-verification request (a GET challenge) presented a credential that does not match
+   * (Meta's verify token): refused without echoing the challenge.
+   */
+  VERIFICATION_FAILED: 'VERIFICATION_FAILED',
   /** The signed timestamp is too old or too far in the future. */
   TIMESTAMP_OUT_OF_TOLERANCE: 'TIMESTAMP_OUT_OF_TOLERANCE',
   /** The body is larger than the provider's configured maximum (checked before hashing). */
