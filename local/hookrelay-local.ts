@@ -1,3 +1,4 @@
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAwsClients, type AwsClients } from '../lambdas/adapters/aws-clients';
@@ -74,6 +75,12 @@ export interface RequestLogEntry {
 export interface LocalHookrelay {
   readonly url: string;
   readonly port: number;
+  /**
+   * Resolves once nothing more can be published: every provider queue holds no message (visible, in
+   * flight or delayed), no poller is handling a batch, and the published log has read every message.
+   * "Exactly once" can be judged then: no redelivery is pending. Rejects after `timeoutMs`.
+   */
+  settled(timeoutMs?: number): Promise<void>;
   /** Route names. */
   readonly routes: readonly string[];
   readonly resources: LocalResources;
@@ -151,6 +158,24 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     providers.map((provider) => resources.providers[provider]!.observerQueueUrl),
   );
 
+  async function isSettled(): Promise<boolean> {
+    if (pollers.some((poller) => poller.busy)) return false;
+    const queues = [
+      ...providers.map((provider) => resources.providers[provider]!.queueUrl),
+      ...providers.map((provider) => resources.providers[provider]!.observerQueueUrl),
+    ];
+    const depths = await Promise.all(queues.map((queueUrl) => queueDepth(adminClients.sqs, queueUrl)));
+    return depths.every((depth) => depth === 0) && !pollers.some((poller) => poller.busy);
+  }
+
+  async function settled(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await isSettled())) {
+      if (Date.now() > deadline) throw new Error(`the local gateway did not settle within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   const followers = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     handleHttp(req, res).catch((error: unknown) => {
@@ -196,6 +221,16 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
         return;
       }
       return sendJson(res, 200, published.list().filter(matches));
+    }
+    if (url.pathname === '/_local/settled') {
+      // For end-to-end tests of a spawned gateway: answers once nothing more can be published.
+      const timeoutMs = Math.min(Number(url.searchParams.get('timeoutMs') ?? 20_000) || 20_000, 60_000);
+      try {
+        await settled(timeoutMs);
+        return sendJson(res, 200, { settled: true });
+      } catch {
+        return sendJson(res, 503, { settled: false, error: `not settled within ${timeoutMs} ms` });
+      }
     }
     if (url.pathname === '/_local/redrive') {
       // `npm run redrive -- --provider <name>` against the local gateway: the same code as on AWS.
@@ -257,6 +292,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
+    settled,
     routes: routeNames,
     resources,
     published,
@@ -270,6 +306,17 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       await published.stop();
     },
   };
+}
+
+/** Messages in a queue: visible, in flight and delayed. */
+async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return Number(Attributes['ApproximateNumberOfMessages'] ?? 0) + Number(Attributes['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(Attributes['ApproximateNumberOfMessagesDelayed'] ?? 0);
 }
 
 /** The URL a request was sent to, byte for byte: an absolute-form target as is, else Host + target. */

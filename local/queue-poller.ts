@@ -23,17 +23,21 @@ export interface QueuePollerOptions {
 }
 
 export interface QueuePoller {
+  /** True while a received batch is being handled (between ReceiveMessage and its deletes). */
+  readonly busy: boolean;
   stop(): Promise<void>;
 }
 
 export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   let running = true;
+  let busy = false;
   let idle: (() => void) | undefined;
   const loop = (async () => {
     while (running) {
       try {
-        await pollOnce(options);
+        await pollOnce(options, (state) => (busy = state));
       } catch (error) {
+        busy = false;
         if (!running) break;
         options.onError?.(error);
         await new Promise<void>((resolve) => {
@@ -44,6 +48,9 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
     }
   })();
   return {
+    get busy() {
+      return busy;
+    },
     async stop() {
       running = false;
       idle?.();
@@ -52,7 +59,7 @@ export function startQueuePoller(options: QueuePollerOptions): QueuePoller {
   };
 }
 
-async function pollOnce(options: QueuePollerOptions): Promise<void> {
+async function pollOnce(options: QueuePollerOptions, setBusy: (busy: boolean) => void): Promise<void> {
   const { Messages } = await options.sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: options.queueUrl,
@@ -63,6 +70,7 @@ async function pollOnce(options: QueuePollerOptions): Promise<void> {
     }),
   );
   if (!Messages || Messages.length === 0) return;
+  setBusy(true);
 
   const event: SQSEvent = { Records: Messages.map((message) => toRecord(message, options.queueArn)) };
   let failedIds = new Set<string>();
@@ -73,13 +81,17 @@ async function pollOnce(options: QueuePollerOptions): Promise<void> {
     failedIds = new Set(Messages.map((message) => message.MessageId!));
   }
   const done = Messages.filter((message) => !failedIds.has(message.MessageId!));
-  if (done.length > 0) {
-    await options.sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: options.queueUrl,
-        Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-      }),
-    );
+  try {
+    if (done.length > 0) {
+      await options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+        }),
+      );
+    }
+  } finally {
+    setBusy(false);
   }
 }
 

@@ -3,10 +3,11 @@ import { connect } from 'node:net';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway';
+import { waitFor } from '../helpers/wait';
 
 /**
- * The walking skeleton, end to end: `npm start`'s gateway as its own process, signed Stripe and
- * GitHub events over HTTP, each found exactly once in /_local/published.
+ * The local gateway end to end: `npm start`'s gateway as its own process, signed Stripe and GitHub
+ * events over HTTP, each found exactly once in /_local/published.
  */
 const STRIPE_SECRET = 'whsec_e2e_stripe';
 const GITHUB_SECRET = 'e2e-github-secret';
@@ -40,19 +41,15 @@ interface Published {
   message: { id: string; provider: string; type: string; receivedAt: string; payload: unknown };
 }
 
-async function publishedFor(eventIds: string[], timeoutMs = 10_000): Promise<Published[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const all = (await (await fetch(`${gateway.url}/_local/published`)).json()) as Published[];
-    const mine = all.filter((p) => eventIds.includes(p.message.id));
-    if (new Set(mine.map((p) => p.message.id)).size >= eventIds.length || Date.now() > deadline) {
-      // Give a would-be duplicate time to show up before we judge "exactly once".
-      await new Promise((r) => setTimeout(r, 1500));
-      const settled = (await (await fetch(`${gateway.url}/_local/published`)).json()) as Published[];
-      return settled.filter((p) => eventIds.includes(p.message.id));
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/**
+ * What was published for these events, read once the gateway has settled (its queues hold nothing
+ * visible, in flight or delayed, no poller is busy): no redelivery can publish anything more.
+ */
+async function publishedFor(eventIds: string[]): Promise<Published[]> {
+  const settled = await fetch(`${gateway.url}/_local/settled?timeoutMs=20000`);
+  expect(settled.status).toBe(200);
+  const all = (await (await fetch(`${gateway.url}/_local/published`)).json()) as Published[];
+  return all.filter((p) => eventIds.includes(p.message.id));
 }
 
 describe('Local gateway (npm start), end to end', () => {
@@ -150,8 +147,8 @@ describe('Local gateway options', () => {
       // Act
       const second = await spawnGateway(env, ['--data', dataDirectory]);
       const repeated = await send(second.url);
-      await new Promise((r) => setTimeout(r, 200)); // the log line is written after the response
-      const log = second.output();
+      // The log line is written after the response.
+      const log = await waitFor('the replayed request\'s log line', () => (/REPLAYED event=/.test(second.output()) ? second.output() : undefined));
       await second.stop();
 
       // Assess
@@ -165,12 +162,28 @@ describe('Local gateway options', () => {
     }
   }, 60_000);
 
-  it('logs one line per request with status, code, event id and time — never the payload', async () => {
-    const { body } = stripeEventBody('charge.captured', { description: 'SECRET-PAYLOAD-MARKER' });
-    await fetch(`${gateway.url}/webhooks/stripe`, { method: 'POST', headers: { 'Stripe-Signature': 't=1,v1=00' }, body });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(gateway.output()).toMatch(/401 POST \/webhooks\/stripe MALFORMED_SIGNATURE|401 POST \/webhooks\/stripe INVALID_SIGNATURE/);
-    expect(gateway.output()).not.toContain('SECRET-PAYLOAD-MARKER');
+  it('logs one line per request with status, code, event id and time — never the payload or the signature', async () => {
+    // Prepare: one delivery accepted (its body read, parsed, enqueued and published), one refused
+    // after its body was hashed.
+    const { id, body } = stripeEventBody('charge.captured', { description: 'SECRET-PAYLOAD-MARKER' });
+    const signature = stripeSignatureHeader(body, STRIPE_SECRET);
+    const post = (text: string) =>
+      fetch(`${gateway.url}/webhooks/stripe`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature }, body: text });
+
+    // Act
+    const accepted = await post(body);
+    const refused = await post(body.replace('SECRET-PAYLOAD-MARKER', 'SECRET-PAYLOAD-MARKER!'));
+    await publishedFor([id]);
+    const output = await waitFor('both log lines', () => {
+      const text = gateway.output();
+      return text.includes(`event=${id}`) && /401 POST \/webhooks\/stripe INVALID_SIGNATURE/.test(text) ? text : undefined;
+    });
+
+    // Assess
+    expect([accepted.status, refused.status]).toEqual([200, 401]);
+    expect(output).toMatch(new RegExp(`200 POST /webhooks/stripe event=${id} [\\d.]+ms`));
+    expect(output).not.toContain('SECRET-PAYLOAD-MARKER');
+    expect(output).not.toContain(signature.split('v1=')[1]!);
   });
 
   it('answers a malformed request target with 400, not 500', async () => {

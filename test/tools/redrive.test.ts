@@ -5,6 +5,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
 import { FaultPlan, faultyClients } from '../helpers/fault-injection';
 import { TEST_SECRETS, startTestGateway } from '../helpers/local-hookrelay';
+import { waitFor } from '../helpers/wait';
 import { stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
 
 const run = promisify(execFile);
@@ -25,13 +26,11 @@ describe('Command: npm run redrive', () => {
       });
       expect(accepted.status).toBe(200);
       const dlqUrl = gateway.resources.providers['stripe']!.dlqUrl;
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const { Messages } = await admin.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
-        if (Messages?.length) break;
-        if (Date.now() > deadline) throw new Error('event never reached the DLQ');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitFor(
+        'the event to reach the DLQ',
+        async () => ((await admin.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, VisibilityTimeout: 0, WaitTimeSeconds: 0 }))).Messages?.length ? true : undefined),
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
       plan.clear();
 
       // Act

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { findProvider, providerNames, type ProviderName } from '../../lambdas/core/registry';
 import type { LocalHookrelay } from '../../local/hookrelay-local';
 import { routesWithSecrets, startTestGateway } from '../helpers/local-hookrelay';
+import { waitFor } from '../helpers/wait';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -68,16 +69,13 @@ interface Envelope {
 let gatewayStarted: Promise<LocalHookrelay> | undefined;
 const gateway = () => (gatewayStarted ??= startTestGateway({ routes: routesWithSecrets(SECRETS) }));
 
-async function waitForPublished(ids: readonly string[], timeoutMs = 10_000): Promise<Envelope[]> {
+async function waitForPublished(ids: readonly string[]): Promise<Envelope[]> {
   const { published } = await gateway();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  return waitFor(`publication of ${ids.join(', ')}`, () => {
     const envelopes = published.list().map((entry) => entry.message as Envelope);
     const found = ids.map((id) => envelopes.find((envelope) => envelope.id === id));
-    if (found.every((envelope) => envelope !== undefined)) return found as Envelope[];
-    if (Date.now() > deadline) throw new Error(`not published within ${timeoutMs} ms: ${ids.filter((_, i) => !found[i]).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return found.every((envelope) => envelope !== undefined) ? (found as Envelope[]) : undefined;
+  });
 }
 
 afterAll(async () => {

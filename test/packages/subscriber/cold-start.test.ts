@@ -18,7 +18,9 @@ function loadedAfter(bundle: BundleResult, event?: unknown): string[] {
     const { handler } = require(${JSON.stringify(bundle.file)});
     const loaded = () => watched.filter((name) => Object.keys(require.cache).some((file) => file.includes('/node_modules/' + name + '/')));
     (async () => {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Let anything scheduled at load run (a lazy import would have started by now).
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
       ${event === undefined ? '' : `await handler(${JSON.stringify(event)}, {}).catch(() => undefined);`}
       process.stdout.write(JSON.stringify(loaded()));
     })();`;
