@@ -332,17 +332,51 @@ describe('Stack: WebhookStack', () => {
       expect(Object.keys(config.routes)).toEqual(providerNames);
       for (const pipeline of dev.stack.pipelines) {
         expect(config.routes[pipeline.provider]).toEqual({
-          queueUrl: `<Ref:${logicalId(dev, pipeline.queue)}>`,
-          secretId: `<Ref:${logicalId(dev, pipeline.secret)}>`,
+          queueUrl: `https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/hookrelay-dev-${pipeline.provider}`,
+          secretId: `hookrelay-dev/${pipeline.provider}`,
           maxBodyBytes: 1_048_576,
         });
       }
     });
 
-    it('passes tolerance, public URL and options to a route only when configured, the public URL defaulting to the custom domain', () => {
-      const { routes } = loadVerifierConfig(environmentOf(custom, logicalId(custom, custom.stack.verifier)));
+    it('derives each queue URL and secret name from two prefixes: a route with every default is {} in HOOKRELAY_ROUTES', () => {
+      const environment = environmentOf(dev, logicalId(dev, dev.stack.verifier));
+      expect(JSON.parse(environment['HOOKRELAY_ROUTES']!)).toEqual(Object.fromEntries(providerNames.map((name) => [name, {}])));
+      expect(environment).toMatchObject({
+        HOOKRELAY_QUEUE_URL_PREFIX: 'https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/hookrelay-dev-',
+        HOOKRELAY_SECRET_NAME_PREFIX: 'hookrelay-dev/',
+      });
+    });
+
+    it('creates each queue, DLQ and secret with the physical name the verifier derives', () => {
+      for (const pipeline of dev.stack.pipelines) {
+        const resources = dev.template.toJSON()['Resources'];
+        expect(resources[logicalId(dev, pipeline.queue)]['Properties']['QueueName']).toBe(`hookrelay-dev-${pipeline.provider}`);
+        expect(resources[logicalId(dev, pipeline.deadLetterQueue)]['Properties']['QueueName']).toBe(`hookrelay-dev-${pipeline.provider}-dlq`);
+        expect(resources[logicalId(dev, pipeline.secret)]['Properties']['Name']).toBe(`hookrelay-dev/${pipeline.provider}`);
+      }
+    });
+
+    it('lets only its own queue dead-letter into each DLQ (redrive allow policy by queue, named by ARN without a reference cycle)', () => {
+      for (const pipeline of dev.stack.pipelines) {
+        const dlq = dev.template.toJSON()['Resources'][logicalId(dev, pipeline.deadLetterQueue)]['Properties'];
+        expect(dlq.RedriveAllowPolicy.redrivePermission).toBe('byQueue');
+        expect(dlq.RedriveAllowPolicy.sourceQueueArns.map(resolveWithStandIns)).toEqual([
+          `arn:<Ref:AWS::Partition>:sqs:<Ref:AWS::Region>:<Ref:AWS::AccountId>:hookrelay-dev-${pipeline.provider}`,
+        ]);
+      }
+    });
+
+    it('passes tolerance, public URL, signed URL and options to a route only when configured, the public URL defaulting to the custom domain', () => {
+      const environment = environmentOf(custom, logicalId(custom, custom.stack.verifier));
+      const { routes } = loadVerifierConfig(environment);
+      expect(environment['HOOKRELAY_PUBLIC_BASE_URL']).toBe('https://hooks.example.com');
       expect(routes['stripe']).toMatchObject({ toleranceSeconds: 600, publicUrl: 'https://hooks.example.com' });
-      expect(routes['twilio']).toMatchObject({ publicUrl: 'https://twilio-hooks.example.com' });
+      expect(routes['twilio']).toMatchObject({
+        publicUrl: 'https://twilio-hooks.example.com',
+        signedUrl: 'https://twilio-hooks.example.com/webhooks/twilio?account=AC1',
+      });
+      expect(routes['stripe']!.signedUrl).toBeUndefined();
       expect(routes['generic']).toMatchObject({ options: everyOption.providers!.generic!.options });
       expect(routes['github']).toMatchObject({ secretId: 'hookrelay/github' });
       expect(routes['github']!.options).toBeUndefined();
@@ -381,15 +415,34 @@ describe('Stack: WebhookStack', () => {
         'logs:PutLogEvents',
         's3:PutObject',
         'secretsmanager:GetSecretValue',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
         'sqs:SendMessage',
       ]);
       const tableArn = { 'Fn::GetAtt': [logicalId(dev, dev.stack.idempotency.table), 'Arn'] };
       expect(statements).toContainEqual({ Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: [tableArn] });
       for (const pipeline of dev.stack.pipelines) {
         expect(statements).toContainEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: logicalId(dev, pipeline.secret) } });
+        expect(statements).toContainEqual({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalId(dev, pipeline.queue), 'Arn'] } });
       }
+    });
+
+    it('gives the verifier sqs:SendMessage only: it derives queue URLs, so no GetQueueUrl or GetQueueAttributes, and SQS-managed encryption needs no KMS', () => {
+      const actions = actionsOf(statementsOfRole(prod, logicalId(prod, prod.stack.verifier.executionRole)));
+      expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+      expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+    });
+
+    it('lets the verifier decrypt an existing secret with its customer-managed key, through Secrets Manager in this region only', () => {
+      const statements = statementsOfRole(custom, logicalId(custom, custom.stack.verifier.executionRole));
+      const kms = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('kms:')));
+      expect(kms).toHaveLength(1);
+      expect(kms[0]).toMatchObject({
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      });
+      expect(resolveWithStandIns((kms[0] as unknown as { Condition: { StringEquals: Record<string, unknown> } }).Condition.StringEquals['kms:ViaService'])).toBe(
+        'secretsmanager.<Ref:AWS::Region>.amazonaws.com',
+      );
     });
 
     it('grants GetSecretValue on the suffixed ARN of a secret referenced by name and on the exact ARN otherwise', () => {
