@@ -5,7 +5,8 @@ import { providerNames } from '../../lambdas/core/registry';
 import { loadProcessorConfig, loadVerifierConfig } from '../../lambdas/runtime-config';
 import { outputKey } from '../../tools/lib/stack-outputs';
 import { SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
-import { BODY_INSPECTING_RULES } from '../../lib/constructs/webhook-firewall';
+import { GATEWAY_ANSWERS } from '../../lib/constructs/ingress-api';
+import { COUNTED_COMMON_RULES } from '../../lib/constructs/webhook-firewall';
 import { everyOption, resolveWithStandIns, synthesizeStage, type SynthesizedStage } from './synth';
 
 // Each stage is synthesized once for the whole file; the tests read the shared templates.
@@ -103,11 +104,45 @@ describe('Stack: WebhookStack', () => {
       expect(JSON.parse(response!.Properties.ResponseTemplates['application/json']!)).toEqual({ error: expect.any(String), code });
     });
 
-    it('keeps bodies as text: no binary media types', () => {
+    it.each([
+      { type: 'INTEGRATION_FAILURE', status: '502', code: 'UPSTREAM_UNAVAILABLE' },
+      { type: 'INTEGRATION_TIMEOUT', status: '504', code: 'UPSTREAM_TIMEOUT' },
+    ])('answers $type with $status, the { error, code } body (code $code) and Retry-After', ({ type, status, code }) => {
+      dev.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: status,
+        ResponseParameters: { 'gatewayresponse.header.Retry-After': "'5'", 'gatewayresponse.header.Content-Type': "'application/json'" },
+        ResponseTemplates: { 'application/json': JSON.stringify({ error: GATEWAY_ANSWERS.find((a) => a.code === code)!.error, code }) },
+      });
+    });
+
+    it("answers every other 5xx of API Gateway's own with the { error, code } body, code GATEWAY_ERROR, keeping each status", () => {
+      dev.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'DEFAULT_5XX',
+        StatusCode: Match.absent(),
+        ResponseTemplates: { 'application/json': Match.serializedJson({ error: Match.stringLikeRegexp('retry later'), code: 'GATEWAY_ERROR' }) },
+      });
+    });
+
+    it('passes every body to the verifier base64-encoded, byte for byte (binary media type */*), on a regional API', () => {
       dev.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
-        BinaryMediaTypes: Match.absent(),
+        BinaryMediaTypes: ['*/*'],
         EndpointConfiguration: { Types: ['REGIONAL'] },
       });
+    });
+
+    it('converts the health check request to text, so its mock template still applies with every media type binary', () => {
+      dev.template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        Integration: Match.objectLike({ Type: 'MOCK', ContentHandling: 'CONVERT_TO_TEXT' }),
+      });
+    });
+
+    it.each([
+      { stage: 'dev', synthesized: dev },
+      { stage: 'prod', synthesized: prod },
+    ])('names the REST API after the stack, so API Gateway metrics (keyed by API name) are not shared by stages ($stage)', ({ stage, synthesized }) => {
+      synthesized.template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: `hookrelay-${stage}` });
     });
 
     it.each([
@@ -137,13 +172,13 @@ describe('Stack: WebhookStack', () => {
         Scope: 'REGIONAL',
         DefaultAction: { Allow: {} },
         Rules: [
-          Match.objectLike({ Action: { Block: {} }, Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 2_000, EvaluationWindowSec: 300 } } }),
+          Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: 2_000, EvaluationWindowSec: 300 }) } }),
           Match.objectLike({
             Statement: {
               ManagedRuleGroupStatement: {
                 VendorName: 'AWS',
                 Name: 'AWSManagedRulesCommonRuleSet',
-                RuleActionOverrides: BODY_INSPECTING_RULES.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
+                RuleActionOverrides: COUNTED_COMMON_RULES.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
               },
             },
           }),
@@ -268,7 +303,7 @@ describe('Stack: WebhookStack', () => {
       const topics = dev.template.findResources('AWS::SNS::Topic', { Properties: { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } });
       expect(Object.keys(topics)).toHaveLength(providerNames.length + 1);
       const tlsOnly = dev.template.findResources('AWS::SNS::TopicPolicy', {
-        Properties: { PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] } },
+        Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } },
       });
       expect(Object.keys(tlsOnly)).toHaveLength(providerNames.length + 1);
     });
@@ -496,14 +531,57 @@ describe('Stack: WebhookStack', () => {
       }
     });
 
-    it('lets CloudWatch use the topic key, so alarms can publish to the encrypted operations topic', () => {
+    /** The conditions that limit a statement to this stack's alarms, resolved for reading. */
+    const alarmSourceConditions = (condition: { StringEquals: Record<string, unknown>; ArnLike: Record<string, unknown> }) => ({
+      account: resolveWithStandIns(condition.StringEquals['aws:SourceAccount']),
+      alarms: resolveWithStandIns(condition.ArnLike['aws:SourceArn']),
+    });
+    const thisStacksAlarms = {
+      account: '<Ref:AWS::AccountId>',
+      alarms: 'arn:<Ref:AWS::Partition>:cloudwatch:<Ref:AWS::Region>:<Ref:AWS::AccountId>:alarm:hookrelay-dev-*',
+    };
+
+    it("lets CloudWatch use the topic key only for this stack's alarms in this account", () => {
+      const key = Object.values(dev.template.findResources('AWS::KMS::Key'))[0]!['Properties'] as { KeyPolicy: { Statement: Array<Record<string, any>> } };
+      const cloudWatch = key.KeyPolicy.Statement.filter((statement) => statement['Principal']?.Service === 'cloudwatch.amazonaws.com');
+      expect(cloudWatch).toHaveLength(1);
+      expect(cloudWatch[0]).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' });
+      expect(alarmSourceConditions(cloudWatch[0]!['Condition'])).toEqual(thisStacksAlarms);
+    });
+
+    it('denies creating grants on the topic key except for AWS resources and services', () => {
       dev.template.hasResourceProperties('AWS::KMS::Key', {
         KeyPolicy: {
           Statement: Match.arrayWith([
-            { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+            {
+              Sid: 'DenyGrantsExceptForAwsResources',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+            },
           ]),
         },
       });
+    });
+
+    it("lets CloudWatch publish to the operations topic, whose TLS-only policy replaces SNS's default, only for this stack's alarms", () => {
+      const topicRef = { Ref: logicalId(dev, dev.stack.observability.alarmTopic) };
+      const policies = Object.values(dev.template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [topicRef] } }));
+      expect(policies).toHaveLength(1);
+      const statements = (policies[0]!['Properties'] as { PolicyDocument: { Statement: Array<Record<string, any>> } }).PolicyDocument.Statement;
+      const publish = statements.filter((statement) => statement['Effect'] === 'Allow');
+      expect(publish).toHaveLength(1);
+      expect(publish[0]).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topicRef });
+      expect(alarmSourceConditions(publish[0]!['Condition'])).toEqual(thisStacksAlarms);
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    });
+
+    it("names every alarm with the stack's prefix, so the publish and key conditions cover them all", () => {
+      for (const alarm of Object.values(dev.template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect((alarm['Properties'] as { AlarmName: string }).AlarmName).toMatch(/^hookrelay-dev-/);
+      }
     });
   });
 
@@ -548,14 +626,17 @@ describe('Stack: WebhookStack', () => {
       }
     });
 
-    it('alarms on API Gateway 5xx answers', () => {
-      expect(alarmNamed(dev, 'hookrelay-dev-api-server-errors')).toMatchObject({
-        MetricName: '5XXError',
-        Namespace: 'AWS/ApiGateway',
-        Statistic: 'Sum',
-        Period: 300,
-        Threshold: 5,
-      });
+    it.each([
+      { stage: 'dev', synthesized: dev },
+      { stage: 'prod', synthesized: prod },
+    ])("alarms on 5xx answers of this stack's API stage only: dimensions ApiName and Stage ($stage)", ({ stage, synthesized }) => {
+      const alarm = alarmNamed(synthesized, `hookrelay-${stage}-api-server-errors`);
+      expect(alarm).toMatchObject({ MetricName: '5XXError', Namespace: 'AWS/ApiGateway', Statistic: 'Sum', Period: 300, Threshold: 5 });
+      const dimensions = alarm['Dimensions'] as { Name: string; Value: unknown }[];
+      expect(dimensions.map((dimension) => [dimension.Name, resolveWithStandIns(dimension.Value)])).toEqual([
+        ['ApiName', `hookrelay-${stage}`],
+        ['Stage', `<Ref:${logicalId(synthesized, synthesized.stack.ingress.api.deploymentStage)}>`],
+      ]);
     });
 
     it('alarms on a spike of 401 refusals per provider, summing the Rejected metric of every 401 code', () => {
