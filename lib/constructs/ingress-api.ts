@@ -24,6 +24,8 @@ import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../config/defaults';
+import { acknowledgeGuardFinding } from '../policy-checks';
+import { acknowledgeLogGroupFindings } from './acknowledge';
 import { WebhookFirewall } from './webhook-firewall';
 
 export interface Throttling {
@@ -145,10 +147,9 @@ export class IngressApi extends Construct {
     super(scope, id);
     const throttling = props.throttling ?? DEFAULTS.api.throttling;
     const apiName = props.apiName ?? Stack.of(this).stackName;
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
+    const accessLogRetention = props.accessLogRetention ?? RetentionDays.ONE_MONTH;
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: accessLogRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
+    acknowledgeLogGroupFindings(this.accessLogs, accessLogRetention);
 
     // Execution logs for errors only; data tracing would log request and response bodies.
     const executionLogging = { loggingLevel: MethodLoggingLevel.ERROR, dataTraceEnabled: false };
@@ -214,6 +215,12 @@ export class IngressApi extends Construct {
           reason: 'Webhook senders cannot use IAM or Cognito; every request is authenticated by its signature in the verifier.',
         },
       );
+      acknowledgeGuardFinding(
+        method,
+        'lambda_function_public_access_prohibited_check',
+        "A false positive: the permission's SourceArn names this API, stage, method and path (Fn::Join of the API's id), which the rule " +
+          '(CT.LAMBDA.PR.2) reads as neither a string nor a local reference.',
+      );
       methods.set(route.provider, method);
     }
     this.webhookMethods = methods;
@@ -241,6 +248,13 @@ export class IngressApi extends Construct {
           exemptSourceCidrs: props.routes.flatMap((route) => route.allowedSourceCidrs ?? []),
         })
       : undefined;
+    if (!(props.tracing ?? false)) {
+      acknowledgeGuardFinding(
+        this.api.deploymentStage,
+        'api_gw_xray_enabled_check',
+        'X-Ray tracing is a configuration switch (tracing, off by default for its cost); access logs record every request with its latencies.',
+      );
+    }
     if (!this.firewall) {
       Validations.of(this.api.deploymentStage).acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG3',

@@ -9,6 +9,8 @@ import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
 import { entriesBySize, LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseEnvironment } from '../aws-limits';
 import { HANDLER_BUNDLING, HANDLER_NODE_OPTIONS } from '../bundling';
 import { FUNCTION_DEFAULTS } from '../config/defaults';
+import { acknowledgeGuardFinding } from '../policy-checks';
+import { acknowledgeLogGroupFindings } from './acknowledge';
 
 /** The repository root: handler entries, `package-lock.json` and the esbuild project live here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -104,10 +106,9 @@ export class WebhookFunction extends LambdaFunction {
 
   public constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
     const timeout = props.timeout ?? Duration.seconds(FUNCTION_DEFAULTS.timeoutSeconds);
-    const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? (FUNCTION_DEFAULTS.logRetentionDays as RetentionDays),
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
-    });
+    const logRetention = props.logRetention ?? (FUNCTION_DEFAULTS.logRetentionDays as RetentionDays);
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY });
+    acknowledgeLogGroupFindings(logGroup, logRetention);
     // Our own role instead of the default one, whose AWS managed policy may create and write
     // to any log group in the account.
     const executionRole = new Role(scope, `${id}Role`, {
@@ -148,6 +149,12 @@ export class WebhookFunction extends LambdaFunction {
         'Node.js 22 is pinned on purpose: the bundles are built (esbuild target node22) and tested for it; ' +
         'moving to a newer runtime is a deliberate change of this one construct.',
     });
+    acknowledgeGuardFinding(
+      this,
+      'lambda_inside_vpc_check',
+      'The functions call only AWS APIs (DynamoDB, SQS, SNS, S3, Secrets Manager) over TLS, authorised by IAM; in a VPC they would need a NAT ' +
+        'gateway or an interface endpoint per service and zone, for no network boundary gained.',
+    );
     if (props.tracing) {
       Validations.of(executionRole).acknowledge({
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
