@@ -72,7 +72,8 @@ export class WebhookFirewall extends Construct {
             scope: 'REGIONAL',
             ipAddressVersion: family,
             addresses: byFamily[family],
-            description: 'Providers’ sender ranges (allowedSourceCidrs): exempt from the per-IP rate limit',
+            // WAF allows letters, digits, spaces and + = : # @ / - , . in descriptions (no quotes or brackets).
+            description: 'Provider sender ranges from allowedSourceCidrs, exempt from the per-IP rate limit',
           }),
       );
     const inExemptRanges = this.exemptIpSets.map((set) => ({ ipSetReferenceStatement: { arn: set.attrArn } }));

@@ -79,6 +79,16 @@ describe('Construct: WebhookFirewall', () => {
     });
   });
 
+  it("describes its IP sets only with the characters WAF accepts (cfn-lint E3031 found a typographic apostrophe and brackets)", () => {
+    // Act
+    const sets = templateOf({ exemptSourceCidrs: ['3.18.12.63/32', '2600:1f18::/32'] }).findResources('AWS::WAFv2::IPSet');
+
+    // Assess: the pattern of AWS::WAFv2::IPSet Description in the CloudFormation resource schema
+    for (const set of Object.values(sets)) {
+      expect((set['Properties'] as { Description: string }).Description).toMatch(/^[a-zA-Z0-9=:#@/\-,.][a-zA-Z0-9+=:#@/\-,.\s]+[a-zA-Z0-9+=:#@/\-,.]{1,256}$/);
+    }
+  });
+
   it('limits every source address when no provider has an allowlist', () => {
     // Act
     const template = templateOf();
