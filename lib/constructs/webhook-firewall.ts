@@ -21,7 +21,10 @@ export const COUNTED_COMMON_RULES = [
   'EC2MetaDataSSRF_BODY',
 ] as const;
 
-/** The per-IP rate rule's answer: 429, which every sender retries, where WAF's default 403 is final for GitHub. */
+/**
+ * The per-IP rate rule's answer: 429, the status every retrying sender retries. WAF's default 403
+ * reads as a refusal, and senders that do not retry a 4xx other than 429 would drop the webhook.
+ */
 export const RATE_LIMITED_RESPONSE = {
   statusCode: 429,
   retryAfterSeconds: 60,

@@ -94,6 +94,13 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
       expect(stackWith(loadConfig('dev', {})).node.validate()).toEqual([]);
     });
 
+    it.each([
+      { routes: 21, problems: 0 },
+      { routes: 22, problems: 1 },
+    ])('holds at most 21 routes in one stack ($routes routes: $problems problems)', ({ routes, problems }) => {
+      expect(stackWith(configWithRoutes(routes)).node.validate()).toHaveLength(problems);
+    });
+
     it('fails synth for 28 routes in one stack, which CloudFormation would refuse, saying how to split them', () => {
       // Act
       const problems = stackWith(configWithRoutes(28)).node.validate();

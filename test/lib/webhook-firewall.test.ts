@@ -27,7 +27,7 @@ describe('Construct: WebhookFirewall', () => {
     expect(COUNTED_COMMON_RULES).toEqual(expect.arrayContaining(['NoUserAgent_HEADER', 'SizeRestrictions_BODY', 'CrossSiteScripting_BODY']));
   });
 
-  it('answers the per-IP rate limit with 429, Retry-After and the { error, code } body — a 403 would be final for senders such as GitHub', () => {
+  it('answers the per-IP rate limit with 429, Retry-After and the { error, code } body — a 403 reads as a refusal that senders may not retry', () => {
     // Act
     const template = templateOf();
 
