@@ -147,7 +147,7 @@ export class IngressApi extends Construct {
     super(scope, id);
     const throttling = props.throttling ?? DEFAULTS.api.throttling;
     const apiName = props.apiName ?? Stack.of(this).stackName;
-    const accessLogRetention = props.accessLogRetention ?? RetentionDays.ONE_MONTH;
+    const accessLogRetention = props.accessLogRetention ?? (DEFAULTS.logging.retentionDays.dev as RetentionDays);
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: accessLogRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
     acknowledgeLogGroupFindings(this.accessLogs, accessLogRetention);
 
@@ -171,7 +171,7 @@ export class IngressApi extends Construct {
       // which would replace every byte sequence that is not valid UTF-8 (and break its signature).
       binaryMediaTypes: ['*/*'],
       endpointTypes: [EndpointType.REGIONAL],
-      cloudWatchRole: props.manageCloudWatchRole ?? true,
+      cloudWatchRole: props.manageCloudWatchRole ?? DEFAULTS.api.manageCloudWatchRole,
       policy: sourceAllowlistPolicy(props.routes),
       deployOptions: {
         stageName: props.stageName,
@@ -181,7 +181,7 @@ export class IngressApi extends Construct {
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: accessLogFormat(),
         ...executionLogging,
-        tracingEnabled: props.tracing ?? false,
+        tracingEnabled: props.tracing ?? DEFAULTS.tracing,
       },
     });
 
@@ -248,7 +248,7 @@ export class IngressApi extends Construct {
           exemptSourceCidrs: props.routes.flatMap((route) => route.allowedSourceCidrs ?? []),
         })
       : undefined;
-    if (!(props.tracing ?? false)) {
+    if (!(props.tracing ?? DEFAULTS.tracing)) {
       acknowledgeGuardFinding(
         this.api.deploymentStage,
         'api_gw_xray_enabled_check',

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, type CfnBucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeOnPrincipal } from './acknowledge';
 
@@ -33,7 +34,7 @@ export class PayloadBucket extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [
-        { id: 'expire-payloads', expiration: props.expiration ?? Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-payloads', expiration: props.expiration ?? Duration.days(DEFAULTS.payloadRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy,
       autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,

@@ -38,11 +38,15 @@ const busyRoute = (name: string, index: number): Partial<ProviderConfig> =>
 
 const stackWith = (config: HookrelayConfig) => new WebhookStack(testApp(), config.stackName, { config });
 
+/** 28 busy routes: built once, read by the environment and the template checks. */
+let busyStack: WebhookStack | undefined;
+const busy28 = () => (busyStack ??= stackWith(configWithRoutes(28, busyRoute)));
+
 describe('Limits AWS enforces at deploy, checked at synth', () => {
   describe("the verifier's environment (Lambda: 4 KB)", () => {
     it('fits 28 routes, a quarter of them with a tolerance, body limit, existing secret and signed URL, at worst-case token lengths', () => {
       // Act
-      const stack = stackWith(configWithRoutes(28, busyRoute));
+      const stack = busy28();
 
       // Assess
       const { bytes, resolved } = stack.verifier.worstCaseEnvironment();
@@ -103,7 +107,7 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
 
     it('fails synth for 28 routes in one stack, which CloudFormation would refuse, saying how to split them', () => {
       // Act
-      const problems = stackWith(configWithRoutes(28)).node.validate();
+      const problems = busy28().node.validate();
 
       // Assess
       expect(problems).toEqual([

@@ -151,11 +151,11 @@ describe('CloudFormation Guard: Control Tower proactive controls', () => {
 
   it("runs every rule that inspects one of the stack's resource types, and none that cannot find anything", () => {
     // Act
-    const rules = guardRulesFor(new Set(['AWS::SQS::Queue', 'AWS::KMS::Key'])).map((file) => path.basename(file));
+    const rules = guardRulesFor(new Set(['AWS::SQS::Queue', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'])).map((file) => path.basename(file));
 
-    // Assess
+    // Assess: ct-cloudwatch-pr-3 inspects log groups; ct-eks-pr-2 names KMS keys but inspects EKS clusters
     expect(rules).toEqual(expect.arrayContaining(['ct-sqs-pr-1.guard', 'ct-kms-pr-3.guard', 'ct-cloudwatch-pr-3.guard']));
+    expect(rules).not.toContain('ct-eks-pr-2.guard');
     expect(rules).not.toContain('ct-rds-pr-1.guard');
-    expect(rules).not.toContain('ct-ec2-pr-1.guard');
   });
 });

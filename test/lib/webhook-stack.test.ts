@@ -639,6 +639,15 @@ describe('Stack: WebhookStack', () => {
       ]);
     });
 
+    it("draws the dashboard's API lines from this stack's API stage only: every API Gateway metric has ApiName and Stage", () => {
+      const dashboard = Object.values(dev.template.findResources('AWS::CloudWatch::Dashboard'))[0]!['Properties'] as { DashboardBody: unknown };
+      const body = JSON.parse(resolveWithStandIns(dashboard.DashboardBody)) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> };
+      const apiLines = body.widgets.flatMap((widget) => widget.properties.metrics ?? []).filter((line) => line[0] === 'AWS/ApiGateway');
+      expect(apiLines.length).toBeGreaterThanOrEqual(5);
+      const stageRef = `<Ref:${logicalId(dev, dev.stack.ingress.api.deploymentStage)}>`;
+      for (const line of apiLines) expect(line.slice(2, 6)).toEqual(['ApiName', 'hookrelay-dev', 'Stage', stageRef]);
+    });
+
     it('alarms on a spike of 401 refusals per provider, summing the Rejected metric of every 401 code', () => {
       expect(SIGNATURE_REJECTION_CODES).toEqual(['MISSING_SIGNATURE', 'MALFORMED_SIGNATURE', 'INVALID_SIGNATURE', 'TIMESTAMP_OUT_OF_TOLERANCE']);
       const alarm = alarmNamed(dev, 'hookrelay-dev-stripe-signature-rejections');
