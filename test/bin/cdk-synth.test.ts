@@ -25,14 +25,16 @@ describe('Command: npx cdk synth', () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'hookrelay-synth-'));
   let template: Template;
   let report: ValidationReport | undefined;
+  let output = '';
 
   beforeAll(async () => {
     // Act
-    await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', outdir], {
+    const { stdout, stderr } = await run('npx', ['cdk', 'synth', '--quiet', '--no-notices', '-o', outdir], {
       cwd: ROOT,
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
       maxBuffer: 16 * 1024 * 1024,
     });
+    output = `${stdout}\n${stderr}`;
     template = JSON.parse(readFileSync(path.join(outdir, 'hookrelay-dev.template.json'), 'utf8')) as Template;
     const reportFile = path.join(outdir, 'validation-report.json');
     report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as ValidationReport) : undefined;
@@ -48,6 +50,10 @@ describe('Command: npx cdk synth', () => {
       ['AwsSolutions', 0],
       ['cdk-validator-cfnguard', 0],
     ]);
+  });
+
+  it("passes CDK's built-in validation against the CloudFormation resource schemas without a warning", () => {
+    expect(output).not.toMatch(/Template validation found issues|CloudFormation Validate/);
   });
 
   it('bundles two handlers, not one per function: the verifier, and one processor bundle every provider runs', () => {
