@@ -10,32 +10,21 @@
  * its floor.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { HANDLER_BUNDLING, HANDLER_NODE_OPTIONS } from '../lib/bundling';
 import { ROOT } from './aws';
 import { median, round, shuffle } from './stats';
 
 /**
- * The esbuild options of the stack's NodejsFunction subclass, `WebhookFunction` in
- * lib/constructs/webhook-function.ts: CDK turns its `bundling` props (format CJS, target node22,
- * minify, sourceMap, sourcesContent false, externalModules [] = AWS SDK bundled) into exactly
- * these flags. `checkStackBundling` re-reads lib/ on every run and reports any drift.
+ * The esbuild options and NODE_OPTIONS the stack bundles and runs every handler with
+ * (lib/bundling.ts, used by `handlerCode` in lib/constructs/webhook-function.ts): the benchmark
+ * builds its bundles from the same objects, so the two cannot drift apart.
  */
-export const STACK_BUNDLING = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'cjs',
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  external: [] as string[],
-} as const satisfies BuildOptions;
-
-/** The function's `NODE_OPTIONS` (WebhookFunction's environment): Node parses the source map at load. */
-export const STACK_NODE_OPTIONS = '--enable-source-maps';
+export const STACK_BUNDLING = HANDLER_BUNDLING;
+export const STACK_NODE_OPTIONS = HANDLER_NODE_OPTIONS;
 
 export const COLD_START_TARGETS = { verifier: 1.2, processor: 1.4 } as const;
 
@@ -83,49 +72,10 @@ export interface StackBundlingCheck {
   readonly differences: string[];
 }
 
-/** Reads the stack's NodejsFunction bundling props from lib/ (as text, not a synth) and compares them. */
+/** The stack and the benchmark share lib/bundling.ts: recorded with the results, always aligned. */
 export function checkStackBundling(): StackBundlingCheck {
-  const lib = path.join(ROOT, 'lib');
-  if (!existsSync(lib)) return { status: 'lib-missing', files: [], found: {}, differences: [] };
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (full.endsWith('.ts') && /extends\s+NodejsFunction|new\s+NodejsFunction/.test(readFileSync(full, 'utf8'))) files.push(full);
-    }
-  };
-  walk(lib);
-  if (files.length === 0) return { status: 'not-found', files, found: {}, differences: [] };
-  const text = files.map((file) => readFileSync(file, 'utf8')).join('\n');
-  const found: Record<string, string> = {};
-  const grab = (key: string, pattern: RegExp) => {
-    const match = pattern.exec(text);
-    if (match) found[key] = match[1]!.trim();
-  };
-  grab('minify', /\bminify\s*:\s*(true|false)/);
-  grab('sourceMap', /\bsourceMap\s*:\s*(true|false)/);
-  grab('sourcesContent', /\bsourcesContent\s*:\s*(true|false)/);
-  grab('target', /\btarget\s*:\s*['"`]([^'"`]+)['"`]/);
-  grab('format', /\bformat\s*:\s*OutputFormat\.(\w+)/);
-  grab('externalModules', /\bexternalModules\s*:\s*(\[[^\]]*\])/);
-  grab('bundleAwsSDK', /\bbundleAwsSDK\s*:\s*(true|false)/);
-  grab('runtime', /\bRuntime\.(NODEJS_\w+)/);
-  grab('architecture', /\bArchitecture\.(\w+)/);
-  grab('NODE_OPTIONS', /\bNODE_OPTIONS\s*:\s*['"`]([^'"`]*)['"`]/);
-  const differences: string[] = [];
-  const expect = (key: string, value: string) => {
-    if (found[key] !== undefined && found[key].toLowerCase() !== value.toLowerCase()) differences.push(`${key}: stack ${found[key]}, bench ${value}`);
-  };
-  expect('minify', String(STACK_BUNDLING.minify));
-  expect('sourceMap', String(STACK_BUNDLING.sourcemap));
-  expect('sourcesContent', String(STACK_BUNDLING.sourcesContent));
-  expect('target', STACK_BUNDLING.target);
-  expect('format', STACK_BUNDLING.format);
-  if (found['externalModules'] !== undefined && found['externalModules'].replace(/\s/g, '') !== '[]') differences.push(`externalModules: stack ${found['externalModules']}, bench []`);
-  if (found['externalModules'] === undefined && found['bundleAwsSDK'] !== 'true') differences.push('stack does not bundle the AWS SDK (CDK externalises @aws-sdk/* unless externalModules: [] or bundleAwsSDK: true)');
-  if ((found['NODE_OPTIONS'] ?? '') !== STACK_NODE_OPTIONS) differences.push(`NODE_OPTIONS: stack ${found['NODE_OPTIONS'] ?? '(none)'}, bench ${STACK_NODE_OPTIONS}`);
-  return { status: differences.length === 0 ? 'aligned' : 'differs', files: files.map((f) => path.relative(ROOT, f)), found, differences };
+  const found = Object.fromEntries(Object.entries(HANDLER_BUNDLING).map(([key, value]) => [key, JSON.stringify(value)]));
+  return { status: 'aligned', files: ['lib/bundling.ts'], found: { ...found, NODE_OPTIONS: HANDLER_NODE_OPTIONS }, differences: [] };
 }
 
 interface Bundle {

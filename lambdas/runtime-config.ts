@@ -2,10 +2,19 @@ import * as z from 'zod/mini';
 
 /**
  * The contract between the CDK stack (which sets these environment variables) and the handlers
- * (which read them once, at cold start). The local gateway sets the same variables.
+ * (which read them once, at cold start): this module is the only place that names them. The stack
+ * builds the variables with `verifierEnvironment` / `processorEnvironment`, the handlers read them
+ * with `loadVerifierConfig` / `loadProcessorConfig`, and the two are each other's inverse.
  *
  * Verifier:
- *   HOOKRELAY_ROUTES              JSON: { "<route>": RouteConfig }
+ *   HOOKRELAY_ROUTES              JSON { "<route>": RouteSettings }: only what cannot be derived and
+ *                                 differs from the defaults; `{}` for a route with every default
+ *   HOOKRELAY_QUEUE_URL_PREFIX    a route's queue URL is this prefix + its provider's name (routes of
+ *                                 one provider share its queue), e.g.
+ *                                 `https://sqs.eu-west-1.amazonaws.com/123456789012/hookrelay-dev-` + `stripe`
+ *   HOOKRELAY_SECRET_NAME_PREFIX  a route's secret id is this prefix + the route name, e.g.
+ *                                 `hookrelay-dev/` + `stripe-eu` (unless the route names an existing secret)
+ *   HOOKRELAY_PUBLIC_BASE_URL     public base URL of every route that sets none itself, optional
  *   IDEMPOTENCY_TABLE_NAME        DynamoDB table (partition key `id`, string; TTL attribute `expiration`)
  *   IDEMPOTENCY_WINDOW_SECONDS    how long a delivered event id is remembered   @default 604800 (7 days)
  *   SECRETS_REFRESH_SECONDS       how often cached secrets are re-read          @default 300
@@ -17,7 +26,41 @@ import * as z from 'zod/mini';
  *   PROVIDER                      provider name
  *   TOPIC_ARN                     the provider's SNS topic
  *   IDEMPOTENCY_TABLE_NAME, IDEMPOTENCY_WINDOW_SECONDS   as above (its own records)
+ *
+ * Deriving queue URLs and secret ids from two prefixes keeps the verifier's environment (Lambda
+ * allows 4 KB in all) nearly constant in the number of routes: a route with every default costs
+ * its name and `{}`.
  */
+export const ENV = {
+  routes: 'HOOKRELAY_ROUTES',
+  queueUrlPrefix: 'HOOKRELAY_QUEUE_URL_PREFIX',
+  secretNamePrefix: 'HOOKRELAY_SECRET_NAME_PREFIX',
+  publicBaseUrl: 'HOOKRELAY_PUBLIC_BASE_URL',
+  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
+  idempotencyWindowSeconds: 'IDEMPOTENCY_WINDOW_SECONDS',
+  secretsRefreshSeconds: 'SECRETS_REFRESH_SECONDS',
+  secretsMaxStaleSeconds: 'SECRETS_MAX_STALE_SECONDS',
+  payloadBucketName: 'PAYLOAD_BUCKET_NAME',
+  largePayloadThresholdBytes: 'LARGE_PAYLOAD_THRESHOLD_BYTES',
+  provider: 'PROVIDER',
+  topicArn: 'TOPIC_ARN',
+} as const;
+
+/** Namespace of every metric the handlers emit (Powertools EMF). */
+export const METRICS_NAMESPACE = 'hookrelay';
+
+/** `service` of log lines and the `service` dimension of every metric, per function. */
+export const SERVICE_NAMES = {
+  verifier: 'hookrelay-verifier',
+  processor: 'hookrelay-processor',
+} as const;
+
+export const DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 7 * 24 * 3600;
+export const DEFAULT_SECRETS_REFRESH_SECONDS = 300;
+export const DEFAULT_SECRETS_MAX_STALE_SECONDS = 3600;
+export const DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES = 200_000;
+
+/** A route as the verifier uses it: every value resolved. */
 export const routeConfigSchema = z.object({
   /** The provider module that verifies the route. @default the route's name */
   provider: z.optional(z.string().check(z.minLength(1))),
@@ -32,7 +75,7 @@ export const routeConfigSchema = z.object({
   /** Public base URL the sender posts to (Twilio signs the full URL); `{provider}` path appended. */
   publicUrl: z.optional(z.string()),
   /**
-   * The exact public URL (query included) the sender signs, verified byte for byte (Twilio).
+   * The exact public URL (query included) that the sender signs, verified byte for byte.
    * @default rebuilt from the request
    */
   signedUrl: z.optional(z.string()),
@@ -41,10 +84,57 @@ export const routeConfigSchema = z.object({
 });
 export type RouteConfig = z.infer<typeof routeConfigSchema>;
 
-export const DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 7 * 24 * 3600;
-export const DEFAULT_SECRETS_REFRESH_SECONDS = 300;
-export const DEFAULT_SECRETS_MAX_STALE_SECONDS = 3600;
-export const DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES = 200_000;
+/**
+ * A route as `HOOKRELAY_ROUTES` carries it: what cannot be derived and differs from the defaults.
+ * `provider` defaults to the route's name; `queueUrl` and `secretId` are derived from the prefixes
+ * when absent (an existing secret, the local gateway and the benchmarks name theirs); `maxBodyBytes`
+ * and `toleranceSeconds` default to the provider module's; `publicUrl` to `HOOKRELAY_PUBLIC_BASE_URL`.
+ */
+export const routeSettingsSchema = z.strictObject({
+  provider: z.optional(z.string().check(z.minLength(1))),
+  queueUrl: z.optional(z.string().check(z.minLength(1))),
+  secretId: z.optional(z.string().check(z.minLength(1))),
+  maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),
+  toleranceSeconds: z.optional(z.number().check(z.int(), z.nonnegative())),
+  publicUrl: z.optional(z.string()),
+  signedUrl: z.optional(z.string()),
+  options: z.optional(z.unknown()),
+});
+export type RouteSettings = z.infer<typeof routeSettingsSchema>;
+
+/** Route names: lower-case letters, digits and single hyphens (they end up in URLs and resource names). */
+export const ROUTE_NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * Physical names derived from the deployment's name prefix (the stack name): the stack creates
+ * them with these names and the verifier derives them from the prefixes. Queues belong to a
+ * provider (its routes share them); a secret belongs to a route.
+ */
+export function routeResourceNames(namePrefix: string, route: string, provider: string = route) {
+  return {
+    queueName: `${namePrefix}-${provider}`,
+    deadLetterQueueName: `${namePrefix}-${provider}-dlq`,
+    secretName: `${namePrefix}/${route}`,
+  };
+}
+
+/** How the verifier derives what a route leaves out. */
+export interface RouteNaming {
+  /** Prefix of every route's queue URL: `<queue base URL>/<namePrefix>-`. */
+  readonly queueUrlPrefix: string;
+  /** Prefix of every created secret's name: `<namePrefix>/`. */
+  readonly secretNamePrefix: string;
+}
+
+/**
+ * The prefixes for the routes of `namePrefix`, with `queueBaseUrl` = `https://sqs.<region>.<domain>/<account>`.
+ * `queueUrlPrefix + route` is the URL of the queue named `routeResourceNames(namePrefix, route).queueName`.
+ */
+export function routeNaming(namePrefix: string, queueBaseUrl: string): RouteNaming {
+  // The names of the route called '' are exactly the prefixes every route name is appended to.
+  const prefixes = routeResourceNames(namePrefix, '');
+  return { queueUrlPrefix: `${queueBaseUrl}/${prefixes.queueName}`, secretNamePrefix: prefixes.secretName };
+}
 
 export interface VerifierRuntimeConfig {
   readonly routes: Readonly<Record<string, RouteConfig>>;
@@ -54,6 +144,10 @@ export interface VerifierRuntimeConfig {
   readonly secretsMaxStaleSeconds: number;
   readonly payloadBucketName: string | undefined;
   readonly largePayloadThresholdBytes: number;
+  /** The prefixes the routes were derived from, when the environment had them. */
+  readonly routeNaming?: RouteNaming;
+  /** The public base URL of routes that set none, when the environment had one. */
+  readonly publicBaseUrl?: string;
 }
 
 export interface ProcessorRuntimeConfig {
@@ -78,6 +172,10 @@ function required(env: Env, name: string): string {
   return value;
 }
 
+function optional(env: Env, name: string): string | undefined {
+  return env[name] || undefined;
+}
+
 function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -86,32 +184,111 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-export function loadVerifierConfig(env: Env): VerifierRuntimeConfig {
-  let parsedRoutes: unknown;
+function parseRouteSettings(raw: string): Record<string, RouteSettings> {
+  let parsed: unknown;
   try {
-    parsedRoutes = JSON.parse(required(env, 'HOOKRELAY_ROUTES'));
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError('HOOKRELAY_ROUTES is not valid JSON');
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigurationError(`${ENV.routes} is not valid JSON`);
   }
-  const routes = z.record(z.string(), routeConfigSchema).safeParse(parsedRoutes);
-  if (!routes.success) throw new ConfigurationError(`HOOKRELAY_ROUTES is invalid: ${z.prettifyError(routes.error)}`);
+  const routes = z.record(z.string(), routeSettingsSchema).safeParse(parsed);
+  if (!routes.success) throw new ConfigurationError(`${ENV.routes} is invalid: ${z.prettifyError(routes.error)}`);
+  return routes.data;
+}
+
+/** A route's settings with everything left out derived or defaulted. */
+function resolveRoute(name: string, settings: RouteSettings, naming: Partial<RouteNaming>, publicBaseUrl: string | undefined): RouteConfig {
+  const provider = settings.provider ?? name;
+  const queueUrl = settings.queueUrl ?? (naming.queueUrlPrefix === undefined ? undefined : `${naming.queueUrlPrefix}${provider}`);
+  if (queueUrl === undefined) throw new ConfigurationError(`Route "${name}" has no queueUrl and ${ENV.queueUrlPrefix} is not set`);
+  const secretId = settings.secretId ?? (naming.secretNamePrefix === undefined ? undefined : `${naming.secretNamePrefix}${name}`);
+  if (secretId === undefined) throw new ConfigurationError(`Route "${name}" has no secretId and ${ENV.secretNamePrefix} is not set`);
+  const publicUrl = settings.publicUrl ?? publicBaseUrl;
   return {
-    routes: routes.data,
-    idempotencyTableName: required(env, 'IDEMPOTENCY_TABLE_NAME'),
-    idempotencyWindowSeconds: positiveInt(env, 'IDEMPOTENCY_WINDOW_SECONDS', DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
-    secretsRefreshSeconds: positiveInt(env, 'SECRETS_REFRESH_SECONDS', DEFAULT_SECRETS_REFRESH_SECONDS),
-    secretsMaxStaleSeconds: positiveInt(env, 'SECRETS_MAX_STALE_SECONDS', DEFAULT_SECRETS_MAX_STALE_SECONDS),
-    payloadBucketName: env['PAYLOAD_BUCKET_NAME'] || undefined,
-    largePayloadThresholdBytes: positiveInt(env, 'LARGE_PAYLOAD_THRESHOLD_BYTES', DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES),
+    ...(settings.provider !== undefined ? { provider: settings.provider } : {}),
+    queueUrl,
+    secretId,
+    ...(settings.maxBodyBytes !== undefined ? { maxBodyBytes: settings.maxBodyBytes } : {}),
+    ...(settings.toleranceSeconds !== undefined ? { toleranceSeconds: settings.toleranceSeconds } : {}),
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
+    ...(settings.signedUrl !== undefined ? { signedUrl: settings.signedUrl } : {}),
+    ...(settings.options !== undefined ? { options: settings.options } : {}),
+  };
+}
+
+export function loadVerifierConfig(env: Env): VerifierRuntimeConfig {
+  const settings = parseRouteSettings(required(env, ENV.routes));
+  const queueUrlPrefix = optional(env, ENV.queueUrlPrefix);
+  const secretNamePrefix = optional(env, ENV.secretNamePrefix);
+  const publicBaseUrl = optional(env, ENV.publicBaseUrl);
+  const naming = { queueUrlPrefix, secretNamePrefix };
+  const routes: Record<string, RouteConfig> = {};
+  for (const [name, route] of Object.entries(settings)) routes[name] = resolveRoute(name, route, naming, publicBaseUrl);
+  return {
+    routes,
+    idempotencyTableName: required(env, ENV.idempotencyTableName),
+    idempotencyWindowSeconds: positiveInt(env, ENV.idempotencyWindowSeconds, DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
+    secretsRefreshSeconds: positiveInt(env, ENV.secretsRefreshSeconds, DEFAULT_SECRETS_REFRESH_SECONDS),
+    secretsMaxStaleSeconds: positiveInt(env, ENV.secretsMaxStaleSeconds, DEFAULT_SECRETS_MAX_STALE_SECONDS),
+    payloadBucketName: optional(env, ENV.payloadBucketName),
+    largePayloadThresholdBytes: positiveInt(env, ENV.largePayloadThresholdBytes, DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES),
+    ...(queueUrlPrefix !== undefined && secretNamePrefix !== undefined ? { routeNaming: { queueUrlPrefix, secretNamePrefix } } : {}),
+    ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),
+  };
+}
+
+/**
+ * The verifier's environment for `config`: the inverse of `loadVerifierConfig`. Each route keeps
+ * only the settings that its name, the prefixes and the defaults do not already give, so that
+ * `loadVerifierConfig(verifierEnvironment(config))` is `config` again. Values may be CDK token
+ * strings (the stack passes its own); they are compared and concatenated as strings only.
+ */
+export function verifierEnvironment(config: VerifierRuntimeConfig): Record<string, string> {
+  const naming = config.routeNaming;
+  const routes: Record<string, RouteSettings> = {};
+  for (const [name, route] of Object.entries(config.routes)) {
+    const settings: { -readonly [Key in keyof RouteSettings]: RouteSettings[Key] } = {};
+    if (route.provider !== undefined && route.provider !== name) settings.provider = route.provider;
+    if (naming === undefined || route.queueUrl !== `${naming.queueUrlPrefix}${route.provider ?? name}`) settings.queueUrl = route.queueUrl;
+    if (naming === undefined || route.secretId !== `${naming.secretNamePrefix}${name}`) settings.secretId = route.secretId;
+    if (route.maxBodyBytes !== undefined) settings.maxBodyBytes = route.maxBodyBytes;
+    if (route.toleranceSeconds !== undefined) settings.toleranceSeconds = route.toleranceSeconds;
+    if (route.publicUrl === undefined && config.publicBaseUrl !== undefined) {
+      throw new ConfigurationError(`Route "${name}" has no publicUrl, but ${ENV.publicBaseUrl} would give it one`);
+    }
+    if (route.publicUrl !== undefined && route.publicUrl !== config.publicBaseUrl) settings.publicUrl = route.publicUrl;
+    if (route.signedUrl !== undefined) settings.signedUrl = route.signedUrl;
+    if (route.options !== undefined) settings.options = route.options;
+    routes[name] = settings;
+  }
+  return {
+    [ENV.routes]: JSON.stringify(routes),
+    ...(naming !== undefined ? { [ENV.queueUrlPrefix]: naming.queueUrlPrefix, [ENV.secretNamePrefix]: naming.secretNamePrefix } : {}),
+    ...(config.publicBaseUrl !== undefined ? { [ENV.publicBaseUrl]: config.publicBaseUrl } : {}),
+    [ENV.idempotencyTableName]: config.idempotencyTableName,
+    [ENV.idempotencyWindowSeconds]: String(config.idempotencyWindowSeconds),
+    [ENV.secretsRefreshSeconds]: String(config.secretsRefreshSeconds),
+    [ENV.secretsMaxStaleSeconds]: String(config.secretsMaxStaleSeconds),
+    ...(config.payloadBucketName !== undefined ? { [ENV.payloadBucketName]: config.payloadBucketName } : {}),
+    [ENV.largePayloadThresholdBytes]: String(config.largePayloadThresholdBytes),
   };
 }
 
 export function loadProcessorConfig(env: Env): ProcessorRuntimeConfig {
   return {
-    provider: required(env, 'PROVIDER'),
-    topicArn: required(env, 'TOPIC_ARN'),
-    idempotencyTableName: required(env, 'IDEMPOTENCY_TABLE_NAME'),
-    idempotencyWindowSeconds: positiveInt(env, 'IDEMPOTENCY_WINDOW_SECONDS', DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
+    provider: required(env, ENV.provider),
+    topicArn: required(env, ENV.topicArn),
+    idempotencyTableName: required(env, ENV.idempotencyTableName),
+    idempotencyWindowSeconds: positiveInt(env, ENV.idempotencyWindowSeconds, DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
+  };
+}
+
+/** A processor's environment for `config`: the inverse of `loadProcessorConfig`. */
+export function processorEnvironment(config: ProcessorRuntimeConfig): Record<string, string> {
+  return {
+    [ENV.provider]: config.provider,
+    [ENV.topicArn]: config.topicArn,
+    [ENV.idempotencyTableName]: config.idempotencyTableName,
+    [ENV.idempotencyWindowSeconds]: String(config.idempotencyWindowSeconds),
   };
 }

@@ -1,15 +1,16 @@
 import { Validations, type App } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from './config/load-config';
 import type { HookrelayConfigInput } from './config/schema';
+import { policyChecks } from './policy-checks';
 import { stageConfigs } from './config/webhooks';
 import { WebhookStack } from './webhook-stack';
 
 /**
  * Builds the hookrelay stack of the stage named by the `stage` context (`-c stage=dev|prod`,
- * default dev) into `app`, and makes synth fail on any cdk-nag AwsSolutions finding that is not
- * acknowledged (with its reason, next to the resource it concerns). `configs` defaults to
- * `lib/config/webhooks.ts`; tests pass their own.
+ * default dev) into `app`, and makes synth fail on any finding of the two independent policy
+ * checks (`policyChecks`: cdk-nag and CloudFormation Guard) that is not acknowledged (with its
+ * reason, next to the resource it concerns). `configs` defaults to `lib/config/webhooks.ts`;
+ * tests pass their own.
  */
 export function buildHookrelayApp(
   app: App,
@@ -23,6 +24,6 @@ export function buildHookrelayApp(
     config,
     description: `hookrelay (${config.stage}): verified, deduplicated webhook ingestion`,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  Validations.of(app).addPlugins(...policyChecks(stack));
   return stack;
 }

@@ -1,7 +1,9 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import type { RouteConfig } from '../lambdas/runtime-config';
+import { routeNaming, SERVICE_NAMES, verifierEnvironment, type RouteConfig, type RouteNaming } from '../lambdas/runtime-config';
+import { templateLimitProblems } from './aws-limits';
 import type { HookrelayConfig, ProviderConfig } from './config/schema';
 import { IdempotencyTable } from './constructs/idempotency-table';
 import { IngressApi } from './constructs/ingress-api';
@@ -12,7 +14,7 @@ import { WebhookFunction } from './constructs/webhook-function';
 import { pascalCase, providerOutputKey } from './naming';
 
 /** The verifier's service name, as `lambdas/handlers/verifier.ts` reports it in logs and metrics. */
-export const VERIFIER_SERVICE_NAME = 'hookrelay-verifier';
+export const VERIFIER_SERVICE_NAME = SERVICE_NAMES.verifier;
 
 export interface WebhookStackProps extends StackProps {
   /** The validated configuration of the stage (`loadConfig`). */
@@ -33,11 +35,15 @@ export class WebhookStack extends Stack {
   public readonly verifier: WebhookFunction;
   public readonly ingress: IngressApi;
   public readonly observability: Observability;
+  /** How the verifier derives each route's queue URL and secret name. */
+  public readonly routeNaming: RouteNaming;
 
   public constructor(scope: Construct, id: string, props: WebhookStackProps) {
-    super(scope, id, props);
+    // The configured name is the physical stack name: queue and secret names derive from it.
+    super(scope, id, { ...props, stackName: props.stackName ?? props.config.stackName });
     const { config } = props;
     this.config = config;
+    this.routeNaming = routeNaming(this.stackName, `https://sqs.${this.region}.${this.urlSuffix}/${this.account}`);
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const functionDefaults = {
       logRetention: config.logging.retentionDays,
@@ -63,11 +69,25 @@ export class WebhookStack extends Stack {
       enableKeyRotation: true,
       removalPolicy,
     });
+    // Grants on this key only for AWS resources: no principal — not even one the account's IAM
+    // lets use the key — may hand its use to someone else with CreateGrant. Nothing in the stack
+    // creates grants on it.
+    this.topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyGrantsExceptForAwsResources',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
 
     this.pipelines = config.providers.map(
       (provider) =>
         new ProviderPipeline(this, `${pascalCase(provider.name)}Pipeline`, {
           provider: provider.name,
+          namePrefix: this.stackName,
           idempotencyTable: this.idempotency,
           topicKey: this.topicKey,
           existingSecret: provider.existingSecret,
@@ -93,15 +113,18 @@ export class WebhookStack extends Stack {
       memorySize: config.verifier.memorySize,
       reservedConcurrentExecutions: config.verifier.reservedConcurrency,
       ...functionDefaults,
-      environment: {
-        HOOKRELAY_ROUTES: this.toJsonString(this.#routes()),
-        IDEMPOTENCY_TABLE_NAME: this.idempotency.table.tableName,
-        IDEMPOTENCY_WINDOW_SECONDS: String(config.idempotencyWindowSeconds),
-        SECRETS_REFRESH_SECONDS: String(config.secrets.refreshSeconds),
-        SECRETS_MAX_STALE_SECONDS: String(config.secrets.maxStaleSeconds),
-        PAYLOAD_BUCKET_NAME: this.payloads.bucket.bucketName,
-        LARGE_PAYLOAD_THRESHOLD_BYTES: String(config.largePayloadThresholdBytes),
-      },
+      // Built by the verifier's own module, the inverse of the loader it runs at cold start.
+      environment: verifierEnvironment({
+        routes: this.#routes(),
+        routeNaming: this.routeNaming,
+        ...(this.#publicBaseUrl() !== undefined ? { publicBaseUrl: this.#publicBaseUrl() } : {}),
+        idempotencyTableName: this.idempotency.table.tableName,
+        idempotencyWindowSeconds: config.idempotencyWindowSeconds,
+        secretsRefreshSeconds: config.secrets.refreshSeconds,
+        secretsMaxStaleSeconds: config.secrets.maxStaleSeconds,
+        payloadBucketName: this.payloads.bucket.bucketName,
+        largePayloadThresholdBytes: config.largePayloadThresholdBytes,
+      }),
     });
     this.idempotency.grantRecordAccess(this.verifier);
     this.payloads.grantWritePayloads(this.verifier);
@@ -138,20 +161,32 @@ export class WebhookStack extends Stack {
     });
 
     this.#addOutputs();
+    this.node.addValidation({
+      validate: () =>
+        templateLimitProblems(
+          this,
+          `With ${config.providers.length} routes, split the providers across stacks: each stack its own stackName and enabledProviders.`,
+        ),
+    });
   }
 
-  /** `HOOKRELAY_ROUTES`: what the verifier needs per provider (`lambdas/runtime-config.ts`). */
+  /**
+   * Every route as the verifier uses it (`lambdas/runtime-config.ts`). The queue URL is the one
+   * derived from the name prefix — the queue is created with exactly that name — so it, like the
+   * created secret's name, stays out of `HOOKRELAY_ROUTES`.
+   */
   #routes(): Record<string, RouteConfig> {
     const routes: Record<string, RouteConfig> = {};
     this.config.providers.forEach((provider, index) => {
       const pipeline = this.pipelines[index]!;
       const publicUrl = this.#publicUrl(provider);
       routes[provider.name] = {
-        queueUrl: pipeline.queue.queueUrl,
+        queueUrl: `${this.routeNaming.queueUrlPrefix}${provider.name}`,
         secretId: pipeline.secretId,
-        maxBodyBytes: provider.maxBodyBytes,
+        ...(provider.maxBodyBytes !== undefined ? { maxBodyBytes: provider.maxBodyBytes } : {}),
         ...(provider.toleranceSeconds !== undefined ? { toleranceSeconds: provider.toleranceSeconds } : {}),
         ...(publicUrl !== undefined ? { publicUrl } : {}),
+        ...(provider.signedUrl !== undefined ? { signedUrl: provider.signedUrl } : {}),
         ...(provider.options !== undefined ? { options: provider.options } : {}),
       };
     });
@@ -160,7 +195,11 @@ export class WebhookStack extends Stack {
 
   /** The URL senders post to, for senders that sign it: configured, else the custom domain. */
   #publicUrl(provider: ProviderConfig): string | undefined {
-    if (provider.publicUrl !== undefined) return provider.publicUrl;
+    return provider.publicUrl ?? this.#publicBaseUrl();
+  }
+
+  /** The custom domain's URL, the public URL of every route that configures none. */
+  #publicBaseUrl(): string | undefined {
     return this.config.customDomain ? `https://${this.config.customDomain.domainName}` : undefined;
   }
 

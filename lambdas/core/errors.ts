@@ -49,7 +49,14 @@ export interface WebhookErrorOptions {
   details?: Record<string, string | number | boolean | undefined>;
 }
 
+/**
+ * Marks WebhookError instances across copies of this module (a bundle and a test runner's registry
+ * can each hold one), where `instanceof` would see two different classes.
+ */
+const WEBHOOK_ERROR = Symbol.for('hookrelay.WebhookError');
+
 export class WebhookError extends Error {
+  public readonly [WEBHOOK_ERROR] = true;
   public readonly code: WebhookErrorCode;
   public readonly details: Record<string, string | number | boolean | undefined>;
 
@@ -61,4 +68,5 @@ export class WebhookError extends Error {
   }
 }
 
-export const isWebhookError = (error: unknown): error is WebhookError => error instanceof WebhookError;
+export const isWebhookError = (error: unknown): error is WebhookError =>
+  typeof error === 'object' && error !== null && (error as { [WEBHOOK_ERROR]?: unknown })[WEBHOOK_ERROR] === true;

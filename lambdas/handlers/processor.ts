@@ -5,7 +5,7 @@ import { lazyClients } from '../adapters/clients/settings';
 import { createSNSClient } from '../adapters/clients/sns';
 import { createTelemetry } from '../observability/telemetry';
 import { createProcessorHandler } from '../processor/handler';
-import { loadProcessorConfig } from '../runtime-config';
+import { loadProcessorConfig, SERVICE_NAMES } from '../runtime-config';
 
 export const handler = createProcessorHandler({
   config: loadProcessorConfig(process.env),
@@ -14,5 +14,5 @@ export const handler = createProcessorHandler({
     dynamodb: () => createDynamoDBClient(),
     sns: () => createSNSClient(),
   }),
-  telemetry: createTelemetry('hookrelay-processor'),
+  telemetry: createTelemetry(SERVICE_NAMES.processor),
 });

@@ -6,7 +6,7 @@ import { createSecretsManagerClient } from '../adapters/clients/secrets-manager'
 import { lazyClients } from '../adapters/clients/settings';
 import { createSQSClient } from '../adapters/clients/sqs';
 import { createTelemetry } from '../observability/telemetry';
-import { loadVerifierConfig } from '../runtime-config';
+import { loadVerifierConfig, SERVICE_NAMES } from '../runtime-config';
 import { createVerifierHandler } from '../verifier/handler';
 
 export const handler = createVerifierHandler({
@@ -18,5 +18,5 @@ export const handler = createVerifierHandler({
     s3: () => createS3Client(),
     secretsManager: () => createSecretsManagerClient(),
   }),
-  telemetry: createTelemetry('hookrelay-verifier'),
+  telemetry: createTelemetry(SERVICE_NAMES.verifier),
 });

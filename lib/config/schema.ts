@@ -1,18 +1,16 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { findProvider, providerNames, type ProviderName } from '../../lambdas/core/registry';
-import {
-  DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
-  DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
-  DEFAULT_SECRETS_MAX_STALE_SECONDS,
-  DEFAULT_SECRETS_REFRESH_SECONDS,
-} from '../../lambdas/runtime-config';
+import { ROUTE_NAME_PATTERN, routeResourceNames } from '../../lambdas/runtime-config';
+import { DEFAULTS, DLQ_RETENTION_DAYS } from './defaults';
+
+export { DLQ_RETENTION_DAYS } from './defaults';
 
 /**
  * The one typed configuration of a hookrelay deployment, validated with (full) zod at synth time
  * only — none of this is bundled into a Lambda function. Every option states its default in a
- * `@default` tag and applies the same value in code next to it. `docs/configuration.md` is the
- * reference for operators.
+ * `@default` tag and takes the value from `./defaults.ts`. `docs/configuration.md` is the
+ * reference for operators (checked against these defaults by `test/docs/configuration.test.ts`).
  */
 
 export const stages = ['dev', 'prod'] as const;
@@ -34,13 +32,19 @@ export const MAX_BODY_BYTES_LIMIT = 4 * MIB;
  */
 export const MAX_LARGE_PAYLOAD_THRESHOLD_BYTES = 240_000;
 
-/** SQS keeps a message at most 14 days; the DLQ always keeps them that long. */
-export const DLQ_RETENTION_DAYS = 14;
+/** SQS's longest queue name. */
+const MAX_QUEUE_NAME_LENGTH = 80;
 
 /** API Gateway cuts every integration off after 29 s, so a longer verifier timeout is never used. */
 const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
 
 const positiveInt = () => z.number().int().positive();
+
+const defaultStackName = (stage: Stage) => `hookrelay-${stage}`;
+
+/** AWS's recommendation: at least 6 × the processor timeout plus the batching window. */
+const visibilityTimeoutFloor = (pipeline: { processorTimeoutSeconds: number; maxBatchingWindowSeconds: number }) =>
+  DEFAULTS.pipeline.visibilityTimeoutFactor * pipeline.processorTimeoutSeconds + pipeline.maxBatchingWindowSeconds;
 
 const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR block, e.g. 192.0.2.0/24' });
 const hostname = z
@@ -55,9 +59,10 @@ const throttlingSchema = (defaults: { rateLimit: number; burstLimit: number }) =
     burstLimit: positiveInt().max(5_000).default(defaults.burstLimit),
   });
 
-/** Default throttling of the whole stage, and of one provider's route within it. */
-const STAGE_THROTTLING = { rateLimit: 200, burstLimit: 400 };
-const PROVIDER_THROTTLING = { rateLimit: 100, burstLimit: 200 };
+const httpsUrl = () => z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:…:kms:<region>:<account>:key/<id>), not an alias');
 
 /** Settings of one provider's route, built from the provider module so its options are validated by it. */
 function providerSettingsSchema(name: ProviderName) {
@@ -83,10 +88,13 @@ function providerSettingsSchema(name: ProviderName) {
           ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
         }
       }),
-    /** Largest accepted request body in bytes; larger ones are answered 413. @default 1048576 (1 MiB) */
-    maxBodyBytes: positiveInt().min(KIB).max(MAX_BODY_BYTES_LIMIT).default(MIB),
+    /**
+     * Largest accepted request body in bytes; larger ones are answered 413.
+     * @default the provider module's `defaultMaxBodyBytes` (docs/providers.md), e.g. 1 MiB
+     */
+    maxBodyBytes: positiveInt().min(KIB).max(MAX_BODY_BYTES_LIMIT).optional(),
     /** Throttling of `POST /webhooks/{provider}`. @default { rateLimit: 100, burstLimit: 200 } */
-    throttling: throttlingSchema(PROVIDER_THROTTLING).prefault({}),
+    throttling: throttlingSchema(DEFAULTS.provider.throttling).prefault({}),
     /**
      * Source CIDR blocks allowed to post to this provider's route (API Gateway resource policy);
      * empty allows any source — the signature is the authentication.
@@ -98,19 +106,31 @@ function providerSettingsSchema(name: ProviderName) {
      * appends the request path. Only senders that sign the URL (Twilio) need it.
      * @default the custom domain when one is configured, else rebuilt from the request
      */
-    publicUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
+    publicUrl: httpsUrl().optional(),
+    /**
+     * The exact public URL (query included) that the sender signs, verified byte for byte, for
+     * senders that sign the URL (Twilio) when the URL they post to cannot be rebuilt from the
+     * request (a proxy in front rewrites it, or the query carries something the sender signed).
+     * @default rebuilt from the request (and `publicUrl`)
+     */
+    signedUrl: httpsUrl().optional(),
     /**
      * An existing Secrets Manager secret holding `{"secrets":[...]}`, by name or complete ARN,
-     * instead of the one the stack creates.
-     * @default a new secret holding `{"secrets":[]}`
+     * instead of the one the stack creates; `kmsKeyArn` names the customer-managed key it is
+     * encrypted with, so the verifier may decrypt through Secrets Manager.
+     * @default a new secret holding `{"secrets":[]}` (encrypted with the AWS managed key)
      */
     existingSecret: z
       .union([
-        z.strictObject({ name: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a secret name') }),
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a secret name'),
+          kmsKeyArn: kmsKeyArn.optional(),
+        }),
         z.strictObject({
           arn: z
             .string()
             .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'must be a complete secret ARN'),
+          kmsKeyArn: kmsKeyArn.optional(),
         }),
       ])
       .optional(),
@@ -130,32 +150,43 @@ const providersSchema = z.strictObject(
 const pipelineSchema = z
   .strictObject({
     /** Receives of a message before SQS moves it to the provider's DLQ. @default 5 */
-    maxReceiveCount: positiveInt().max(1_000).default(5),
+    maxReceiveCount: positiveInt().max(1_000).default(DEFAULTS.pipeline.maxReceiveCount),
     /** Processor timeout in seconds. @default 30 */
-    processorTimeoutSeconds: positiveInt().max(900).default(30),
+    processorTimeoutSeconds: positiveInt().max(900).default(DEFAULTS.pipeline.processorTimeoutSeconds),
     /** Processor memory in MB. @default 256 */
-    processorMemorySize: positiveInt().min(128).max(10_240).default(256),
+    processorMemorySize: positiveInt().min(128).max(10_240).default(DEFAULTS.pipeline.processorMemorySize),
     /**
      * Most concurrent processor invocations per provider (SQS event source `maxConcurrency`,
      * at least 2): bounds the pressure on SNS and on the idempotency table.
      * @default 5
      */
-    processorMaxConcurrency: positiveInt().min(2).max(1_000).default(5),
+    processorMaxConcurrency: positiveInt().min(2).max(1_000).default(DEFAULTS.pipeline.processorMaxConcurrency),
     /** Messages per processor invocation. More than 10 needs a batching window. @default 10 */
-    batchSize: positiveInt().max(10_000).default(10),
+    batchSize: positiveInt().max(10_000).default(DEFAULTS.pipeline.batchSize),
     /** Seconds the event source waits to fill a batch. @default 0 */
-    maxBatchingWindowSeconds: z.number().int().nonnegative().max(300).default(0),
+    maxBatchingWindowSeconds: z.number().int().nonnegative().max(300).default(DEFAULTS.pipeline.maxBatchingWindowSeconds),
     /**
      * Queue visibility timeout in seconds; AWS recommends at least 6 × the processor timeout plus
      * the batching window, so a throttled or retried batch is not delivered twice.
      * @default 6 × processorTimeoutSeconds + maxBatchingWindowSeconds (180)
      */
     visibilityTimeoutSeconds: positiveInt().max(43_200).optional(),
-    /** Days a message stays in a provider's queue before SQS drops it. @default 4 */
-    queueRetentionDays: positiveInt().max(DLQ_RETENTION_DAYS).default(4),
+    /**
+     * Days a message stays in a provider's queue before SQS drops it. Less than the DLQ's 14: a
+     * message keeps its original enqueue time when it is dead-lettered, so with equal retentions a
+     * message dead-lettered late would expire from the DLQ at once.
+     * @default 4
+     */
+    queueRetentionDays: positiveInt()
+      .max(DLQ_RETENTION_DAYS - 1, {
+        error:
+          `must be less than the DLQ retention (${DLQ_RETENTION_DAYS} days): a dead-lettered message keeps its ` +
+          'original enqueue time, so it would expire from the DLQ as soon as it arrived',
+      })
+      .default(DEFAULTS.pipeline.queueRetentionDays),
   })
   .superRefine((pipeline, ctx) => {
-    const minimumVisibility = 6 * pipeline.processorTimeoutSeconds + pipeline.maxBatchingWindowSeconds;
+    const minimumVisibility = visibilityTimeoutFloor(pipeline);
     if (pipeline.visibilityTimeoutSeconds !== undefined && pipeline.visibilityTimeoutSeconds < minimumVisibility) {
       ctx.addIssue({
         code: 'custom',
@@ -171,9 +202,9 @@ const pipelineSchema = z
 const secretsSchema = z
   .strictObject({
     /** Seconds the verifier caches signing secrets before re-reading them. @default 300 */
-    refreshSeconds: positiveInt().max(3_600).default(DEFAULT_SECRETS_REFRESH_SECONDS),
+    refreshSeconds: positiveInt().max(3_600).default(DEFAULTS.secrets.refreshSeconds),
     /** Seconds cached secrets keep verifying while Secrets Manager fails. @default 3600 */
-    maxStaleSeconds: positiveInt().max(86_400).default(DEFAULT_SECRETS_MAX_STALE_SECONDS),
+    maxStaleSeconds: positiveInt().max(86_400).default(DEFAULTS.secrets.maxStaleSeconds),
   })
   .superRefine((secrets, ctx) => {
     if (secrets.maxStaleSeconds < secrets.refreshSeconds) {
@@ -185,17 +216,17 @@ const alarmsSchema = z.strictObject({
   /** Address subscribed to the operations topic (confirm the subscription e-mail). @default none */
   email: z.email().optional(),
   /** Age in seconds of the oldest message in a provider's queue that raises an alarm. @default 900 */
-  queueMessageAgeSeconds: positiveInt().default(900),
+  queueMessageAgeSeconds: positiveInt().default(DEFAULTS.alarms.queueMessageAgeSeconds),
   /** Age in days of the oldest DLQ message that raises an alarm (the DLQ drops messages at 14 days). @default 10 */
-  deadLetterAgeDays: positiveInt().max(DLQ_RETENTION_DAYS - 1).default(10),
+  deadLetterAgeDays: positiveInt().max(DLQ_RETENTION_DAYS - 1).default(DEFAULTS.alarms.deadLetterAgeDays),
   /** Signature refusals (401 codes) per provider in 5 minutes that raise an alarm. @default 25 */
-  rejectedPerFiveMinutes: positiveInt().default(25),
+  rejectedPerFiveMinutes: positiveInt().default(DEFAULTS.alarms.rejectedPerFiveMinutes),
   /** API Gateway 5xx answers in 5 minutes that raise an alarm. @default 5 */
-  serverErrorsPerFiveMinutes: positiveInt().default(5),
+  serverErrorsPerFiveMinutes: positiveInt().default(DEFAULTS.alarms.serverErrorsPerFiveMinutes),
   /** Failed invocations of a function in 5 minutes that raise an alarm. @default 1 */
-  functionErrorsPerFiveMinutes: positiveInt().default(1),
+  functionErrorsPerFiveMinutes: positiveInt().default(DEFAULTS.alarms.functionErrorsPerFiveMinutes),
   /** p99 duration, as a percentage of the function timeout, that raises an alarm. @default 80 */
-  durationPercentOfTimeout: positiveInt().max(100).default(80),
+  durationPercentOfTimeout: positiveInt().max(100).default(DEFAULTS.alarms.durationPercentOfTimeout),
 });
 
 export const configSchema = z
@@ -203,7 +234,9 @@ export const configSchema = z
     /** Deployment stage, from `-c stage=dev|prod`. */
     stage: z.enum(stages),
     /**
-     * CloudFormation stack name; the operator tools default to `hookrelay-dev`.
+     * CloudFormation stack name; the operator tools default to `hookrelay-dev`. It prefixes the
+     * physical names of the queues (`<stackName>-<route>`, `<stackName>-<route>-dlq`, at most 80
+     * characters) and secrets (`<stackName>/<route>`), so it is checked against each route.
      * @default `hookrelay-${stage}`
      */
     stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name').optional(),
@@ -221,43 +254,43 @@ export const configSchema = z
     api: z
       .strictObject({
         /** Stage-wide throttling. @default { rateLimit: 200, burstLimit: 400 } */
-        throttling: throttlingSchema(STAGE_THROTTLING).prefault({}),
+        throttling: throttlingSchema(DEFAULTS.api.throttling).prefault({}),
         /**
          * Create the account-wide role API Gateway needs to write logs (one per account and
          * region; set false if another stack already manages it).
          * @default true
          */
-        manageCloudWatchRole: z.boolean().default(true),
+        manageCloudWatchRole: z.boolean().default(DEFAULTS.api.manageCloudWatchRole),
       })
       .prefault({}),
     verifier: z
       .strictObject({
         /** Verifier timeout in seconds (API Gateway gives up after 29). @default 10 */
-        timeoutSeconds: positiveInt().max(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS).default(10),
+        timeoutSeconds: positiveInt().max(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS).default(DEFAULTS.verifier.timeoutSeconds),
         /** Verifier memory in MB (CPU grows with it). @default 512 */
-        memorySize: positiveInt().min(128).max(10_240).default(512),
+        memorySize: positiveInt().min(128).max(10_240).default(DEFAULTS.verifier.memorySize),
         /** Reserved concurrency of the verifier. @default none (the account's unreserved pool) */
         reservedConcurrency: positiveInt().optional(),
       })
       .prefault({}),
     pipeline: pipelineSchema.prefault({}),
     /** Seconds a delivered event id is remembered (idempotency record TTL). @default 604800 (7 days) */
-    idempotencyWindowSeconds: positiveInt().min(60).max(365 * 86_400).default(DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
+    idempotencyWindowSeconds: positiveInt().min(60).max(365 * 86_400).default(DEFAULTS.idempotencyWindowSeconds),
     /** Payloads whose JSON is larger travel through the payload bucket (claim check). @default 200000 */
     largePayloadThresholdBytes: positiveInt()
       .max(MAX_LARGE_PAYLOAD_THRESHOLD_BYTES)
-      .default(DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES),
+      .default(DEFAULTS.largePayloadThresholdBytes),
     /**
      * Days a claim-checked payload is kept. At least the DLQ retention (14), so an envelope
      * redriven from a DLQ still finds its payload.
      * @default 30
      */
-    payloadRetentionDays: positiveInt().min(DLQ_RETENTION_DAYS).max(3_650).default(30),
+    payloadRetentionDays: positiveInt().min(DLQ_RETENTION_DAYS).max(3_650).default(DEFAULTS.payloadRetentionDays),
     secrets: secretsSchema.prefault({}),
     logging: z
       .strictObject({
         /** Powertools log level of every function. @default 'INFO' */
-        level: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+        level: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default(DEFAULTS.logging.level),
         /** Days function and access logs are kept. @default 30 in dev, 365 in prod */
         retentionDays: z
           .enum(RetentionDays)
@@ -266,13 +299,17 @@ export const configSchema = z
       })
       .prefault({}),
     /** X-Ray tracing of API Gateway and every function. @default false */
-    tracing: z.boolean().default(false),
+    tracing: z.boolean().default(DEFAULTS.tracing),
     waf: z
       .strictObject({
         /** Put an AWS WAF web ACL (managed common rules + per-IP rate limit) in front of the API. @default false */
-        enabled: z.boolean().default(false),
-        /** Requests per source IP in any 5-minute window before WAF blocks it. @default 10000 */
-        rateLimitPerFiveMinutes: positiveInt().min(100).max(2_000_000_000).default(10_000),
+        enabled: z.boolean().default(DEFAULTS.waf.enabled),
+        /**
+         * Requests per source IP in any 5-minute window before WAF answers 429; addresses in a
+         * provider's `allowedSourceCidrs` are exempt.
+         * @default 10000
+         */
+        rateLimitPerFiveMinutes: positiveInt().min(100).max(2_000_000_000).default(DEFAULTS.waf.rateLimitPerFiveMinutes),
       })
       .prefault({}),
     /** Serve the API on your own domain. @default none (the execute-api URL) */
@@ -296,24 +333,49 @@ export const configSchema = z
     /** DynamoDB deletion protection on the idempotency table. @default true in prod, false in dev */
     deletionProtection: z.boolean().optional(),
     /** DynamoDB point-in-time recovery on the idempotency table. @default true */
-    pointInTimeRecovery: z.boolean().default(true),
+    pointInTimeRecovery: z.boolean().default(DEFAULTS.pointInTimeRecovery),
+  })
+  .superRefine((config, ctx) => {
+    const stackName = config.stackName ?? defaultStackName(config.stage);
+    for (const [index, route] of config.enabledProviders.entries()) {
+      if (!ROUTE_NAME_PATTERN.test(route)) {
+        ctx.addIssue({ code: 'custom', path: ['enabledProviders', index], message: `route name "${route}" must be lower-case letters, digits and single hyphens` });
+        continue;
+      }
+      const names = routeResourceNames(stackName, route);
+      if (names.deadLetterQueueName.length > MAX_QUEUE_NAME_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stackName'],
+          message:
+            `is too long for route "${route}": its dead-letter queue would be named "${names.deadLetterQueueName}" ` +
+            `(${names.deadLetterQueueName.length} characters); SQS allows ${MAX_QUEUE_NAME_LENGTH}`,
+        });
+      }
+      // Secrets Manager reads a name ending in '-' and six characters as a partial ARN.
+      if (/-[A-Za-z0-9]{6}$/.test(names.secretName)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['enabledProviders', index],
+          message: `route "${route}": the secret name "${names.secretName}" ends in a hyphen and six characters, which Secrets Manager reads as an ARN suffix`,
+        });
+      }
+    }
   })
   .transform((config) => {
     const isProd = config.stage === 'prod';
     return {
       ...config,
-      stackName: config.stackName ?? `hookrelay-${config.stage}`,
+      stackName: config.stackName ?? defaultStackName(config.stage),
       providers: config.enabledProviders.map((name) => ({
         name,
         ...providerSettingsSchema(name).parse(config.providers[name] ?? {}),
       })),
       pipeline: {
         ...config.pipeline,
-        visibilityTimeoutSeconds:
-          config.pipeline.visibilityTimeoutSeconds ??
-          6 * config.pipeline.processorTimeoutSeconds + config.pipeline.maxBatchingWindowSeconds,
+        visibilityTimeoutSeconds: config.pipeline.visibilityTimeoutSeconds ?? visibilityTimeoutFloor(config.pipeline),
       },
-      logging: { ...config.logging, retentionDays: config.logging.retentionDays ?? (isProd ? 365 : 30) },
+      logging: { ...config.logging, retentionDays: config.logging.retentionDays ?? DEFAULTS.logging.retentionDays[config.stage] },
       retainData: config.retainData ?? isProd,
       deletionProtection: config.deletionProtection ?? isProd,
     };

@@ -1,7 +1,8 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
+  ContentHandling,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -22,6 +23,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../config/defaults';
+import { acknowledgeGuardFinding } from '../policy-checks';
+import { acknowledgeLogGroupFindings } from './acknowledge';
 import { WebhookFirewall } from './webhook-firewall';
 
 export interface Throttling {
@@ -48,6 +52,12 @@ export interface CustomDomain {
 }
 
 export interface IngressApiProps {
+  /**
+   * Name of the REST API, unique per deployment: API Gateway's metrics are keyed by API name, so
+   * two APIs of one name in an account share their metrics.
+   * @default the stack name
+   */
+  readonly apiName?: string;
   /** API Gateway stage name (also the path segment of the execute-api URL). */
   readonly stageName: string;
   /** One route per enabled provider. */
@@ -66,25 +76,62 @@ export interface IngressApiProps {
   readonly manageCloudWatchRole?: boolean;
   /** Put a WAF web ACL in front of the stage. @default no WAF */
   readonly firewall?: { readonly rateLimitPerFiveMinutes: number };
+  /** Prefix of the WAF metric names. @default the API name */
+  readonly metricPrefix?: string;
   /** Serve the API on this domain as well. @default execute-api URL only */
   readonly customDomain?: CustomDomain;
 }
 
-/** API Gateway refusals that never reach the verifier, mapped to hookrelay's codes. */
-const GATEWAY_RESPONSES: ReadonlyArray<readonly [string, ResponseType, string, string, string]> = [
-  ['UnknownRoute', ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'No webhook route for this method and path', 'UNKNOWN_PROVIDER'],
-  ['Throttled', ResponseType.THROTTLED, '429', 'Too many requests; retry later', 'THROTTLED'],
-  ['RequestTooLarge', ResponseType.REQUEST_TOO_LARGE, '413', 'Request body exceeds API Gateway’s 10 MB limit', 'PAYLOAD_TOO_LARGE'],
-  ['AccessDenied', ResponseType.ACCESS_DENIED, '403', 'This source address may not call this route', 'FORBIDDEN'],
-  ['WafFiltered', ResponseType.WAF_FILTERED, '403', 'Request blocked by the web application firewall', 'FORBIDDEN'],
+/** An answer API Gateway gives itself, without (or instead of) the verifier's. */
+export interface GatewayAnswer {
+  readonly id: string;
+  readonly type: ResponseType;
+  /** @default the type's own status (DEFAULT_5XX: each 5xx keeps its status) */
+  readonly statusCode?: string;
+  readonly error: string;
+  readonly code: string;
+  /** Seconds the sender should wait before retrying. @default no Retry-After */
+  readonly retryAfterSeconds?: number;
+}
+
+/**
+ * API Gateway's own answers, in the verifier's `{ "error", "code" }` shape. The 5xx ones mean the
+ * verifier could not answer (it failed, timed out, or could not be invoked, e.g. a body too large
+ * for Lambda's 6 MB invocation payload); nothing was accepted, and senders retry a 5xx.
+ */
+export const GATEWAY_ANSWERS: readonly GatewayAnswer[] = [
+  { id: 'UnknownRoute', type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: '404', error: 'No webhook route for this method and path', code: 'UNKNOWN_PROVIDER' },
+  { id: 'Throttled', type: ResponseType.THROTTLED, statusCode: '429', error: 'Too many requests; retry later', code: 'THROTTLED', retryAfterSeconds: 1 },
+  { id: 'RequestTooLarge', type: ResponseType.REQUEST_TOO_LARGE, statusCode: '413', error: 'Request body exceeds API Gateway’s 10 MB limit', code: 'PAYLOAD_TOO_LARGE' },
+  { id: 'AccessDenied', type: ResponseType.ACCESS_DENIED, statusCode: '403', error: 'This source address may not call this route', code: 'FORBIDDEN' },
+  { id: 'WafFiltered', type: ResponseType.WAF_FILTERED, statusCode: '403', error: 'Request blocked by the web application firewall', code: 'FORBIDDEN' },
+  {
+    id: 'IntegrationFailure',
+    type: ResponseType.INTEGRATION_FAILURE,
+    statusCode: '502',
+    error: 'The webhook could not be handed to the verifier; retry later',
+    code: 'UPSTREAM_UNAVAILABLE',
+    retryAfterSeconds: 5,
+  },
+  {
+    id: 'IntegrationTimeout',
+    type: ResponseType.INTEGRATION_TIMEOUT,
+    statusCode: '504',
+    error: 'The verifier did not answer in time; retry later',
+    code: 'UPSTREAM_TIMEOUT',
+    retryAfterSeconds: 5,
+  },
+  // No status: setting DEFAULT_5XX's status would change the status of every other 5xx answer.
+  { id: 'Default5xx', type: ResponseType.DEFAULT_5XX, error: 'The webhook could not be accepted right now; retry later', code: 'GATEWAY_ERROR', retryAfterSeconds: 5 },
 ];
 
 /**
- * The public face of hookrelay: a regional REST API with `POST /webhooks/{provider}` for each
- * enabled provider — one resource each, so each has its own throttling and source allowlist — all
- * integrated with the one verifier, plus `GET /health`. Bodies stay text (no binary media types);
- * API Gateway base64-encodes only what it cannot pass as text and flags it `isBase64Encoded`.
- * Access logs are JSON and never contain bodies.
+ * The public face of hookrelay: a regional REST API, named per deployment, with
+ * `POST /webhooks/{provider}` for each enabled provider — one resource each, so each has its own
+ * throttling and source allowlist — all integrated with the one verifier, plus `GET /health`.
+ * Every body is binary to API Gateway (`*\/*`): it reaches the verifier base64-encoded, byte for
+ * byte as sent, whatever its encoding; JSON answers still go out as text (the verifier's are not
+ * flagged `isBase64Encoded`). Access logs are JSON and never contain bodies.
  */
 export class IngressApi extends Construct {
   public readonly api: RestApi;
@@ -98,11 +145,11 @@ export class IngressApi extends Construct {
 
   public constructor(scope: Construct, id: string, props: IngressApiProps) {
     super(scope, id);
-    const throttling = props.throttling ?? { rateLimit: 200, burstLimit: 400 };
-    this.accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
+    const throttling = props.throttling ?? DEFAULTS.api.throttling;
+    const apiName = props.apiName ?? Stack.of(this).stackName;
+    const accessLogRetention = props.accessLogRetention ?? (DEFAULTS.logging.retentionDays.dev as RetentionDays);
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: accessLogRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
+    acknowledgeLogGroupFindings(this.accessLogs, accessLogRetention);
 
     // Execution logs for errors only; data tracing would log request and response bodies.
     const executionLogging = { loggingLevel: MethodLoggingLevel.ERROR, dataTraceEnabled: false };
@@ -118,9 +165,13 @@ export class IngressApi extends Construct {
     }
 
     this.api = new RestApi(this, 'Api', {
+      restApiName: apiName,
       description: 'hookrelay: verified, deduplicated webhook ingestion',
+      // Every body binary: API Gateway passes it base64-encoded instead of decoding it as UTF-8,
+      // which would replace every byte sequence that is not valid UTF-8 (and break its signature).
+      binaryMediaTypes: ['*/*'],
       endpointTypes: [EndpointType.REGIONAL],
-      cloudWatchRole: props.manageCloudWatchRole ?? true,
+      cloudWatchRole: props.manageCloudWatchRole ?? DEFAULTS.api.manageCloudWatchRole,
       policy: sourceAllowlistPolicy(props.routes),
       deployOptions: {
         stageName: props.stageName,
@@ -130,19 +181,22 @@ export class IngressApi extends Construct {
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
         accessLogFormat: accessLogFormat(),
         ...executionLogging,
-        tracingEnabled: props.tracing ?? false,
+        tracingEnabled: props.tracing ?? DEFAULTS.tracing,
       },
     });
 
-    // API Gateway's own refusals answer in the verifier's shape, `{ "error", "code" }`, so callers
-    // parse one format. An unknown route is API Gateway's MISSING_AUTHENTICATION_TOKEN (403 by
+    // API Gateway's own answers in the verifier's shape, `{ "error", "code" }`, so callers parse
+    // one format. An unknown route is API Gateway's MISSING_AUTHENTICATION_TOKEN (403 by
     // default): here it is 404 UNKNOWN_PROVIDER, answered without invoking the verifier.
-    for (const [id, type, statusCode, error, code] of GATEWAY_RESPONSES) {
-      this.api.addGatewayResponse(id, {
-        type,
-        statusCode,
-        responseHeaders: { 'Content-Type': "'application/json'" },
-        templates: { 'application/json': JSON.stringify({ error, code }) },
+    for (const answer of GATEWAY_ANSWERS) {
+      this.api.addGatewayResponse(answer.id, {
+        type: answer.type,
+        statusCode: answer.statusCode,
+        responseHeaders: {
+          'Content-Type': "'application/json'",
+          ...(answer.retryAfterSeconds !== undefined ? { 'Retry-After': `'${answer.retryAfterSeconds}'` } : {}),
+        },
+        templates: { 'application/json': JSON.stringify({ error: answer.error, code: answer.code }) },
       });
     }
 
@@ -160,6 +214,12 @@ export class IngressApi extends Construct {
           id: 'AwsSolutions::AwsSolutions-COG4',
           reason: 'Webhook senders cannot use IAM or Cognito; every request is authenticated by its signature in the verifier.',
         },
+      );
+      acknowledgeGuardFinding(
+        method,
+        'lambda_function_public_access_prohibited_check',
+        "A false positive: the permission's SourceArn names this API, stage, method and path (Fn::Join of the API's id), which the rule " +
+          '(CT.LAMBDA.PR.2) reads as neither a string nor a local reference.',
       );
       methods.set(route.provider, method);
     }
@@ -183,10 +243,18 @@ export class IngressApi extends Construct {
     this.firewall = props.firewall
       ? new WebhookFirewall(this, 'Firewall', {
           stageArn: this.api.deploymentStage.stageArn,
-          metricPrefix: `hookrelay-${props.stageName}`,
+          metricPrefix: props.metricPrefix ?? apiName,
           rateLimitPerFiveMinutes: props.firewall.rateLimitPerFiveMinutes,
+          exemptSourceCidrs: props.routes.flatMap((route) => route.allowedSourceCidrs ?? []),
         })
       : undefined;
+    if (!(props.tracing ?? DEFAULTS.tracing)) {
+      acknowledgeGuardFinding(
+        this.api.deploymentStage,
+        'api_gw_xray_enabled_check',
+        'X-Ray tracing is a configuration switch (tracing, off by default for its cost); access logs record every request with its latencies.',
+      );
+    }
     if (!this.firewall) {
       Validations.of(this.api.deploymentStage).acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG3',
@@ -212,6 +280,9 @@ export class IngressApi extends Construct {
     const health = this.api.root.addResource('health').addMethod(
       'GET',
       new MockIntegration({
+        // With every media type binary, a mock integration gets the request as binary and cannot
+        // apply its template: convert it to text first.
+        contentHandling: ContentHandling.CONVERT_TO_TEXT,
         passthroughBehavior: PassthroughBehavior.NEVER,
         requestTemplates: { 'application/json': '{"statusCode": 200}' },
         integrationResponses: [

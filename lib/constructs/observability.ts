@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -13,16 +13,18 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { WebhookErrorCode } from '../../lambdas/core/errors';
 import { statusForCode } from '../../lambdas/http/responses';
+import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
+import { DEFAULTS } from '../config/defaults';
 import { pascalCase } from '../naming';
 import type { ProviderPipeline } from './provider-pipeline';
-import { METRICS_NAMESPACE, type WebhookFunction } from './webhook-function';
+import type { WebhookFunction } from './webhook-function';
 
 /** Error codes the verifier answers with 401, from the one place that maps codes to statuses. */
 export const SIGNATURE_REJECTION_CODES = Object.values(WebhookErrorCode).filter((code) => statusForCode(code) === 401);
@@ -45,12 +47,13 @@ export interface AlarmThresholds {
 }
 
 export interface ObservabilityProps {
-  /** Dashboard name, unique in the account and region. */
+  /** Dashboard name, unique in the account and region; also the prefix of every alarm name. */
   readonly dashboardName: string;
   /** Encrypts the operations topic; CloudWatch is allowed to use it to publish alarms. */
   readonly topicKey: IKey;
   /** Address subscribed to the operations topic. @default no subscription */
   readonly alarmEmail?: string;
+  /** The API: its deployment stage's metrics (dimensions ApiName and Stage) are watched. */
   readonly api: RestApi;
   readonly verifier: WebhookFunction;
   readonly pipelines: readonly ProviderPipeline[];
@@ -77,15 +80,7 @@ export class Observability extends Construct {
 
   public constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    const given = props.thresholds ?? {};
-    this.#thresholds = {
-      queueMessageAgeSeconds: given.queueMessageAgeSeconds ?? 900,
-      deadLetterAgeDays: given.deadLetterAgeDays ?? 10,
-      rejectedPerFiveMinutes: given.rejectedPerFiveMinutes ?? 25,
-      serverErrorsPerFiveMinutes: given.serverErrorsPerFiveMinutes ?? 5,
-      functionErrorsPerFiveMinutes: given.functionErrorsPerFiveMinutes ?? 1,
-      durationPercentOfTimeout: given.durationPercentOfTimeout ?? 80,
-    };
+    this.#thresholds = { ...DEFAULTS.alarms, ...props.thresholds };
     this.#namePrefix = props.dashboardName;
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
@@ -93,13 +88,32 @@ export class Observability extends Construct {
       masterKey: props.topicKey,
       enforceSSL: true,
     });
-    // CloudWatch publishes alarms to the encrypted topic with the key itself: an AWS managed key
-    // (alias/aws/sns) could not grant it that, which is one reason the topics use our own key.
+    // The topic policy (enforceSSL) replaces SNS's default policy, which let the account's
+    // services publish: without this statement CloudWatch cannot deliver a single alarm. Only
+    // this stack's alarms (named with its prefix) in this account may publish.
+    const fromThisStacksAlarms = {
+      StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      ArnLike: { 'aws:SourceArn': this.alarmArnPattern },
+    };
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromThisStacksAlarms,
+      }),
+    );
+    // CloudWatch publishes to the encrypted topic with the key itself: an AWS managed key
+    // (alias/aws/sns) could not allow it that, which is one reason the topics use our own key.
     props.topicKey.addToResourcePolicy(
       new PolicyStatement({
+        sid: 'CloudWatchAlarmsUseKey',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromThisStacksAlarms,
       }),
     );
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
@@ -107,7 +121,7 @@ export class Observability extends Construct {
 
     this.#alarm('ApiServerErrors', {
       description: 'The ingress API answered 5xx: webhooks are not being accepted (the senders will retry).',
-      metric: props.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      metric: props.api.deploymentStage.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
       threshold: this.#thresholds.serverErrorsPerFiveMinutes,
     });
     this.#functionAlarms('Verifier', props.verifier);
@@ -115,6 +129,16 @@ export class Observability extends Construct {
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
     this.#addWidgets(props);
+  }
+
+  /** ARN pattern of every alarm of this stack: `arn:…:cloudwatch:<region>:<account>:alarm:<prefix>-*`. */
+  public get alarmArnPattern(): string {
+    return Stack.of(this).formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `${this.#namePrefix}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
 
   /** The dashboard in the CloudWatch console. */
@@ -193,7 +217,8 @@ export class Observability extends Construct {
   }
 
   #addWidgets(props: ObservabilityProps): void {
-    const { api, verifier, pipelines } = props;
+    const { verifier, pipelines } = props;
+    const api = props.api.deploymentStage;
     this.dashboard.addWidgets(
       new TextWidget({
         markdown: `# ${props.dashboardName}\nWebhooks in, events out. Per-provider rows below; alarms notify the operations topic.`,
@@ -256,7 +281,7 @@ export class Observability extends Construct {
           title: `${provider}: processor`,
           left: [
             poweredMetric('Published', pipeline.processor.serviceName, provider),
-            poweredMetric('Failed', pipeline.processor.serviceName, provider),
+            failuresOfEveryCode(pipeline.processor.serviceName, provider),
             pipeline.processor.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
           ],
           right: [pipeline.processor.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' })],
@@ -276,6 +301,18 @@ function poweredMetric(metricName: string, service: string, provider: string, ex
     statistic: 'Sum',
     period: FIVE_MINUTES,
   });
+}
+
+/**
+ * The processor's `Failed` count summed over every `code` it is emitted with (POISON_MESSAGE,
+ * PUBLISH_FAILED, and any code added later): the handler always adds a `code` dimension, so a
+ * metric with only `service` and `provider` would show nothing. A SEARCH over exactly the
+ * dimension set `{service, provider, code}` finds every code without listing them here; dashboards
+ * may search (alarms may not, which is why the 401 alarm lists its codes).
+ */
+function failuresOfEveryCode(service: string, provider: string): MathExpression {
+  const search = `SEARCH('{${METRICS_NAMESPACE},code,provider,service} MetricName="Failed" provider="${provider}" service="${service}"', 'Sum', ${FIVE_MINUTES.toSeconds()})`;
+  return new MathExpression({ expression: `SUM(${search})`, usingMetrics: {}, period: FIVE_MINUTES, label: 'Failed (every code)' });
 }
 
 /** Sum of the verifier's `Rejected` counts over the 401 codes (each code is its own dimension value). */

@@ -5,25 +5,35 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS } from '../../lambdas/runtime-config';
+import { processorEnvironment, routeResourceNames, SERVICE_NAMES } from '../../lambdas/runtime-config';
+import { DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
 import type { IdempotencyTable } from './idempotency-table';
 import { WebhookFunction, type LogLevel } from './webhook-function';
 
 /** Largest SQS message (1 MiB), set explicitly so a lower account default never applies. */
 export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
 /** DLQ messages are kept as long as SQS allows, for inspection and redrive. */
-export const DEAD_LETTER_RETENTION = Duration.days(14);
+export const DEAD_LETTER_RETENTION = Duration.days(DLQ_RETENTION_DAYS);
 /** The processor's service name, as `lambdas/handlers/processor.ts` reports it in logs and metrics. */
-export const PROCESSOR_SERVICE_NAME = 'hookrelay-processor';
+export const PROCESSOR_SERVICE_NAME = SERVICE_NAMES.processor;
 
-/** An existing Secrets Manager secret holding the provider's `{"secrets":[...]}`. */
-export type ExistingSecretReference = { readonly name: string } | { readonly arn: string };
+/**
+ * An existing Secrets Manager secret holding the provider's `{"secrets":[...]}`, and the
+ * customer-managed KMS key it is encrypted with, if any.
+ */
+export type ExistingSecretReference = ({ readonly name: string } | { readonly arn: string }) & { readonly kmsKeyArn?: string };
 
 export interface ProviderPipelineProps {
   /** Provider name, as in `lambdas/core/registry.ts`. */
   readonly provider: string;
+  /**
+   * Prefix of the physical names of the queues and the created secret (`routeResourceNames`):
+   * the verifier derives them from it.
+   * @default the stack name
+   */
+  readonly namePrefix?: string;
   /** Idempotency records of the processor. */
   readonly idempotencyTable: IdempotencyTable;
   /** Customer-managed key encrypting the topic (see `docs/configuration.md`, "Topic encryption"). */
@@ -70,35 +80,53 @@ export class ProviderPipeline extends Construct {
   public readonly processor: WebhookFunction;
   public readonly topic: Topic;
   public readonly secret: ISecret;
-  /** What the verifier passes to GetSecretValue: the created secret's ARN, or the configured name/ARN. */
+  /**
+   * What the verifier passes to GetSecretValue: the created secret's name (derived, like the
+   * queue URL, from the name prefix), or the configured name/ARN.
+   */
   public readonly secretId: string;
+  /** Physical names of the queues and the created secret. */
+  public readonly names: ReturnType<typeof routeResourceNames>;
 
   /** The created or configured ARN; for a secret referenced by name, its ARN with the `-??????` suffix pattern. */
   readonly #secretArnForPolicies: string;
+  readonly #secretKmsKeyArn: string | undefined;
 
   public constructor(scope: Construct, id: string, props: ProviderPipelineProps) {
     super(scope, id);
     this.provider = props.provider;
+    this.names = routeResourceNames(props.namePrefix ?? Stack.of(this).stackName, props.provider);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    const processorTimeout = props.processorTimeout ?? Duration.seconds(30);
-    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(0);
+    const processorTimeout = props.processorTimeout ?? Duration.seconds(DEFAULTS.pipeline.processorTimeoutSeconds);
+    const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(DEFAULTS.pipeline.maxBatchingWindowSeconds);
 
+    // The queue's ARN from its name: the DLQ can name its one source queue without a reference
+    // cycle (the queue refers to the DLQ for its redrive policy).
+    const queueArn = Stack.of(this).formatArn({ service: 'sqs', resource: this.names.queueName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      queueName: this.names.deadLetterQueueName,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_QUEUE_MESSAGE_BYTES,
       retentionPeriod: DEAD_LETTER_RETENTION,
+      // Only this provider's queue may dead-letter into it.
+      redriveAllowPolicy: {
+        redrivePermission: RedrivePermission.BY_QUEUE,
+        sourceQueues: [Queue.fromQueueArn(this, 'SourceQueue', queueArn)],
+      },
       removalPolicy,
     });
     this.queue = new Queue(this, 'Queue', {
+      queueName: this.names.queueName,
       // SQS-managed encryption: neither the verifier nor the processor needs a KMS grant.
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_QUEUE_MESSAGE_BYTES,
       visibilityTimeout:
-        props.visibilityTimeout ?? Duration.seconds(6 * processorTimeout.toSeconds() + maxBatchingWindow.toSeconds()),
-      retentionPeriod: props.queueRetention ?? Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+        props.visibilityTimeout ??
+        Duration.seconds(DEFAULTS.pipeline.visibilityTimeoutFactor * processorTimeout.toSeconds() + maxBatchingWindow.toSeconds()),
+      retentionPeriod: props.queueRetention ?? Duration.days(DEFAULTS.pipeline.queueRetentionDays),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? DEFAULTS.pipeline.maxReceiveCount },
       removalPolicy,
     });
 
@@ -112,29 +140,30 @@ export class ProviderPipeline extends Construct {
     this.secret = secret.secret;
     this.secretId = secret.secretId;
     this.#secretArnForPolicies = secret.arnForPolicies;
+    this.#secretKmsKeyArn = props.existingSecret?.kmsKeyArn;
 
     this.processor = new WebhookFunction(this, 'Processor', {
       entry: 'lambdas/handlers/processor.ts',
       serviceName: PROCESSOR_SERVICE_NAME,
       description: `hookrelay: ${props.provider} queue → SNS topic`,
       timeout: processorTimeout,
-      memorySize: props.processorMemorySize ?? 256,
+      memorySize: props.processorMemorySize ?? DEFAULTS.pipeline.processorMemorySize,
       logRetention: props.logRetention,
       logRemovalPolicy: removalPolicy,
       logLevel: props.logLevel,
       tracing: props.tracing,
-      environment: {
-        PROVIDER: props.provider,
-        TOPIC_ARN: this.topic.topicArn,
-        IDEMPOTENCY_TABLE_NAME: props.idempotencyTable.table.tableName,
-        IDEMPOTENCY_WINDOW_SECONDS: String(props.idempotencyWindowSeconds ?? DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
-      },
+      environment: processorEnvironment({
+        provider: props.provider,
+        topicArn: this.topic.topicArn,
+        idempotencyTableName: props.idempotencyTable.table.tableName,
+        idempotencyWindowSeconds: props.idempotencyWindowSeconds ?? DEFAULTS.idempotencyWindowSeconds,
+      }),
     });
     this.processor.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: props.batchSize ?? 10,
+        batchSize: props.batchSize ?? DEFAULTS.pipeline.batchSize,
         maxBatchingWindow: maxBatchingWindow.toSeconds() > 0 ? maxBatchingWindow : undefined,
-        maxConcurrency: props.maxConcurrency ?? 5,
+        maxConcurrency: props.maxConcurrency ?? DEFAULTS.pipeline.processorMaxConcurrency,
         reportBatchItemFailures: true,
       }),
     );
@@ -142,18 +171,38 @@ export class ProviderPipeline extends Construct {
     this.#grantPublish(this.processor, props.topicKey);
   }
 
-  /** Lets `grantee` enqueue events for this provider. */
+  /**
+   * Lets `grantee` enqueue events for this provider: `sqs:SendMessage` on this queue, nothing else
+   * (`grantSendMessages` adds GetQueueAttributes and GetQueueUrl, which the verifier never calls:
+   * it derives the queue URL). The queue is encrypted with SQS-managed keys, so no KMS permission
+   * is needed.
+   */
   public grantEnqueue(grantee: IGrantable): Grant {
-    return this.queue.grantSendMessages(grantee);
+    return Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [this.queue.queueArn] });
   }
 
-  /** Lets `grantee` read the signing secrets: `secretsmanager:GetSecretValue` on this secret only. */
+  /**
+   * Lets `grantee` read the signing secrets: `secretsmanager:GetSecretValue` on this secret only,
+   * and, for an existing secret encrypted with a customer-managed key, `kms:Decrypt` on that key
+   * only through Secrets Manager in this region. Created secrets use the AWS managed key, which
+   * needs no grant.
+   */
   public grantReadSigningSecrets(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({
+    const grant = Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue'],
       resourceArns: [this.#secretArnForPolicies],
     });
+    if (this.#secretKmsKeyArn !== undefined) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [this.#secretKmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
+    return grant;
   }
 
   /** sns:Publish on this topic, and the two key actions publishing to an encrypted topic needs. */
@@ -183,6 +232,7 @@ export class ProviderPipeline extends Construct {
       return { secret, secretId: existing.name, arnForPolicies };
     }
     const secret = new Secret(this, 'SigningSecrets', {
+      secretName: this.names.secretName,
       description: `hookrelay: ${this.provider} signing secrets, newest first: {"secrets":["<newest>","<older>"]}`,
       // A placeholder, not a secret: the operator puts the provider's signing secret in after
       // deployment. Until then the verifier answers 503 and the provider retries.
@@ -195,6 +245,7 @@ export class ProviderPipeline extends Construct {
         'Signing secrets are issued by the provider (Stripe, GitHub, …) and can only be rotated there; ' +
         'the {"secrets":[newest, older]} list gives zero-downtime manual rotation.',
     });
-    return { secret, secretId: secret.secretArn, arnForPolicies: secret.secretArn };
+    // The name, not the ARN: the verifier derives it from the name prefix (HOOKRELAY_SECRET_NAME_PREFIX).
+    return { secret, secretId: this.names.secretName, arnForPolicies: secret.secretArn };
   }
 }

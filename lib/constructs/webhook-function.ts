@@ -1,16 +1,63 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
+import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
+import { entriesBySize, LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseEnvironment } from '../aws-limits';
+import { HANDLER_BUNDLING, HANDLER_NODE_OPTIONS } from '../bundling';
+import { FUNCTION_DEFAULTS } from '../config/defaults';
+import { acknowledgeGuardFinding } from '../policy-checks';
+import { acknowledgeLogGroupFindings } from './acknowledge';
 
 /** The repository root: handler entries, `package-lock.json` and the esbuild project live here. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** Namespace of every Powertools metric hookrelay emits (`lambdas/observability/telemetry.ts`). */
-export const METRICS_NAMESPACE = 'hookrelay';
+export { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
+
+/** One bundle per handler entry and stack, shared by every function that runs it. */
+const bundles = new WeakMap<Stack, Map<string, Code>>();
+
+/**
+ * The bundled code of a handler entry (`lambdas/handlers/processor.ts`), built once per stack
+ * however many functions run it — every provider's processor is the same code with another
+ * environment. esbuild runs in-process with `HANDLER_BUNDLING`; a stack left out of bundling
+ * (`aws:cdk:bundling-stacks`, as in unit tests) gets a placeholder asset instead.
+ */
+export function handlerCode(scope: Construct, entry: string): Code {
+  const stack = Stack.of(scope);
+  let perStack = bundles.get(stack);
+  if (!perStack) bundles.set(stack, (perStack = new Map()));
+  let code = perStack.get(entry);
+  if (!code) {
+    code = Code.fromAsset(REPO_ROOT, {
+      // The hash of the bundle, not of the repository: an unchanged bundle is not uploaded again.
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Never pulled: local bundling always succeeds (esbuild is a dependency of the synth).
+        image: DockerImage.fromRegistry('dummy'),
+        // Names the entry, and so keeps CDK's asset cache from handing one entry's bundle to another.
+        command: ['esbuild', entry],
+        local: {
+          tryBundle(outputDir: string): boolean {
+            buildSync({
+              ...HANDLER_BUNDLING,
+              entryPoints: [path.join(REPO_ROOT, entry)],
+              outfile: path.join(outputDir, 'index.js'),
+              absWorkingDir: REPO_ROOT,
+              logLevel: 'warning',
+            });
+            return true;
+          },
+        },
+      },
+    });
+    perStack.set(entry, code);
+  }
+  return code;
+}
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -40,14 +87,16 @@ export interface WebhookFunctionProps {
 }
 
 /**
- * A hookrelay Lambda function: Node.js 22 on arm64, bundled by esbuild into one minified CommonJS
- * file with the AWS SDK inside, logging to its own log group through a role that can write to
- * that group and nothing else until grants are added.
+ * A hookrelay Lambda function: Node.js 22 on arm64, running its entry's bundle (`handlerCode`:
+ * esbuild, one minified CommonJS file with the AWS SDK inside, shared by every function of the
+ * stack with the same entry), logging to its own log group through a role that can write to that
+ * group and nothing else until grants are added. Synth fails if its environment could exceed
+ * Lambda's 4 KB.
  *
  * The role and the log group are created next to the function (`<id>Role`, `<id>Logs`) because the
  * function needs them at construction.
  */
-export class WebhookFunction extends NodejsFunction {
+export class WebhookFunction extends LambdaFunction {
   /** The function's execution role: grant data access to this (or to the function). */
   public readonly executionRole: Role;
   /** The configured timeout (alarms compare p99 duration with it). */
@@ -56,11 +105,10 @@ export class WebhookFunction extends NodejsFunction {
   public readonly serviceName: string;
 
   public constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
-    const timeout = props.timeout ?? Duration.seconds(10);
-    const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
-    });
+    const timeout = props.timeout ?? Duration.seconds(FUNCTION_DEFAULTS.timeoutSeconds);
+    const logRetention = props.logRetention ?? (FUNCTION_DEFAULTS.logRetentionDays as RetentionDays);
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY });
+    acknowledgeLogGroupFindings(logGroup, logRetention);
     // Our own role instead of the default one, whose AWS managed policy may create and write
     // to any log group in the account.
     const executionRole = new Role(scope, `${id}Role`, {
@@ -70,44 +118,27 @@ export class WebhookFunction extends NodejsFunction {
     logGroup.grantWrite(executionRole);
 
     super(scope, id, {
-      entry: path.join(REPO_ROOT, props.entry),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      code: handlerCode(scope, props.entry),
+      handler: 'index.handler',
       description: props.description,
-      // Set explicitly: without a runtime (and without the feature flag) NodejsFunction falls back
-      // to an old Node.js version.
+      // The bundles target node22 (HANDLER_BUNDLING).
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: executionRole,
       logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
-      bundling: {
-        // CommonJS: a bundled CJS file loaded 7–15 ms faster at cold start than the same bundle
-        // as ESM (measured with the SDK bundled; see ../shared/TOOLCHAIN.md).
-        format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        // Stack traces map to the TypeScript sources; the sources themselves are left out of the
-        // map, which keeps the asset (and the map Node parses with --enable-source-maps) small.
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the AWS SDK instead of loading the runtime's copy from node_modules: the
-        // bundled SDK measured ≈ 85 ms of cold start against ≈ 121 ms, and pins the SDK version
-        // to package-lock.json.
-        externalModules: [],
-      },
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: HANDLER_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? FUNCTION_DEFAULTS.logLevel,
         ...props.environment,
       },
     });
+    this.node.addValidation({ validate: () => this.#environmentSizeProblems() });
     this.executionRole = executionRole;
     this.timeoutDuration = timeout;
     this.serviceName = props.serviceName;
@@ -118,11 +149,43 @@ export class WebhookFunction extends NodejsFunction {
         'Node.js 22 is pinned on purpose: the bundles are built (esbuild target node22) and tested for it; ' +
         'moving to a newer runtime is a deliberate change of this one construct.',
     });
+    acknowledgeGuardFinding(
+      this,
+      'lambda_inside_vpc_check',
+      'The functions call only AWS APIs (DynamoDB, SQS, SNS, S3, Secrets Manager) over TLS, authorised by IAM; in a VPC they would need a NAT ' +
+        'gateway or an interface endpoint per service and zone, for no network boundary gained.',
+    );
     if (props.tracing) {
       Validations.of(executionRole).acknowledge({
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
         reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
       });
     }
+  }
+
+  /** The function's variables as deployed, each reference at its longest. */
+  public worstCaseEnvironment(): ReturnType<typeof worstCaseEnvironment> {
+    const cfn = this.node.defaultChild as CfnResource & { environment?: unknown };
+    const environment = Stack.of(this).resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined;
+    return worstCaseEnvironment(this, environment?.variables ?? {});
+  }
+
+  /**
+   * Lambda refuses a function whose variables take more than 4 KB (measured as their JSON); the
+   * message names the largest variables and, for a JSON variable, its largest entries.
+   */
+  #environmentSizeProblems(): string[] {
+    const { bytes, byVariable, resolved } = this.worstCaseEnvironment();
+    if (bytes <= LAMBDA_ENVIRONMENT_LIMIT_BYTES) return [];
+    const largest = byVariable.slice(0, 3).map((variable) => `${variable.name} ${variable.bytes}`);
+    // A JSON variable (HOOKRELAY_ROUTES) is broken down by entry: which routes to trim.
+    const breakdowns = byVariable
+      .map((variable) => ({ name: variable.name, entries: entriesBySize(resolved[variable.name]!) }))
+      .filter((variable) => variable.entries.length > 0)
+      .map((variable) => `${variable.name} by entry: ${variable.entries.map((entry) => `${entry.key} ${entry.bytes}`).join(', ')}`);
+    return [
+      `The environment of ${this.serviceName} (${this.node.path}) can take ${bytes} bytes; Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}. ` +
+        `Largest variables, in bytes: ${largest.join(', ')}.${breakdowns.map((line) => ` ${line}.`).join('')}`,
+    ];
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildHookrelayApp } from '../../lib/hookrelay-app';
 import type { HookrelayConfigInput } from '../../lib/config/schema';
+import { GUARD_PLUGIN, guardRulesFor, policyChecks } from '../../lib/policy-checks';
 import { everyOption, testApp } from './synth';
 
 interface Finding {
@@ -12,19 +13,27 @@ interface Finding {
   readonly reason?: string;
 }
 
-interface NagResult {
+interface PluginResult {
   /** `rule at construct path`, for a readable failure. */
   readonly unacknowledged: readonly string[];
   readonly acknowledged: readonly Finding[];
 }
 
+interface CheckResult {
+  readonly nag: PluginResult;
+  readonly guard: PluginResult;
+  /** The CloudFormation Guard rules that ran, by id (`sqspr1` for CT.SQS.PR.1). */
+  readonly guardRuleIds: readonly string[];
+}
+
 /**
- * Builds the app exactly as `bin/app.ts` does (AwsSolutions checks included) for `stage`, and
- * reads CDK's validation report: synth throws when a finding is not acknowledged.
+ * Builds the app exactly as `bin/app.ts` does (cdk-nag and CloudFormation Guard included) for
+ * `stage`, and reads CDK's validation report: synth throws when a finding is not acknowledged.
  */
-function checkStage(stage: string, configs: Readonly<Record<string, HookrelayConfigInput>>): NagResult {
+function checkStage(stage: string, configs: Readonly<Record<string, HookrelayConfigInput>>): CheckResult {
   const app = testApp({ stage });
-  buildHookrelayApp(app, configs);
+  const stack = buildHookrelayApp(app, configs);
+  const guardRuleIds = (policyChecks(stack)[1] as { ruleIds?: string[] }).ruleIds ?? [];
   let failure: unknown;
   try {
     app.synth();
@@ -34,14 +43,17 @@ function checkStage(stage: string, configs: Readonly<Record<string, HookrelayCon
   const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as {
     pluginReports: { pluginName: string; violations: Finding[]; suppressedViolations: Finding[] }[];
   };
-  const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
-  if (!nag) throw failure ?? new Error('The AwsSolutions checks did not run');
-  return {
-    unacknowledged: nag.violations.flatMap((finding) =>
-      (finding.violatingConstructs ?? finding.violatingResources ?? []).map((where) => `${finding.ruleName} at ${where.constructPath}`),
-    ),
-    acknowledged: nag.suppressedViolations,
+  const resultOf = (pluginName: string): PluginResult => {
+    const plugin = report.pluginReports.find((candidate) => candidate.pluginName === pluginName);
+    if (!plugin) throw failure ?? new Error(`The ${pluginName} checks did not run`);
+    return {
+      unacknowledged: plugin.violations.flatMap((finding) =>
+        (finding.violatingConstructs ?? finding.violatingResources ?? []).map((where) => `${finding.ruleName} at ${where.constructPath}`),
+      ),
+      acknowledged: plugin.suppressedViolations,
+    };
   };
+  return { nag: resultOf('AwsSolutions'), guard: resultOf(GUARD_PLUGIN), guardRuleIds };
 }
 
 /** The findings hookrelay acknowledges, each with its reason in code next to its resource. */
@@ -55,12 +67,27 @@ const alwaysAcknowledged = [
   'AwsSolutions-SMG4',
 ];
 
+/** The CloudFormation Guard findings hookrelay acknowledges, each with its reason next to its resource. */
+const guardAlwaysAcknowledged = [
+  'cloudwatch_log_group_encrypted_check',
+  'lambda_function_public_access_prohibited_check',
+  'lambda_inside_vpc_check',
+  's3_bucket_default_encryption_kms_check',
+  's3_bucket_logging_enabled_check',
+  's3_bucket_object_lock_enabled_check',
+  's3_bucket_versioning_enabled_check',
+  's3_event_notifications_enabled_check',
+];
+
+const checked = {
+  dev: checkStage('dev', { dev: {} }),
+  prod: checkStage('prod', { prod: {} }),
+  'every option': checkStage('dev', { dev: everyOption }),
+};
+type Checked = keyof typeof checked;
+
 describe('cdk-nag: AwsSolutions checks', () => {
-  const results = {
-    dev: checkStage('dev', { dev: {} }),
-    prod: checkStage('prod', { prod: {} }),
-    'every option': checkStage('dev', { dev: everyOption }),
-  };
+  const results = Object.fromEntries(Object.entries(checked).map(([name, result]) => [name, result.nag])) as Record<Checked, PluginResult>;
 
   it.each(Object.keys(results))('leaves no finding unacknowledged (%s)', (name) => {
     expect(results[name as keyof typeof results].unacknowledged).toEqual([]);
@@ -89,5 +116,46 @@ describe('cdk-nag: AwsSolutions checks', () => {
 
   it('fails synth on an unknown stage, listing the stages it accepts', () => {
     expect(() => buildHookrelayApp(testApp({ stage: 'staging' }))).toThrow(/stage: .*"dev"\|"prod"/);
+  });
+});
+
+describe('CloudFormation Guard: Control Tower proactive controls', () => {
+  const results = Object.fromEntries(Object.entries(checked).map(([name, result]) => [name, result.guard])) as Record<Checked, PluginResult>;
+
+  it.each(Object.keys(results))('leaves no finding unacknowledged (%s)', (name) => {
+    expect(results[name as Checked].unacknowledged).toEqual([]);
+  });
+
+  it.each([
+    { name: 'dev', extra: ['api_gw_xray_enabled_check', 'cloudwatch_log_group_retention_period_check'] },
+    { name: 'prod', extra: ['api_gw_xray_enabled_check'] },
+    { name: 'every option', extra: ['cloudwatch_log_group_retention_period_check'] },
+  ])('acknowledges only the documented findings ($name)', ({ name, extra }) => {
+    const rules = new Set(results[name as Checked].acknowledged.map((finding) => finding.ruleName));
+    expect([...rules].sort()).toEqual([...guardAlwaysAcknowledged, ...extra].sort());
+  });
+
+  it.each(Object.keys(results))('runs, and passes without acknowledgement, the DLQ redrive rule and the key-grant rule (%s)', (name) => {
+    const result = checked[name as Checked];
+    expect(result.guardRuleIds).toEqual(expect.arrayContaining(['sqspr1', 'kmspr3']));
+    const rules = result.guard.acknowledged.map((finding) => finding.ruleName);
+    expect(rules).not.toContain('sqs_dlq_check');
+    expect(rules).not.toContain('kms_create_grant_aws_service_check');
+  });
+
+  it('justifies every acknowledgement with a reason', () => {
+    for (const result of Object.values(results)) {
+      for (const finding of result.acknowledged) expect(finding.reason?.length ?? 0).toBeGreaterThan(40);
+    }
+  });
+
+  it("runs every rule that inspects one of the stack's resource types, and none that cannot find anything", () => {
+    // Act
+    const rules = guardRulesFor(new Set(['AWS::SQS::Queue', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'])).map((file) => path.basename(file));
+
+    // Assess: ct-cloudwatch-pr-3 inspects log groups; ct-eks-pr-2 names KMS keys but inspects EKS clusters
+    expect(rules).toEqual(expect.arrayContaining(['ct-sqs-pr-1.guard', 'ct-kms-pr-3.guard', 'ct-cloudwatch-pr-3.guard']));
+    expect(rules).not.toContain('ct-eks-pr-2.guard');
+    expect(rules).not.toContain('ct-rds-pr-1.guard');
   });
 });

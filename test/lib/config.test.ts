@@ -62,8 +62,9 @@ describe('Function: loadConfig', () => {
       expect(config.verifier.reservedConcurrency).toBeUndefined();
       expect(config.customDomain).toBeUndefined();
       for (const provider of config.providers) {
-        expect(provider).toMatchObject({ maxBodyBytes: 1_048_576, throttling: { rateLimit: 100, burstLimit: 200 }, allowedSourceCidrs: [] });
+        expect(provider).toMatchObject({ throttling: { rateLimit: 100, burstLimit: 200 }, allowedSourceCidrs: [] });
         expect(provider.toleranceSeconds).toBeUndefined();
+        expect(provider.maxBodyBytes).toBeUndefined(); // the provider module's own limit applies
       }
     });
 
@@ -164,12 +165,61 @@ describe('Function: loadConfig', () => {
       { case: 'a repeated provider', input: { enabledProviders: ['stripe', 'stripe'] }, path: 'enabledProviders' },
       { case: 'an unknown option', input: { verifier: { memory: 1024 } }, path: 'verifier' },
       { case: 'a stale window shorter than the refresh period', input: { secrets: { refreshSeconds: 600, maxStaleSeconds: 300 } }, path: 'secrets.maxStaleSeconds' },
+      { case: 'a plain-http signed URL', input: { providers: { twilio: { signedUrl: 'http://hooks.example.com/webhooks/twilio' } } }, path: 'providers.twilio.signedUrl' },
+      { case: 'a KMS alias instead of a key ARN for an existing secret', input: { providers: { github: { existingSecret: { name: 'gh', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/secrets' } } } }, path: 'providers.github.existingSecret.kmsKeyArn' },
     ])('rejects $case', ({ input, path }) => {
       // Act
       const problems = problemsOf(input as unknown as HookrelayConfigInput);
 
       // Assess
       expect(problems).toEqual([expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}: `))]);
+    });
+
+    it.each([
+      { case: 'equal to the DLQ retention', days: 14 },
+      { case: 'above the DLQ retention', days: 15 },
+    ])('rejects a queue retention that is not below the DLQ retention ($case): a dead-lettered message keeps its enqueue time', ({ days }) => {
+      // Act
+      const problems = problemsOf({ pipeline: { queueRetentionDays: days } });
+
+      // Assess
+      expect(problems).toEqual([
+        'pipeline.queueRetentionDays: must be less than the DLQ retention (14 days): a dead-lettered message keeps its original enqueue time, so it would expire from the DLQ as soon as it arrived',
+      ]);
+    });
+
+    it('accepts a queue retention one day below the DLQ retention', () => {
+      expect(problemsOf({ pipeline: { queueRetentionDays: 13 } })).toEqual([]);
+    });
+
+    it('rejects a stack name that makes a route queue name longer than SQS allows, naming the route and the name', () => {
+      // Prepare: 69 characters; with '-stripe-dlq' exactly 80, with '-sendgrid-dlq' 82
+      const stackName = `hookrelay-${'x'.repeat(59)}`;
+
+      // Act
+      const problems = problemsOf({ stackName, enabledProviders: ['stripe', 'sendgrid'] });
+
+      // Assess
+      expect(problems).toEqual([
+        `stackName: is too long for route "sendgrid": its dead-letter queue would be named "${stackName}-sendgrid-dlq" (82 characters); SQS allows 80`,
+      ]);
+    });
+
+    it('passes an exact signed URL and the key of an existing secret through to the provider settings', () => {
+      // Act
+      const config = loadConfig('dev', {
+        providers: {
+          twilio: { signedUrl: 'https://hooks.example.com/webhooks/twilio?account=AC1' },
+          github: { existingSecret: { arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh-AbCdEf', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } },
+        },
+      });
+
+      // Assess
+      expect(config.providers.find((p) => p.name === 'twilio')).toMatchObject({ signedUrl: 'https://hooks.example.com/webhooks/twilio?account=AC1' });
+      expect(config.providers.find((p) => p.name === 'github')?.existingSecret).toEqual({
+        arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gh-AbCdEf',
+        kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      });
     });
 
     it('enables only the listed providers, in the listed order', () => {

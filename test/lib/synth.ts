@@ -17,9 +17,9 @@ export const everyOption: HookrelayConfigInput = {
   enabledProviders: ['stripe', 'github', 'shopify', 'twilio', 'generic'],
   providers: {
     stripe: { toleranceSeconds: 600, allowedSourceCidrs: ['3.18.12.63/32', '2600:1f18::/32'], throttling: { rateLimit: 20, burstLimit: 40 } },
-    github: { existingSecret: { name: 'hookrelay/github' } },
+    github: { existingSecret: { name: 'hookrelay/github', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } },
     shopify: { existingSecret: { arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hookrelay/shopify-AbCdEf' } },
-    twilio: { publicUrl: 'https://twilio-hooks.example.com' },
+    twilio: { publicUrl: 'https://twilio-hooks.example.com', signedUrl: 'https://twilio-hooks.example.com/webhooks/twilio?account=AC1' },
     generic: { options: { algorithm: 'sha512', encoding: 'base64', signatureHeader: 'X-Partner-Signature' } },
   },
   pipeline: { maxReceiveCount: 3, batchSize: 25, maxBatchingWindowSeconds: 2, processorMaxConcurrency: 7, processorTimeoutSeconds: 20 },

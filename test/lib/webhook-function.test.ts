@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { WebhookFunction, type WebhookFunctionProps } from '../../lib/constructs/webhook-function';
@@ -100,6 +101,21 @@ describe('Construct: WebhookFunction', () => {
         ]),
       },
     });
+  });
+
+  it('stages one asset per entry in a stack, shared by every function that runs it: bundled once, not once per function', () => {
+    // Prepare
+    const stack = new Stack(testApp(), 'Shared');
+
+    // Act
+    const processors = ['StripeProcessor', 'GithubProcessor', 'SlackProcessor'].map((id) => new WebhookFunction(stack, id, { entry, serviceName: 'p' }));
+    new WebhookFunction(stack, 'Verifier', { entry: 'lambdas/handlers/verifier.ts', serviceName: 'v' });
+
+    // Assess: an Asset construct is one staging (one esbuild run when bundling is on)
+    const assets = stack.node.findAll().filter((construct) => construct instanceof Asset);
+    expect(assets.map((asset) => asset.node.path)).toEqual(['Shared/StripeProcessor/Code', 'Shared/Verifier/Code']);
+    const s3Keys = processors.map((fn) => Template.fromStack(stack).toJSON()['Resources'][stack.getLogicalId(fn.node.defaultChild as CfnElement)]['Properties']['Code']['S3Key']);
+    expect(new Set(s3Keys).size).toBe(1);
   });
 
   describe('bundling (esbuild runs)', () => {

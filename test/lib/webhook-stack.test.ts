@@ -5,7 +5,8 @@ import { providerNames } from '../../lambdas/core/registry';
 import { loadProcessorConfig, loadVerifierConfig } from '../../lambdas/runtime-config';
 import { outputKey } from '../../tools/lib/stack-outputs';
 import { SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
-import { BODY_INSPECTING_RULES } from '../../lib/constructs/webhook-firewall';
+import { GATEWAY_ANSWERS } from '../../lib/constructs/ingress-api';
+import { COUNTED_COMMON_RULES } from '../../lib/constructs/webhook-firewall';
 import { everyOption, resolveWithStandIns, synthesizeStage, type SynthesizedStage } from './synth';
 
 // Each stage is synthesized once for the whole file; the tests read the shared templates.
@@ -103,11 +104,45 @@ describe('Stack: WebhookStack', () => {
       expect(JSON.parse(response!.Properties.ResponseTemplates['application/json']!)).toEqual({ error: expect.any(String), code });
     });
 
-    it('keeps bodies as text: no binary media types', () => {
+    it.each([
+      { type: 'INTEGRATION_FAILURE', status: '502', code: 'UPSTREAM_UNAVAILABLE' },
+      { type: 'INTEGRATION_TIMEOUT', status: '504', code: 'UPSTREAM_TIMEOUT' },
+    ])('answers $type with $status, the { error, code } body (code $code) and Retry-After', ({ type, status, code }) => {
+      dev.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: status,
+        ResponseParameters: { 'gatewayresponse.header.Retry-After': "'5'", 'gatewayresponse.header.Content-Type': "'application/json'" },
+        ResponseTemplates: { 'application/json': JSON.stringify({ error: GATEWAY_ANSWERS.find((a) => a.code === code)!.error, code }) },
+      });
+    });
+
+    it("answers every other 5xx of API Gateway's own with the { error, code } body, code GATEWAY_ERROR, keeping each status", () => {
+      dev.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'DEFAULT_5XX',
+        StatusCode: Match.absent(),
+        ResponseTemplates: { 'application/json': Match.serializedJson({ error: Match.stringLikeRegexp('retry later'), code: 'GATEWAY_ERROR' }) },
+      });
+    });
+
+    it('passes every body to the verifier base64-encoded, byte for byte (binary media type */*), on a regional API', () => {
       dev.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
-        BinaryMediaTypes: Match.absent(),
+        BinaryMediaTypes: ['*/*'],
         EndpointConfiguration: { Types: ['REGIONAL'] },
       });
+    });
+
+    it('converts the health check request to text, so its mock template still applies with every media type binary', () => {
+      dev.template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        Integration: Match.objectLike({ Type: 'MOCK', ContentHandling: 'CONVERT_TO_TEXT' }),
+      });
+    });
+
+    it.each([
+      { stage: 'dev', synthesized: dev },
+      { stage: 'prod', synthesized: prod },
+    ])('names the REST API after the stack, so API Gateway metrics (keyed by API name) are not shared by stages ($stage)', ({ stage, synthesized }) => {
+      synthesized.template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: `hookrelay-${stage}` });
     });
 
     it.each([
@@ -137,13 +172,13 @@ describe('Stack: WebhookStack', () => {
         Scope: 'REGIONAL',
         DefaultAction: { Allow: {} },
         Rules: [
-          Match.objectLike({ Action: { Block: {} }, Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 2_000, EvaluationWindowSec: 300 } } }),
+          Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: 2_000, EvaluationWindowSec: 300 }) } }),
           Match.objectLike({
             Statement: {
               ManagedRuleGroupStatement: {
                 VendorName: 'AWS',
                 Name: 'AWSManagedRulesCommonRuleSet',
-                RuleActionOverrides: BODY_INSPECTING_RULES.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
+                RuleActionOverrides: COUNTED_COMMON_RULES.map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
               },
             },
           }),
@@ -268,7 +303,7 @@ describe('Stack: WebhookStack', () => {
       const topics = dev.template.findResources('AWS::SNS::Topic', { Properties: { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } });
       expect(Object.keys(topics)).toHaveLength(providerNames.length + 1);
       const tlsOnly = dev.template.findResources('AWS::SNS::TopicPolicy', {
-        Properties: { PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] } },
+        Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } },
       });
       expect(Object.keys(tlsOnly)).toHaveLength(providerNames.length + 1);
     });
@@ -332,17 +367,50 @@ describe('Stack: WebhookStack', () => {
       expect(Object.keys(config.routes)).toEqual(providerNames);
       for (const pipeline of dev.stack.pipelines) {
         expect(config.routes[pipeline.provider]).toEqual({
-          queueUrl: `<Ref:${logicalId(dev, pipeline.queue)}>`,
-          secretId: `<Ref:${logicalId(dev, pipeline.secret)}>`,
-          maxBodyBytes: 1_048_576,
+          queueUrl: `https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/hookrelay-dev-${pipeline.provider}`,
+          secretId: `hookrelay-dev/${pipeline.provider}`,
         });
       }
     });
 
-    it('passes tolerance, public URL and options to a route only when configured, the public URL defaulting to the custom domain', () => {
-      const { routes } = loadVerifierConfig(environmentOf(custom, logicalId(custom, custom.stack.verifier)));
+    it('derives each queue URL and secret name from two prefixes: a route with every default is {} in HOOKRELAY_ROUTES', () => {
+      const environment = environmentOf(dev, logicalId(dev, dev.stack.verifier));
+      expect(JSON.parse(environment['HOOKRELAY_ROUTES']!)).toEqual(Object.fromEntries(providerNames.map((name) => [name, {}])));
+      expect(environment).toMatchObject({
+        HOOKRELAY_QUEUE_URL_PREFIX: 'https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/hookrelay-dev-',
+        HOOKRELAY_SECRET_NAME_PREFIX: 'hookrelay-dev/',
+      });
+    });
+
+    it('creates each queue, DLQ and secret with the physical name the verifier derives', () => {
+      for (const pipeline of dev.stack.pipelines) {
+        const resources = dev.template.toJSON()['Resources'];
+        expect(resources[logicalId(dev, pipeline.queue)]['Properties']['QueueName']).toBe(`hookrelay-dev-${pipeline.provider}`);
+        expect(resources[logicalId(dev, pipeline.deadLetterQueue)]['Properties']['QueueName']).toBe(`hookrelay-dev-${pipeline.provider}-dlq`);
+        expect(resources[logicalId(dev, pipeline.secret)]['Properties']['Name']).toBe(`hookrelay-dev/${pipeline.provider}`);
+      }
+    });
+
+    it('lets only its own queue dead-letter into each DLQ (redrive allow policy by queue, named by ARN without a reference cycle)', () => {
+      for (const pipeline of dev.stack.pipelines) {
+        const dlq = dev.template.toJSON()['Resources'][logicalId(dev, pipeline.deadLetterQueue)]['Properties'];
+        expect(dlq.RedriveAllowPolicy.redrivePermission).toBe('byQueue');
+        expect(dlq.RedriveAllowPolicy.sourceQueueArns.map(resolveWithStandIns)).toEqual([
+          `arn:<Ref:AWS::Partition>:sqs:<Ref:AWS::Region>:<Ref:AWS::AccountId>:hookrelay-dev-${pipeline.provider}`,
+        ]);
+      }
+    });
+
+    it('passes tolerance, public URL, signed URL and options to a route only when configured, the public URL defaulting to the custom domain', () => {
+      const environment = environmentOf(custom, logicalId(custom, custom.stack.verifier));
+      const { routes } = loadVerifierConfig(environment);
+      expect(environment['HOOKRELAY_PUBLIC_BASE_URL']).toBe('https://hooks.example.com');
       expect(routes['stripe']).toMatchObject({ toleranceSeconds: 600, publicUrl: 'https://hooks.example.com' });
-      expect(routes['twilio']).toMatchObject({ publicUrl: 'https://twilio-hooks.example.com' });
+      expect(routes['twilio']).toMatchObject({
+        publicUrl: 'https://twilio-hooks.example.com',
+        signedUrl: 'https://twilio-hooks.example.com/webhooks/twilio?account=AC1',
+      });
+      expect(routes['stripe']!.signedUrl).toBeUndefined();
       expect(routes['generic']).toMatchObject({ options: everyOption.providers!.generic!.options });
       expect(routes['github']).toMatchObject({ secretId: 'hookrelay/github' });
       expect(routes['github']!.options).toBeUndefined();
@@ -381,15 +449,34 @@ describe('Stack: WebhookStack', () => {
         'logs:PutLogEvents',
         's3:PutObject',
         'secretsmanager:GetSecretValue',
-        'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
         'sqs:SendMessage',
       ]);
       const tableArn = { 'Fn::GetAtt': [logicalId(dev, dev.stack.idempotency.table), 'Arn'] };
       expect(statements).toContainEqual({ Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: [tableArn] });
       for (const pipeline of dev.stack.pipelines) {
         expect(statements).toContainEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: logicalId(dev, pipeline.secret) } });
+        expect(statements).toContainEqual({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalId(dev, pipeline.queue), 'Arn'] } });
       }
+    });
+
+    it('gives the verifier sqs:SendMessage only: it derives queue URLs, so no GetQueueUrl or GetQueueAttributes, and SQS-managed encryption needs no KMS', () => {
+      const actions = actionsOf(statementsOfRole(prod, logicalId(prod, prod.stack.verifier.executionRole)));
+      expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+      expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
+    });
+
+    it('lets the verifier decrypt an existing secret with its customer-managed key, through Secrets Manager in this region only', () => {
+      const statements = statementsOfRole(custom, logicalId(custom, custom.stack.verifier.executionRole));
+      const kms = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('kms:')));
+      expect(kms).toHaveLength(1);
+      expect(kms[0]).toMatchObject({
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      });
+      expect(resolveWithStandIns((kms[0] as unknown as { Condition: { StringEquals: Record<string, unknown> } }).Condition.StringEquals['kms:ViaService'])).toBe(
+        'secretsmanager.<Ref:AWS::Region>.amazonaws.com',
+      );
     });
 
     it('grants GetSecretValue on the suffixed ARN of a secret referenced by name and on the exact ARN otherwise', () => {
@@ -443,14 +530,57 @@ describe('Stack: WebhookStack', () => {
       }
     });
 
-    it('lets CloudWatch use the topic key, so alarms can publish to the encrypted operations topic', () => {
+    /** The conditions that limit a statement to this stack's alarms, resolved for reading. */
+    const alarmSourceConditions = (condition: { StringEquals: Record<string, unknown>; ArnLike: Record<string, unknown> }) => ({
+      account: resolveWithStandIns(condition.StringEquals['aws:SourceAccount']),
+      alarms: resolveWithStandIns(condition.ArnLike['aws:SourceArn']),
+    });
+    const thisStacksAlarms = {
+      account: '<Ref:AWS::AccountId>',
+      alarms: 'arn:<Ref:AWS::Partition>:cloudwatch:<Ref:AWS::Region>:<Ref:AWS::AccountId>:alarm:hookrelay-dev-*',
+    };
+
+    it("lets CloudWatch use the topic key only for this stack's alarms in this account", () => {
+      const key = Object.values(dev.template.findResources('AWS::KMS::Key'))[0]!['Properties'] as { KeyPolicy: { Statement: Array<Record<string, any>> } };
+      const cloudWatch = key.KeyPolicy.Statement.filter((statement) => statement['Principal']?.Service === 'cloudwatch.amazonaws.com');
+      expect(cloudWatch).toHaveLength(1);
+      expect(cloudWatch[0]).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' });
+      expect(alarmSourceConditions(cloudWatch[0]!['Condition'])).toEqual(thisStacksAlarms);
+    });
+
+    it('denies creating grants on the topic key except for AWS resources and services', () => {
       dev.template.hasResourceProperties('AWS::KMS::Key', {
         KeyPolicy: {
           Statement: Match.arrayWith([
-            { Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+            {
+              Sid: 'DenyGrantsExceptForAwsResources',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+            },
           ]),
         },
       });
+    });
+
+    it("lets CloudWatch publish to the operations topic, whose TLS-only policy replaces SNS's default, only for this stack's alarms", () => {
+      const topicRef = { Ref: logicalId(dev, dev.stack.observability.alarmTopic) };
+      const policies = Object.values(dev.template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [topicRef] } }));
+      expect(policies).toHaveLength(1);
+      const statements = (policies[0]!['Properties'] as { PolicyDocument: { Statement: Array<Record<string, any>> } }).PolicyDocument.Statement;
+      const publish = statements.filter((statement) => statement['Effect'] === 'Allow');
+      expect(publish).toHaveLength(1);
+      expect(publish[0]).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: topicRef });
+      expect(alarmSourceConditions(publish[0]!['Condition'])).toEqual(thisStacksAlarms);
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    });
+
+    it("names every alarm with the stack's prefix, so the publish and key conditions cover them all", () => {
+      for (const alarm of Object.values(dev.template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect((alarm['Properties'] as { AlarmName: string }).AlarmName).toMatch(/^hookrelay-dev-/);
+      }
     });
   });
 
@@ -495,14 +625,26 @@ describe('Stack: WebhookStack', () => {
       }
     });
 
-    it('alarms on API Gateway 5xx answers', () => {
-      expect(alarmNamed(dev, 'hookrelay-dev-api-server-errors')).toMatchObject({
-        MetricName: '5XXError',
-        Namespace: 'AWS/ApiGateway',
-        Statistic: 'Sum',
-        Period: 300,
-        Threshold: 5,
-      });
+    it.each([
+      { stage: 'dev', synthesized: dev },
+      { stage: 'prod', synthesized: prod },
+    ])("alarms on 5xx answers of this stack's API stage only: dimensions ApiName and Stage ($stage)", ({ stage, synthesized }) => {
+      const alarm = alarmNamed(synthesized, `hookrelay-${stage}-api-server-errors`);
+      expect(alarm).toMatchObject({ MetricName: '5XXError', Namespace: 'AWS/ApiGateway', Statistic: 'Sum', Period: 300, Threshold: 5 });
+      const dimensions = alarm['Dimensions'] as { Name: string; Value: unknown }[];
+      expect(dimensions.map((dimension) => [dimension.Name, resolveWithStandIns(dimension.Value)])).toEqual([
+        ['ApiName', `hookrelay-${stage}`],
+        ['Stage', `<Ref:${logicalId(synthesized, synthesized.stack.ingress.api.deploymentStage)}>`],
+      ]);
+    });
+
+    it("draws the dashboard's API lines from this stack's API stage only: every API Gateway metric has ApiName and Stage", () => {
+      const dashboard = Object.values(dev.template.findResources('AWS::CloudWatch::Dashboard'))[0]!['Properties'] as { DashboardBody: unknown };
+      const body = JSON.parse(resolveWithStandIns(dashboard.DashboardBody)) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> };
+      const apiLines = body.widgets.flatMap((widget) => widget.properties.metrics ?? []).filter((line) => line[0] === 'AWS/ApiGateway');
+      expect(apiLines.length).toBeGreaterThanOrEqual(5);
+      const stageRef = `<Ref:${logicalId(dev, dev.stack.ingress.api.deploymentStage)}>`;
+      for (const line of apiLines) expect(line.slice(2, 6)).toEqual(['ApiName', 'hookrelay-dev', 'Stage', stageRef]);
     });
 
     it('alarms on a spike of 401 refusals per provider, summing the Rejected metric of every 401 code', () => {

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { WebhookError } from '../../../lambdas/core/errors';
 import { providerOf, toWebhookRequest } from '../../../lambdas/http/api-gateway';
+import { errorResponse, jsonResponse } from '../../../lambdas/http/responses';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 
 /** An event shaped like the deployed REST API's: one resource per provider, so no path parameter. */
@@ -71,5 +73,41 @@ describe('Function: toWebhookRequest', () => {
   it('uses the URL the transport received when there is no configured one', () => {
     const receivedUrl = 'http://127.0.0.1:3000/webhooks/twilio?tags=x,y';
     expect(toWebhookRequest(deployedEvent({}), { receivedUrl, publicBaseUrl: 'https://hooks.example.com' }).url).toBe(receivedUrl);
+  });
+});
+
+/**
+ * The deployed API declares every media type binary (`*\/*`), so API Gateway hands the verifier
+ * every body base64-encoded: the only form that keeps bytes that are not valid UTF-8.
+ */
+describe('Binary media type */*', () => {
+  const latin1Json = Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0x63, 0x61, 0x66, 0xe9, 0x22, 0x7d]); // {"n":"café"} in Latin-1
+
+  it('a body that is not valid UTF-8 reaches the verifier byte for byte when base64-encoded', () => {
+    // Act
+    const request = toWebhookRequest(deployedEvent({ body: latin1Json.toString('base64'), isBase64Encoded: true }));
+
+    // Assess
+    expect(request.rawBody).toEqual(latin1Json);
+  });
+
+  it('the same body decoded as text, as API Gateway does without a binary media type, has lost its bytes', () => {
+    // Act
+    const request = toWebhookRequest(deployedEvent({ body: latin1Json.toString('utf8'), isBase64Encoded: false }));
+
+    // Assess
+    expect(request.rawBody).not.toEqual(latin1Json);
+  });
+
+  it('JSON answers stay text: the verifier never flags them isBase64Encoded, so API Gateway returns them as they are', () => {
+    // Act
+    const answers = [jsonResponse(200, { received: true }), errorResponse(new WebhookError('INVALID_SIGNATURE', 'No'))];
+
+    // Assess
+    for (const answer of answers) {
+      expect(answer).not.toHaveProperty('isBase64Encoded', true);
+      expect(answer.headers).toMatchObject({ 'Content-Type': 'application/json' });
+      expect(() => JSON.parse(answer.body)).not.toThrow();
+    }
   });
 });

@@ -1,0 +1,78 @@
+import {
+  DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+  DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
+  DEFAULT_SECRETS_MAX_STALE_SECONDS,
+  DEFAULT_SECRETS_REFRESH_SECONDS,
+  SERVICE_NAMES,
+} from '../../lambdas/runtime-config';
+
+/**
+ * Every default of a hookrelay deployment, in one place: the configuration schema
+ * (`./schema.ts`) and the constructs (`../constructs/`) read them from here, and
+ * `test/docs/configuration.test.ts` keeps `docs/configuration.md` in step with them. Defaults the
+ * handlers apply themselves at run time come from `lambdas/runtime-config.ts`, not repeated here.
+ */
+export const DEFAULTS = {
+  /** Settings of one provider's route. */
+  provider: {
+    throttling: { rateLimit: 100, burstLimit: 200 },
+  },
+  api: {
+    /** Stage-wide throttling; it also caps every route. */
+    throttling: { rateLimit: 200, burstLimit: 400 },
+    manageCloudWatchRole: true,
+  },
+  verifier: {
+    serviceName: SERVICE_NAMES.verifier,
+    timeoutSeconds: 10,
+    memorySize: 512,
+  },
+  pipeline: {
+    processorServiceName: SERVICE_NAMES.processor,
+    maxReceiveCount: 5,
+    processorTimeoutSeconds: 30,
+    processorMemorySize: 256,
+    processorMaxConcurrency: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    queueRetentionDays: 4,
+    /** AWS's recommendation: visibility timeout ≥ 6 × function timeout + batching window. */
+    visibilityTimeoutFactor: 6,
+  },
+  idempotencyWindowSeconds: DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+  largePayloadThresholdBytes: DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
+  payloadRetentionDays: 30,
+  secrets: {
+    refreshSeconds: DEFAULT_SECRETS_REFRESH_SECONDS,
+    maxStaleSeconds: DEFAULT_SECRETS_MAX_STALE_SECONDS,
+  },
+  logging: {
+    level: 'INFO',
+    retentionDays: { dev: 30, prod: 365 },
+  },
+  tracing: false,
+  waf: {
+    enabled: false,
+    rateLimitPerFiveMinutes: 10_000,
+  },
+  alarms: {
+    queueMessageAgeSeconds: 900,
+    deadLetterAgeDays: 10,
+    rejectedPerFiveMinutes: 25,
+    serverErrorsPerFiveMinutes: 5,
+    functionErrorsPerFiveMinutes: 1,
+    durationPercentOfTimeout: 80,
+  },
+  pointInTimeRecovery: true,
+} as const;
+
+/** SQS keeps a message at most 14 days; the DLQ always keeps them that long. */
+export const DLQ_RETENTION_DAYS = 14;
+
+/** A function that sets neither: the verifier's timeout and memory. */
+export const FUNCTION_DEFAULTS = {
+  timeoutSeconds: DEFAULTS.verifier.timeoutSeconds,
+  memorySize: DEFAULTS.verifier.memorySize,
+  logRetentionDays: DEFAULTS.logging.retentionDays.dev,
+  logLevel: DEFAULTS.logging.level,
+} as const;
