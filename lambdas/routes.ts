@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { findProvider, providerNames } from './core/registry';
+import { routeDeclarationShape, ROUTE_NAME_PATTERN } from './runtime-config';
 
 /**
  * Routes are named instances of providers: `POST /webhooks/<route>` verified by the route's
@@ -11,21 +12,10 @@ import { findProvider, providerNames } from './core/registry';
  * that carry a route's credentials, for the local gateway, the tools and the stack alike.
  */
 
-/** Route names: lower-case, URL- and resource-name-safe. */
-export const ROUTE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+/** Longest route name: it becomes part of queue, secret and resource names. */
+export const MAX_ROUTE_NAME_LENGTH = 40;
 
-export const routeDeclarationSchema = z.object({
-  /** The provider module that verifies the route. @default the route's own name */
-  provider: z.optional(z.string()),
-  /** Provider-specific options, validated by the provider module. */
-  options: z.optional(z.unknown()),
-  /** Timestamp tolerance in seconds. @default the provider's */
-  toleranceSeconds: z.optional(z.number().check(z.int(), z.nonnegative())),
-  /** Largest accepted body in bytes. @default the provider's */
-  maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),
-  /** The exact public URL (query included) the sender signs. @default the URL as received, or rebuilt */
-  signedUrl: z.optional(z.string()),
-});
+export const routeDeclarationSchema = z.strictObject(routeDeclarationShape);
 export type RouteDeclaration = z.infer<typeof routeDeclarationSchema>;
 
 /** A declaration with its provider resolved. */
@@ -54,8 +44,8 @@ export function resolveRoutes(declarations: Readonly<Record<string, unknown>>): 
   const problems: string[] = [];
   const routes: ResolvedRoute[] = [];
   for (const [route, raw] of Object.entries(declarations)) {
-    if (!ROUTE_NAME.test(route)) {
-      problems.push(`route "${route}": names are lower-case letters, digits and "-" (at most 40)`);
+    if (!ROUTE_NAME_PATTERN.test(route) || route.length > MAX_ROUTE_NAME_LENGTH) {
+      problems.push(`route "${route}": names are lower-case letters, digits and single "-" (at most ${MAX_ROUTE_NAME_LENGTH})`);
       continue;
     }
     const parsed = routeDeclarationSchema.safeParse(raw ?? {});

@@ -60,27 +60,35 @@ export const DEFAULT_SECRETS_REFRESH_SECONDS = 300;
 export const DEFAULT_SECRETS_MAX_STALE_SECONDS = 3600;
 export const DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES = 200_000;
 
-/** A route as the verifier uses it: every value resolved. */
-export const routeConfigSchema = z.object({
+/**
+ * What a route declares about itself, wherever routes are declared (the stack's configuration, the
+ * local gateway's routes file) and carried (`HOOKRELAY_ROUTES`).
+ */
+export const routeDeclarationShape = {
   /** The provider module that verifies the route. @default the route's name */
   provider: z.optional(z.string().check(z.minLength(1))),
-  /** URL of the provider's SQS queue. */
-  queueUrl: z.string().check(z.minLength(1)),
-  /** Secrets Manager secret id (name or ARN) holding the route's signing secret(s). */
-  secretId: z.string().check(z.minLength(1)),
   /** Largest accepted body in bytes. @default the provider module's `defaultMaxBodyBytes` */
   maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),
   /** Timestamp tolerance in seconds. @default the provider module's own default */
   toleranceSeconds: z.optional(z.number().check(z.int(), z.nonnegative())),
-  /** Public base URL the sender posts to (Twilio signs the full URL); `{provider}` path appended. */
-  publicUrl: z.optional(z.string()),
   /**
    * The exact public URL (query included) that the sender signs, verified byte for byte.
-   * @default rebuilt from the request
+   * @default the URL as received (local gateway), else rebuilt from the request
    */
   signedUrl: z.optional(z.string()),
   /** Provider-specific options, validated by the provider module. */
   options: z.optional(z.unknown()),
+};
+
+/** A route as the verifier uses it: every value resolved. */
+export const routeConfigSchema = z.object({
+  ...routeDeclarationShape,
+  /** URL of the provider's SQS queue. */
+  queueUrl: z.string().check(z.minLength(1)),
+  /** Secrets Manager secret id (name or ARN) holding the route's signing secret(s). */
+  secretId: z.string().check(z.minLength(1)),
+  /** Public base URL the sender posts to (Twilio signs the full URL); the request path is appended. */
+  publicUrl: z.optional(z.string()),
 });
 export type RouteConfig = z.infer<typeof routeConfigSchema>;
 
@@ -91,14 +99,10 @@ export type RouteConfig = z.infer<typeof routeConfigSchema>;
  * and `toleranceSeconds` default to the provider module's; `publicUrl` to `HOOKRELAY_PUBLIC_BASE_URL`.
  */
 export const routeSettingsSchema = z.strictObject({
-  provider: z.optional(z.string().check(z.minLength(1))),
+  ...routeDeclarationShape,
   queueUrl: z.optional(z.string().check(z.minLength(1))),
   secretId: z.optional(z.string().check(z.minLength(1))),
-  maxBodyBytes: z.optional(z.number().check(z.int(), z.positive())),
-  toleranceSeconds: z.optional(z.number().check(z.int(), z.nonnegative())),
   publicUrl: z.optional(z.string()),
-  signedUrl: z.optional(z.string()),
-  options: z.optional(z.unknown()),
 });
 export type RouteSettings = z.infer<typeof routeSettingsSchema>;
 

@@ -11,7 +11,7 @@ import { createTelemetry } from '../lambdas/observability/telemetry';
 import { createProcessorHandler } from '../lambdas/processor/handler';
 import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS, type RouteConfig } from '../lambdas/runtime-config';
 import { createVerifierHandler } from '../lambdas/verifier/handler';
-import { redriveDeadLetters } from '../tools/lib/redrive-dead-letters';
+import { redriveDeadLetters } from '../lambdas/adapters/dead-letters';
 import { toApiGatewayEvent } from './api-gateway-event';
 import { provisionLocalResources, type LocalResources } from './local-resources';
 import { startPublishedLog, type PublishedLog, type PublishedMessage } from './published-log';

@@ -62,7 +62,7 @@ export interface LocalClients {
 export async function provisionLocalResources(clients: LocalClients, options: LocalResourceOptions): Promise<LocalResources> {
   const { prefix } = options;
   const tableName = `${prefix}-idempotency`;
-  await createTableIfMissing(clients.dynamodb, tableName);
+  await createIdempotencyTable(clients.dynamodb, tableName);
   // S3 bucket names are lower-case DNS labels.
   const bucketName = `${prefix}-payloads`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucketName })).catch((error: { name?: string }) => {
@@ -99,7 +99,8 @@ export async function provisionLocalResources(clients: LocalClients, options: Lo
   return { tableName, bucketName, providers, routes };
 }
 
-async function createTableIfMissing(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+/** The idempotency table (Powertools' layout), unless it exists already (`--data` keeps it across restarts). */
+export async function createIdempotencyTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
     return;
@@ -117,12 +118,12 @@ async function createTableIfMissing(dynamodb: DynamoDBClient, tableName: string)
   );
 }
 
-async function createQueue(sqs: SQSClient, QueueName: string, Attributes: Record<string, string>): Promise<string> {
+export async function createQueue(sqs: SQSClient, QueueName: string, Attributes: Record<string, string>): Promise<string> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName, Attributes }));
   return QueueUrl!;
 }
 
-async function queueArn(sqs: SQSClient, QueueUrl: string): Promise<string> {
+export async function queueArn(sqs: SQSClient, QueueUrl: string): Promise<string> {
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   return Attributes!['QueueArn']!;
 }

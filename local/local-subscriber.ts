@@ -1,11 +1,12 @@
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAwsClients } from '../lambdas/adapters/aws-clients';
 import { subscriptionFilterPolicy } from '../packages/subscriber/src/filter-policy';
+import { createIdempotencyTable, createQueue, queueArn } from './local-resources';
 import { startQueuePoller, type QueuePoller } from './queue-poller';
 
 /**
@@ -222,32 +223,4 @@ function describeRecord(record: SQSRecord): Pick<DeliveryLogEntry, 'provider' | 
   } catch {
     return { provider: '?', type: '?', eventId: record.messageId, receiveCount };
   }
-}
-
-async function createIdempotencyTable(dynamodb: DynamoDBClient, TableName: string): Promise<void> {
-  try {
-    await dynamodb.send(new DescribeTableCommand({ TableName }));
-    return;
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
-  }
-  // Powertools idempotency's layout: partition key `id`.
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    }),
-  );
-}
-
-async function createQueue(sqs: SQSClient, QueueName: string, Attributes: Record<string, string>): Promise<string> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName, Attributes }));
-  return QueueUrl!;
-}
-
-async function queueArn(sqs: SQSClient, QueueUrl: string): Promise<string> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  return Attributes!['QueueArn']!;
 }

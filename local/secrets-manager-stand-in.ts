@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A Secrets Manager stand-in speaking the real wire protocol (awsJson1_1 over HTTP), so the real
  * `SecretsManagerClient` talks to it unchanged. Only what hookrelay uses: GetSecretValue,
- * PutSecretValue and CreateSecret. No package on npm provides this (TOOLCHAIN.md).
+ * PutSecretValue and CreateSecret. No Secrets Manager stand-in on npm runs in-process here.
  */
 export interface SecretsManagerStandIn {
   readonly endpoint: string;

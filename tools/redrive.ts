@@ -9,7 +9,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
-import { redriveDeadLetters } from './lib/redrive-dead-letters';
+import { redriveDeadLetters } from '../lambdas/adapters/dead-letters';
 import { outputKey, readStackOutputs, requireOutput } from './lib/stack-outputs';
 
 async function main(): Promise<number> {

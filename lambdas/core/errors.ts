@@ -39,6 +39,20 @@ export const WebhookErrorCode = {
   ENQUEUE_FAILED: 'ENQUEUE_FAILED',
   /** Anything unexpected. */
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+
+  // Answered by API Gateway (and WAF) themselves, deployed, in the same `{ error, code }` shape.
+  /** Over the route's or the stage's throttling. */
+  THROTTLED: 'THROTTLED',
+  /** Over WAF's per-IP rate limit. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The source address is outside the route's allowlist, or a WAF rule blocked the request. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** API Gateway could not invoke the verifier, or the invocation failed. */
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** The verifier did not answer within API Gateway's 29 s. */
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** Any other error of API Gateway's own (its status is kept). */
+  GATEWAY_ERROR: 'GATEWAY_ERROR',
 } as const;
 
 export type WebhookErrorCode = (typeof WebhookErrorCode)[keyof typeof WebhookErrorCode];

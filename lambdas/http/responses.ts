@@ -24,11 +24,22 @@ const STATUS_BY_CODE: Readonly<Record<WebhookErrorCode, number>> = {
   IDEMPOTENCY_STORE_UNAVAILABLE: 503,
   ENQUEUE_FAILED: 503,
   INTERNAL_ERROR: 500,
+  THROTTLED: 429,
+  RATE_LIMITED: 429,
+  FORBIDDEN: 403,
+  UPSTREAM_UNAVAILABLE: 502,
+  UPSTREAM_TIMEOUT: 504,
+  GATEWAY_ERROR: 502,
 };
 
 /** Seconds a sender should wait before retrying, for the codes where waiting helps. */
 const RETRY_AFTER_SECONDS: Partial<Record<WebhookErrorCode, number>> = {
   EVENT_IN_PROGRESS: 1,
+  THROTTLED: 1,
+  RATE_LIMITED: 60,
+  UPSTREAM_UNAVAILABLE: 5,
+  UPSTREAM_TIMEOUT: 5,
+  GATEWAY_ERROR: 5,
   SECRETS_UNAVAILABLE: 5,
   IDEMPOTENCY_STORE_UNAVAILABLE: 5,
   ENQUEUE_FAILED: 5,
@@ -38,6 +49,11 @@ const PUBLIC_MESSAGE_FOR_5XX = 'The webhook could not be accepted right now; ret
 
 export function statusForCode(code: WebhookErrorCode): number {
   return STATUS_BY_CODE[code];
+}
+
+/** Seconds in the `Retry-After` header of a refusal with `code`, where waiting helps. */
+export function retryAfterForCode(code: WebhookErrorCode): number | undefined {
+  return RETRY_AFTER_SECONDS[code];
 }
 
 export function jsonResponse(

@@ -1,11 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { envelopeAttributes, envelopeSchema, idempotencyKey, type Envelope } from '../core/envelope';
 import type { ProcessorClients } from '../adapters/aws-clients';
 import { publishEnvelope } from '../adapters/envelope-messages';
 import { IdempotentIntake } from '../adapters/idempotent-intake';
+import { observability } from '../observability/middleware';
 import type { Telemetry } from '../observability/telemetry';
 import type { ProcessorRuntimeConfig } from '../runtime-config';
 
@@ -108,14 +108,9 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
 
   async function handle(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     intake.registerLambdaContext(context);
-    try {
-      return await processPartialResponse(event, processRecord, batch, { context });
-    } finally {
-      telemetry.flush();
-    }
+    return processPartialResponse(event, processRecord, batch, { context });
   }
 
-  // Every log line carries the request id, function name and cold-start flag.
-  return middy(handle).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as ProcessorHandler;
+  return middy<SQSEvent, SQSBatchResponse>().use(observability(telemetry)).handler(handle);
 }
 

@@ -1,4 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
@@ -23,6 +22,7 @@ import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
 import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
 import { describeCause } from '../observability/describe-cause';
+import { observability } from '../observability/middleware';
 import type { Telemetry } from '../observability/telemetry';
 import type { RouteConfig, VerifierRuntimeConfig } from '../runtime-config';
 import { mapWithConcurrency } from '../util/map-with-concurrency';
@@ -220,11 +220,8 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
       if (response.statusCode >= 500) logger.error('Webhook failed', { ...fields, error: describeCause(error) });
       else logger.info('Webhook refused', fields);
       return response;
-    } finally {
-      telemetry.flush();
     }
   }
 
-  // Every log line carries the request id, function name and cold-start flag.
-  return middy(handle).use(injectLambdaContext(logger, { resetKeys: true })) as unknown as VerifierHandler;
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(observability(telemetry)).handler(handle);
 }
