@@ -95,7 +95,7 @@ async function pollOnce(options: QueuePollerOptions, setBusy: (busy: boolean) =>
   }
 }
 
-function toRecord(message: Message, queueArn: string): SQSRecord {
+export function toRecord(message: Message, queueArn: string): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
     messageId: message.MessageId!,

@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishBatchCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /**
@@ -16,12 +16,77 @@ function messageAttributes(attributes: Readonly<Record<string, string>>) {
   return Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
 }
 
+/**
+ * The queue message's own attribute naming the event's item in the event ledger (its route and
+ * deduplication key, hashed): the processor records the event under the key the verifier accepted
+ * it under. Not published: subscribers receive only the envelope's attributes.
+ */
+export const LEDGER_KEY_ATTRIBUTE = 'ledgerKey';
+
 /** Sends an accepted event to its provider's queue. Failures propagate: the caller releases the record. */
-export async function sendEnvelope(sqs: SQSClient, queueUrl: string, message: EnvelopeMessage): Promise<string | undefined> {
+export async function sendEnvelope(sqs: SQSClient, queueUrl: string, message: EnvelopeMessage, ledgerKey: string): Promise<string | undefined> {
   const { MessageId } = await sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message.text, MessageAttributes: messageAttributes(message.attributes) }),
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: message.text,
+      MessageAttributes: messageAttributes({ ...message.attributes, [LEDGER_KEY_ATTRIBUTE]: ledgerKey }),
+    }),
   );
   return MessageId;
+}
+
+/** Largest PublishBatch: ten entries of at most 256 KiB in all (SNS's limits). */
+const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_BYTES = 262_144;
+
+function publishedBytes(message: EnvelopeMessage): number {
+  let bytes = Buffer.byteLength(message.text, 'utf8');
+  for (const [name, value] of Object.entries(message.attributes)) bytes += Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value);
+  return bytes;
+}
+
+/**
+ * Publishes envelopes with as few PublishBatch requests as SNS allows (ten entries, 256 KiB each
+ * request), the requests in parallel. Returns the index of each message that was not published,
+ * with the reason (an error name or SNS's code, never message content).
+ */
+export async function publishEnvelopes(sns: SNSClient, topicArn: string, messages: readonly EnvelopeMessage[]): Promise<{ failed: Map<number, string> }> {
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  messages.forEach((message, index) => {
+    const size = publishedBytes(message);
+    if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(index);
+    bytes += size;
+  });
+  if (current.length > 0) batches.push(current);
+
+  const failed = new Map<number, string>();
+  await Promise.all(
+    batches.map(async (indexes) => {
+      try {
+        const { Failed } = await sns.send(
+          new PublishBatchCommand({
+            TopicArn: topicArn,
+            PublishBatchRequestEntries: indexes.map((index) => ({
+              Id: String(index),
+              Message: messages[index]!.text,
+              MessageAttributes: messageAttributes(messages[index]!.attributes),
+            })),
+          }),
+        );
+        for (const entry of Failed ?? []) failed.set(Number(entry.Id), entry.Code ?? 'PublishBatchEntryFailed');
+      } catch (error) {
+        for (const index of indexes) failed.set(index, error instanceof Error ? error.name : 'PublishBatchFailed');
+      }
+    }),
+  );
+  return { failed };
 }
 
 /** Publishes an envelope to its provider's topic. */

@@ -33,14 +33,6 @@ export interface EnvelopeHeader {
   readonly receivedAt: string;
 }
 
-/**
- * Idempotency key of one event: the route (`source`) and the event id. Ids are unique per sender,
- * not across senders: two `generic` partners, or two Stripe accounts, may use the same id.
- */
-export function idempotencyKey(source: string, eventId: string): string {
-  return `${source}#${eventId}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The envelope on the wire.
 

@@ -4,7 +4,6 @@ import {
   envelopeAttributes,
   envelopeText,
   escapeNoncharacters,
-  idempotencyKey,
   MAX_PUBLISHED_MESSAGE_BYTES,
   messageBytes,
   planEnvelope,
@@ -16,7 +15,7 @@ import { findProvider, providerNames } from '../core/registry';
 import { verifyWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
-import { IdempotentIntake } from '../adapters/idempotent-intake';
+import { EventLedger, ledgerKey } from '../adapters/event-ledger';
 import { storePayload } from '../adapters/payload-store';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
@@ -58,12 +57,15 @@ const isProviderName = (name: string) => (providerNames as readonly string[]).in
 const BATCH_CONCURRENCY = 16;
 
 /**
- * The key an event is deduplicated on: its id, or for schemes that sign no id and no timestamp the
- * fingerprint of what they sign. A route uses one kind or the other, never both.
+ * What an event is deduplicated on within its route: its id, or for schemes that sign no id and no
+ * timestamp the fingerprint of what they sign. A route uses one kind or the other, never both.
  */
-function deduplicationKey(route: string, event: WebhookEvent): string {
-  return idempotencyKey(route, event.contentKey === undefined ? event.id : `content:${event.contentKey}`);
+function deduplicationKey(event: WebhookEvent): string {
+  return event.contentKey === undefined ? `id:${event.id}` : `content:${event.contentKey}`;
 }
+
+/** The lease when no Lambda context tells the deadline (the verifier's default timeout). */
+const DEFAULT_LEASE_MS = 10_000;
 
 /**
  * POST /webhooks/{provider}: verify → deduplicate → enqueue → answer.
@@ -102,13 +104,11 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     onTrimmed: (secretId, entries) =>
       logger.warn('A signing secret had surrounding whitespace; it was trimmed', { secretId, entries }),
   });
-  const intake = new IdempotentIntake({
+  const ledger = new EventLedger({
     dynamodb: clients.dynamodb,
     tableName: config.idempotencyTableName,
-    keyPrefix: 'verifier',
     windowSeconds: config.idempotencyWindowSeconds,
-    onCompletionWriteFailed: (key) =>
-      logger.warn('Event enqueued but its idempotency record was not completed', { idempotencyKey: key }),
+    now,
   });
 
   /**
@@ -137,23 +137,28 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     return { text: envelopeText(prepared.header, { location }), attributes: envelopeAttributes(prepared.header) };
   }
 
-  /** Puts one event on its provider's queue, at most once per deduplication key. */
-  async function acceptOnce(routeName: string, route: RouteConfig, prepared: PreparedEvent): Promise<AcceptedEvent> {
-    const { result, replayed } = await intake.once(deduplicationKey(routeName, prepared.event), async () => {
+  /**
+   * Puts one event on its provider's queue, at most once per deduplication key: the event ledger's
+   * conditional write, then the send (two round trips, one write unit; `adapters/event-ledger.ts`).
+   * The lease is this invocation's deadline: past it, a retry may take over.
+   */
+  async function acceptOnce(routeName: string, route: RouteConfig, prepared: PreparedEvent, deadline: number): Promise<AcceptedEvent> {
+    const key = ledgerKey(routeName, deduplicationKey(prepared.event));
+    const { answer, replayed } = await ledger.accept(key, { eventId: prepared.event.id }, deadline, async () => {
       try {
-        await sendEnvelope(clients.sqs, route.queueUrl, await messageOf(prepared));
+        await sendEnvelope(clients.sqs, route.queueUrl, await messageOf(prepared), key);
       } catch (cause) {
         throw new WebhookError('ENQUEUE_FAILED', 'The event could not be enqueued', { cause });
       }
-      return { eventId: prepared.event.id };
     });
     // A repeat answers with the id of the event it repeats (which, for unsigned ids, may differ).
-    return { eventId: result.eventId, replayed };
+    return { eventId: answer.eventId, replayed };
   }
 
   async function handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
     const started = now();
-    intake.registerLambdaContext(context);
+    // The lease on accepted events: this invocation's end (Lambda stops it then, whatever it was doing).
+    const deadline = started + (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : DEFAULT_LEASE_MS);
     // Deployed, each route is a resource of its own (per-route throttling): no path parameter.
     const routeName = providerOf(event);
     // The route name comes from the sender's path: for an unknown one, logs get a bounded copy and
@@ -200,7 +205,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
 
       // A batch (SendGrid) is accepted event by event, a few at a time; if any fails the answer is
       // 5xx and the sender's retry replays the accepted ones and accepts the rest.
-      const accepted = await mapWithConcurrency(prepared, BATCH_CONCURRENCY, (item) => acceptOnce(routeName, route, item));
+      const accepted = await mapWithConcurrency(prepared, BATCH_CONCURRENCY, (item) => acceptOnce(routeName, route, item, deadline));
       const eventIds = accepted.map((a) => a.eventId);
       const replayed = accepted.length > 0 && accepted.every((a) => a.replayed);
       for (const a of accepted) telemetry.count(a.replayed ? 'Duplicate' : 'Enqueued', routeName);

@@ -1,6 +1,9 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { createAwsClients, type AwsClients } from '../../lambdas/adapters/aws-clients';
 import { createTelemetry } from '../../lambdas/observability/telemetry';
+import { createProcessorHandler } from '../../lambdas/processor/handler';
+import { lambdaContext, toRecord } from '../../local/queue-poller';
 import type { RouteConfig } from '../../lambdas/runtime-config';
 import { createVerifierHandler, type VerifierHandler } from '../../lambdas/verifier/handler';
 import { provisionLocalResources, type LocalResources } from '../../local/local-resources';
@@ -9,6 +12,12 @@ export interface VerifierUnderTest {
   readonly verifier: VerifierHandler;
   readonly resources: LocalResources;
   readonly clients: AwsClients;
+  /**
+   * What Lambda's event source mapping would do next: hands every message on the provider's queue
+   * to the real processor (which publishes it and records it PUBLISHED), deletes the handled ones,
+   * and returns their bodies.
+   */
+  publishQueued(provider: string): Promise<string[]>;
 }
 
 /**
@@ -51,5 +60,33 @@ export async function verifierUnderTest(options: {
     clients,
     telemetry: createTelemetry(options.serviceName ?? 'test-verifier'),
   });
-  return { verifier, resources, clients };
+  const processors = new Map(
+    providers.map((provider) => [
+      provider,
+      createProcessorHandler({
+        config: { provider, topicArn: resources.providers[provider]!.topicArn, idempotencyTableName: resources.tableName, idempotencyWindowSeconds: 3600 },
+        clients,
+        telemetry: createTelemetry(`${options.serviceName ?? 'test'}-processor`),
+      }),
+    ]),
+  );
+  async function publishQueued(provider: string): Promise<string[]> {
+    const { queueUrl, queueArn } = resources.providers[provider]!;
+    const bodies: string[] = [];
+    for (;;) {
+      const { Messages = [] } = await clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+      );
+      if (Messages.length === 0) return bodies;
+      const { batchItemFailures } = await processors.get(provider)!({ Records: Messages.map((message) => toRecord(message, queueArn)) }, lambdaContext(`${provider}-processor`));
+      const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
+      const handled = Messages.filter((message) => !failed.has(message.MessageId!));
+      if (handled.length > 0) {
+        await clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: handled.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }));
+      }
+      bodies.push(...handled.map((message) => message.Body!));
+      if (failed.size > 0) throw new Error(`the processor failed ${failed.size} message(s)`);
+    }
+  }
+  return { verifier, resources, clients, publishQueued };
 }

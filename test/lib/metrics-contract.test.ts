@@ -1,8 +1,9 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import type { CfnElement } from 'aws-cdk-lib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
-import { lambdaContext } from '../../local/queue-poller';
+import { lambdaContext, toRecord } from '../../local/queue-poller';
 import { provisionLocalResources, type LocalResources } from '../../local/local-resources';
 import { webhookEvent } from '../helpers/api-gateway-events';
 import { stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
@@ -183,26 +184,33 @@ describe('Contract: the metrics alarms and the dashboard read are the metrics th
     const now = Math.floor(Date.now() / 1000);
     const { body } = stripeEventBody('invoice.paid');
     const post = (headers: Record<string, string>, payload = body) => verifier(webhookEvent('stripe', payload, headers), lambdaContext('verifier'));
-    const envelope = { id: `evt_${randomUUID()}`, provider: 'stripe', type: 'invoice.paid', receivedAt: new Date().toISOString(), payload: {} };
     const record = (message: unknown) => ({
       messageId: randomUUID(), receiptHandle: randomUUID(), body: JSON.stringify(message), messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs',
       eventSourceARN: stripe.queueArn, awsRegion: 'us-east-1',
       attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
     });
+    /** The message the verifier queued, as the event source mapping hands it to the processor. */
+    const queuedRecord = async () => {
+      const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: stripe.queueUrl, MaxNumberOfMessages: 1, MessageAttributeNames: ['All'] }));
+      return toRecord(Messages[0]!, stripe.queueArn);
+    };
     emitted = await emittedDuring(async () => {
+      const accepted = await post({ 'Stripe-Signature': stripeSignatureHeader(body, SECRET) }); // Received, Verified, Enqueued
+      const queued = await queuedRecord();
+      await processor({ Records: [queued] }, lambdaContext('processor')); // Published
+      await processor({ Records: [queued] }, lambdaContext('processor')); // Duplicate (an SQS redelivery)
       const answers = [
-        await post({ 'Stripe-Signature': stripeSignatureHeader(body, SECRET) }), // Received, Verified, Enqueued
-        await post({ 'Stripe-Signature': stripeSignatureHeader(body, SECRET) }), // Duplicate
+        accepted,
+        await post({ 'Stripe-Signature': stripeSignatureHeader(body, SECRET) }), // Duplicate (the event is published)
         await post({}), // Rejected MISSING_SIGNATURE
         await post({ 'Stripe-Signature': 'garbage' }), // Rejected MALFORMED_SIGNATURE
         await post({ 'Stripe-Signature': stripeSignatureHeader(body, 'whsec_someone_else') }), // Rejected INVALID_SIGNATURE
         await post({ 'Stripe-Signature': stripeSignatureHeader(body, SECRET, now - 3_600) }), // Rejected TIMESTAMP_OUT_OF_TOLERANCE
       ];
       expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 401, 401, 401, 401]);
-      await processor({ Records: [record(envelope)] }, lambdaContext('processor')); // Published
-      await processor({ Records: [record(envelope)] }, lambdaContext('processor')); // Duplicate
-      // Failed POISON_MESSAGE: a batch whose every record fails is refused whole (Powertools FullBatchFailureError)
-      await expect(processor({ Records: [record({ not: 'an envelope' })] }, lambdaContext('processor'))).rejects.toThrow(/All records failed/);
+      // Failed POISON_MESSAGE: reported as a failed record, parked in the DLQ after maxReceiveCount
+      const poison = await processor({ Records: [record({ not: 'an envelope' })] }, lambdaContext('processor'));
+      expect(poison.batchItemFailures).toHaveLength(1);
     });
   }, 30_000);
 

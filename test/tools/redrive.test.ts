@@ -14,7 +14,7 @@ const ROOT = path.resolve(__dirname, '../..');
 describe('Command: npm run redrive', () => {
   it('moves dead letters back to the queue, reports the count, and they are then published once', async () => {
     // Prepare: SNS is down until the event is dead-lettered.
-    const plan = new FaultPlan().add({ service: 'SNS', command: 'Publish' });
+    const plan = new FaultPlan().add({ service: 'SNS', command: 'PublishBatch' });
     const gateway = await startTestGateway({ clients: { processor: faultyClients(plan) } });
     const admin = createAwsClients();
     try {

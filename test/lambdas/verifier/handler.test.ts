@@ -15,10 +15,11 @@ const SECRETS = { stripe: ['whsec_new', 'whsec_old'], github: ['gh-secret'], twi
 let resources: LocalResources;
 let verifier: VerifierHandler;
 let clients: AwsClients;
+let publishQueued: (provider: string) => Promise<string[]>;
 
 beforeAll(async () => {
   // 1 MiB: large enough for the claim-check cases below.
-  ({ verifier, resources, clients } = await verifierUnderTest({ secrets: SECRETS, maxBodyBytes: 1024 * 1024 }));
+  ({ verifier, resources, clients, publishQueued } = await verifierUnderTest({ secrets: SECRETS, maxBodyBytes: 1024 * 1024 }));
 });
 
 const invoke = (provider: string, body: string | Buffer, headers: Record<string, string>) =>
@@ -80,10 +81,11 @@ describe('Handler: verifier', () => {
     });
 
     it('replays a repeat with the same status and body, Idempotent-Replayed: true, and no second enqueue', async () => {
-      // Prepare
+      // Prepare: accepted, then published by the processor.
       const { body } = stripeEventBody();
       const headers = { 'Stripe-Signature': stripeSignatureHeader(body, 'whsec_new') };
       const first = await invoke('stripe', body, headers);
+      const published = await publishQueued('stripe');
 
       // Act
       const second = await invoke('stripe', body, headers);
@@ -92,6 +94,26 @@ describe('Handler: verifier', () => {
       expect(second.statusCode).toBe(first.statusCode);
       expect(second.body).toBe(first.body);
       expect(second.headers?.['Idempotent-Replayed']).toBe('true');
+      expect(published).toHaveLength(1);
+      expect(await drainQueue('stripe')).toHaveLength(0);
+    });
+
+    it('answers a repeat that arrives before the first is published 409 EVENT_IN_PROGRESS with Retry-After, and enqueues nothing twice', async () => {
+      // Prepare: accepted and queued, but no processor has published it yet.
+      const { body } = stripeEventBody();
+      const headers = { 'Stripe-Signature': stripeSignatureHeader(body, 'whsec_new') };
+      const first = await invoke('stripe', body, headers);
+
+      // Act
+      const second = await invoke('stripe', body, headers);
+
+      // Assess
+      expect(first.statusCode).toBe(200);
+      expect({ status: second.statusCode, retryAfter: second.headers?.['Retry-After'], code: JSON.parse(second.body).code }).toEqual({
+        status: 409,
+        retryAfter: '1',
+        code: 'EVENT_IN_PROGRESS',
+      });
       expect(await drainQueue('stripe')).toHaveLength(1);
     });
 
@@ -169,6 +191,7 @@ describe('Handler: verifier', () => {
       // Prepare
       const body = JSON.stringify({ ref: 'refs/heads/main', after: randomUUID() });
       const first = await githubDelivery(body, randomUUID());
+      const published = await publishQueued('github');
 
       // Act
       const replay = await githubDelivery(body, randomUUID());
@@ -177,7 +200,8 @@ describe('Handler: verifier', () => {
       expect(replay.statusCode).toBe(200);
       expect(replay.headers?.['Idempotent-Replayed']).toBe('true');
       expect(JSON.parse(replay.body)).toEqual(JSON.parse(first.body));
-      expect(await drainQueue('github')).toHaveLength(1);
+      expect(published).toHaveLength(1);
+      expect(await drainQueue('github')).toHaveLength(0);
     });
 
     it('the same GitHub body relabelled with another event type is a different event', async () => {
@@ -196,6 +220,7 @@ describe('Handler: verifier', () => {
       const send = (form: string, token: string) =>
         invoke('twilio', form, { 'X-Twilio-Signature': signature, 'I-Twilio-Idempotency-Token': token, 'Content-Type': 'application/x-www-form-urlencoded' });
       const first = await send(new URLSearchParams(params).toString(), 'token-1');
+      const published = await publishQueued('twilio');
 
       // Act
       const replay = await send(new URLSearchParams(Object.entries(params).reverse()).toString(), 'token-2');
@@ -203,7 +228,8 @@ describe('Handler: verifier', () => {
       // Assess
       expect([first.statusCode, replay.statusCode]).toEqual([200, 200]);
       expect(replay.headers?.['Idempotent-Replayed']).toBe('true');
-      expect(await drainQueue('twilio')).toHaveLength(1);
+      expect(published).toHaveLength(1);
+      expect(await drainQueue('twilio')).toHaveLength(0);
     });
   });
 
