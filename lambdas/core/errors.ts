@@ -63,6 +63,17 @@ export interface WebhookErrorOptions {
   details?: Record<string, string | number | boolean | undefined>;
 }
 
+/** Codes of failures on hookrelay's side (5xx): their errors keep a stack trace for diagnosis. */
+const SERVER_SIDE_CODES: ReadonlySet<string> = new Set([
+  'SECRETS_UNAVAILABLE',
+  'IDEMPOTENCY_STORE_UNAVAILABLE',
+  'ENQUEUE_FAILED',
+  'INTERNAL_ERROR',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'GATEWAY_ERROR',
+]);
+
 /**
  * Marks WebhookError instances across copies of this module (a bundle and a test runner's registry
  * can each hold one), where `instanceof` would see two different classes.
@@ -75,7 +86,16 @@ export class WebhookError extends Error {
   public readonly details: Record<string, string | number | boolean | undefined>;
 
   public constructor(code: WebhookErrorCode, message: string, options: WebhookErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // A refusal of what a sender sent is expected, not a bug: capturing its stack trace was a third
+    // of a refused request's CPU (npm run bench -- forgedCost). Failures on our side keep theirs.
+    const expected = !SERVER_SIDE_CODES.has(code);
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (expected) Error.stackTraceLimit = 0;
+    try {
+      super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    } finally {
+      if (expected) Error.stackTraceLimit = stackTraceLimit;
+    }
     this.name = 'WebhookError';
     this.code = code;
     this.details = options.details ?? {};

@@ -1,7 +1,6 @@
 /** Lambda entry point of the verifier: wiring only; the logic is in `../verifier/handler.ts`. */
 import type { VerifierClients } from '../adapters/aws-clients';
 import { createDynamoDBClient } from '../adapters/clients/dynamodb';
-import { createS3Client } from '../adapters/clients/s3';
 import { createSecretsManagerClient } from '../adapters/clients/secrets-manager';
 import { lazyClients } from '../adapters/clients/settings';
 import { createSQSClient } from '../adapters/clients/sqs';
@@ -15,7 +14,9 @@ export const handler = createVerifierHandler({
   clients: lazyClients<VerifierClients>({
     dynamodb: () => createDynamoDBClient(),
     sqs: () => createSQSClient(),
-    s3: () => createS3Client(),
+    // Loaded on the first claim check only: most requests never need S3, so a cold start does not
+    // evaluate its client (esbuild bundles a `require`d module as a lazily initialised part).
+    s3: () => (require('../adapters/clients/s3') as typeof import('../adapters/clients/s3')).createS3Client(),
     secretsManager: () => createSecretsManagerClient(),
   }),
   telemetry: createTelemetry(SERVICE_NAMES.verifier),
