@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { isUtf8 } from 'node:buffer';
-import { randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny, sha256Hex, type HmacAlgorithm, type SignatureEncoding } from '../crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { decodeSignature, hmac, matchesAny, memoizeSecretParse, sha256Hex, type HmacAlgorithm } from '../crypto';
 import { stringifyForWire } from '../envelope';
 import { compactJson, isoTime, randomId } from '../samples';
 import { WebhookError } from '../errors';
@@ -10,33 +10,44 @@ import {
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
   isRecord,
+  MAX_SIGNATURE_CANDIDATES,
   parseJsonBody,
+  parseUnixSeconds,
   requireHeader,
-  requireUnixSeconds,
-  signatureHeaderEntries,
   bodyBytes,
   jsonPost,
   sentHeader,
   withSentHeaders,
+  type OutgoingRequest,
   type SampleContext,
+  type VerifiedWebhook,
+  type VerifyContext,
   type WebhookProvider,
 } from '../provider';
-import { header } from '../request';
+import { header, headerValues, type WebhookRequest } from '../request';
 
-/** A part of the signed content: literal text or one of the three placeholders. */
-export type SignedContentPart = { readonly literal: string } | { readonly field: 'id' | 'timestamp' | 'body' };
+// ---------------------------------------------------------------------------------------------
+// Options. A route chooses one of three ways its sender authenticates (`auth`), as EventBridge's
+// webhook event sources do (HMAC signature, static token, HTTP Basic); every mode shares the
+// options that say where the event id and type are and what the payload is.
 
-/** Validated options of the `generic` provider (the output of `generic.parseOptions`). */
-export interface GenericOptions {
-  readonly algorithm: HmacAlgorithm;
-  readonly encoding: SignatureEncoding;
-  /** Lower-cased. */
-  readonly signatureHeader: string;
-  readonly signaturePrefix: string;
-  readonly signedContent: readonly SignedContentPart[];
-  readonly timestampHeader: string | undefined;
+/** How the sender authenticates its requests. */
+export type GenericAuth = 'hmac' | 'token' | 'basic';
+/** Encoding of a received MAC. `base64url` is RFC 4648 §5, with or without `=` padding. */
+export type GenericSignatureEncoding = 'hex' | 'base64' | 'base64url';
+/** How the configured secret becomes the HMAC key. */
+export type GenericSecretEncoding = 'utf8' | 'hex' | 'base64';
+/** What separates several signatures in one header value. */
+export type GenericSignatureDelimiter = 'comma' | 'space' | 'none';
+export type GenericTimestampUnit = 'seconds' | 'milliseconds';
+/** What the placeholders of `signedContent` stand for. */
+export type SignedField = 'id' | 'timestamp' | 'body' | 'method' | 'url';
+/** A part of the signed content: literal text or one of the placeholders. */
+export type SignedContentPart = { readonly literal: string } | { readonly field: SignedField };
+
+/** Options every mode has: where the id and type are, and what the payload is. Header names lower-cased. */
+export interface GenericEventOptions {
   readonly idHeader: string | undefined;
   readonly typeHeader: string | undefined;
   readonly typeField: readonly string[] | undefined;
@@ -44,104 +55,239 @@ export interface GenericOptions {
   readonly payloadFormat: 'json' | 'text';
 }
 
-const MAC_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
-const PLACEHOLDER = /\{([A-Za-z_]+)\}/g;
-const headerName = z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'));
+/** Validated options of an `auth: 'hmac'` route. Header names lower-cased. */
+export interface GenericHmacOptions extends GenericEventOptions {
+  readonly auth: 'hmac';
+  readonly algorithm: HmacAlgorithm;
+  readonly encoding: GenericSignatureEncoding;
+  readonly secretEncoding: GenericSecretEncoding;
+  readonly signatureHeader: string;
+  readonly signaturePrefix: string;
+  readonly signatureDelimiter: GenericSignatureDelimiter;
+  readonly versionTags: readonly string[];
+  readonly signedContent: readonly SignedContentPart[];
+  readonly timestampHeader: string | undefined;
+  readonly timestampTag: string | undefined;
+  readonly timestampUnit: GenericTimestampUnit;
+}
 
-/**
- * Configuration of the `generic` route, in the spirit of EventBridge's HMAC webhook sources.
- * Tolerance is the route's `toleranceSeconds` (default 300) and applies only with a timestamp.
- */
-export const genericOptionsSchema = z.strictObject({
-  /** HMAC hash. @default 'sha256' */
-  algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
-  /** Encoding of the received signature. @default 'hex' */
-  encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
-  /** Header carrying the signature; repeated or comma-joined values are each tried. @default 'x-signature' */
-  signatureHeader: z._default(headerName, 'x-signature'),
-  /** Text before the encoded signature, e.g. `sha256=`. @default '' */
-  signaturePrefix: z._default(z.string(), ''),
+/** Validated options of an `auth: 'token'` route. */
+export interface GenericTokenOptions extends GenericEventOptions {
+  readonly auth: 'token';
+  readonly tokenHeader: string;
+  readonly tokenPrefix: string;
+}
+
+/** Validated options of an `auth: 'basic'` route. */
+export interface GenericBasicOptions extends GenericEventOptions {
+  readonly auth: 'basic';
+}
+
+/** Validated options of the `generic` provider (the output of `generic.parseOptions`). */
+export type GenericOptions = GenericHmacOptions | GenericTokenOptions | GenericBasicOptions;
+
+const MAC_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
+const SIGNED_FIELDS: readonly SignedField[] = ['body', 'timestamp', 'id', 'method', 'url'];
+/** Any `{…}` without braces or spaces inside: an unknown name is refused rather than signed as literal text. */
+const PLACEHOLDER = /\{([^{}\s]*)\}/g;
+/** Most version tags a route may accept: a scheme and its successor, with room. */
+const MAX_VERSION_TAGS = 4;
+/** A Standard Webhooks secret's prefix, removed from a base64 secret as EventBridge does. */
+const WHSEC_PREFIX = 'whsec_';
+const BASIC_AUTH_HEADER = 'authorization';
+const DEFAULT_SIGNATURE_HEADER = 'x-signature';
+const DEFAULT_SIGNED_CONTENT = '{body}';
+const headerName = z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'));
+const nonEmpty = z.string().check(z.minLength(1, 'must not be empty'));
+
+const eventOptionFields = {
   /**
-   * What is signed: literal text and the placeholders `{body}` (exactly once), `{timestamp}`,
-   * `{id}`, e.g. `{timestamp}.{body}` or `{id}.{timestamp}.{body}`. @default '{body}'
+   * Header with the event id (required by `{id}`); when it is configured and absent after a valid
+   * signature, the request is `INVALID_PAYLOAD`. Without one, the id is the SHA-256 hex of the body.
+   * @default undefined
    */
-  signedContent: z._default(z.string(), '{body}'),
-  /** Header with the signed UNIX timestamp (seconds); required by, and requires, `{timestamp}`. */
-  timestampHeader: z.optional(headerName),
-  /** Header with the event id (required by `{id}`). @default SHA-256 hex of the body */
   idHeader: z.optional(headerName),
-  /** Header naming the event type. Exclusive with `typeField`. */
+  /** Header naming the event type. Exclusive with `typeField`. @default undefined */
   typeHeader: z.optional(headerName),
-  /** Dot-separated path of a string field of the JSON body naming the event type, e.g. `data.kind`. */
+  /** Dot-separated path of a string field of the JSON body naming the event type, e.g. `data.kind`. @default undefined */
   typeField: z.optional(z.string().check(z.regex(/^[^.]+(\.[^.]+)*$/, 'must be a dot-separated field path'))),
   /** Type when no type header/field is configured or it is absent. @default 'webhook' */
-  defaultType: z._default(z.string().check(z.minLength(1)), 'webhook'),
+  defaultType: z._default(nonEmpty, 'webhook'),
   /** `json`: the body must be JSON (INVALID_PAYLOAD otherwise); `text`: the payload is the UTF-8 body. @default 'json' */
   payloadFormat: z._default(z.enum(['json', 'text']), 'json'),
+};
+
+/**
+ * `auth: 'hmac'` (the default), in the spirit of EventBridge's `HmacAuthConfiguration`: the sender
+ * signs what `signedContent` describes with a shared secret. The tolerance of a signed timestamp is
+ * the route's `toleranceSeconds` (default 300).
+ */
+export const genericHmacOptionsSchema = z.strictObject({
+  /** How the sender authenticates. @default 'hmac' */
+  auth: z._default(z.literal('hmac'), 'hmac'),
+  /** HMAC hash. @default 'sha256' */
+  algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
+  /** Encoding of the received MAC (hex in either case; base64url padded or not). @default 'hex' */
+  encoding: z._default(z.enum(['hex', 'base64', 'base64url']), 'hex'),
+  /**
+   * How the configured secret becomes the HMAC key: `utf8` (its text), `hex` (a partner that hands out
+   * the key as hex) or `base64` (a leading `whsec_` removed, `=` padding optional). A secret that does
+   * not decode never matches. @default 'utf8'
+   */
+  secretEncoding: z._default(z.enum(['utf8', 'hex', 'base64']), 'utf8'),
+  /** Header carrying the signature(s). @default 'x-signature' */
+  signatureHeader: z._default(headerName, DEFAULT_SIGNATURE_HEADER),
+  /** Text before each encoded MAC (after its version tag), e.g. `sha256=`. @default '' */
+  signaturePrefix: z._default(z.string(), ''),
+  /**
+   * What separates several signatures in one header value: `comma`, `space` (Standard Webhooks; a
+   * comma, with which API Gateway joins a repeated header, separates too) or `none`. A tag or prefix
+   * containing the delimiter (`v1,`) is never cut. @default 'comma'
+   */
+  signatureDelimiter: z._default(z.enum(['comma', 'space', 'none']), 'comma'),
+  /**
+   * Version tags of the signatures to accept, e.g. `["v1="]` or `["v1,"]`: an entry is
+   * `<tag><signaturePrefix><MAC>`, and entries with another tag (`v0=`) are ignored. `sign` uses the
+   * first. Empty: signatures carry no tag. @default []
+   */
+  versionTags: z._default(z.array(nonEmpty).check(z.maxLength(MAX_VERSION_TAGS, `must have at most ${MAX_VERSION_TAGS} tags`)), []),
+  /**
+   * What is signed: literal text and the placeholders `{body}` (exactly once), `{timestamp}`, `{id}`,
+   * `{method}` (`POST`) and `{url}` (the route's configured exact URL, else the URL as received),
+   * e.g. `{timestamp}.{body}` or `{id}.{timestamp}.{body}`. @default '{body}'
+   */
+  signedContent: z._default(z.string(), DEFAULT_SIGNED_CONTENT),
+  /** Header with the signed timestamp; required by, and requires, `{timestamp}` (or use `timestampTag`). @default undefined */
+  timestampHeader: z.optional(headerName),
+  /**
+   * The timestamp is the `<tag><value>` entry of the signature header, e.g. `t=` for
+   * `t=<timestamp>,v1=<MAC>`, instead of a header of its own. Exclusive with `timestampHeader`. @default undefined
+   */
+  timestampTag: z.optional(nonEmpty),
+  /** Unit of the signed timestamp: `seconds` or `milliseconds` since the epoch. @default 'seconds' */
+  timestampUnit: z._default(z.enum(['seconds', 'milliseconds']), 'seconds'),
+  ...eventOptionFields,
 });
 
-export type GenericOptionsInput = z.input<typeof genericOptionsSchema>;
+/**
+ * `auth: 'token'`, as EventBridge's `StaticTokenAuthConfiguration`: the sender sends a fixed secret in
+ * a header. Each configured secret is a token; any may match (rotation).
+ */
+export const genericTokenOptionsSchema = z.strictObject({
+  auth: z.literal('token'),
+  /** Header carrying the token, e.g. `Authorization`. @default 'x-webhook-token' */
+  tokenHeader: z._default(headerName, 'x-webhook-token'),
+  /**
+   * Text before the token in the header, e.g. `Bearer ` with `Authorization`; matched without
+   * regard to case, as HTTP authentication schemes are. @default ''
+   */
+  tokenPrefix: z._default(z.string(), ''),
+  ...eventOptionFields,
+});
 
-function compileSignedContent(template: string): SignedContentPart[] {
+/**
+ * `auth: 'basic'`, as EventBridge's `BasicHttpAuthConfiguration`: `Authorization: Basic
+ * base64(user:password)` (RFC 7617, UTF-8). Each configured secret is a `user:password` pair.
+ */
+export const genericBasicOptionsSchema = z.strictObject({
+  auth: z.literal('basic'),
+  ...eventOptionFields,
+});
+
+const SCHEMAS = { hmac: genericHmacOptionsSchema, token: genericTokenOptionsSchema, basic: genericBasicOptionsSchema } as const;
+const AUTH_MODES = Object.keys(SCHEMAS) as GenericAuth[];
+
+type ModeInput<TSchema extends z.ZodMiniType> = Omit<z.input<TSchema>, 'auth'>;
+/**
+ * A route's `options` as written in configuration: one flat object whose `auth` chooses which of the
+ * other fields apply (see the three schemas). `parseOptions` refuses fields of another mode.
+ */
+export type GenericOptionsInput = Partial<
+  ModeInput<typeof genericHmacOptionsSchema> & ModeInput<typeof genericTokenOptionsSchema> & ModeInput<typeof genericBasicOptionsSchema>
+> & { readonly auth?: GenericAuth };
+
+function compileSignedContent(template: string): { parts: SignedContentPart[]; problems: string[] } {
   const parts: SignedContentPart[] = [];
+  const problems: string[] = [];
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
-    const name = match[1];
-    if (name !== 'id' && name !== 'timestamp' && name !== 'body') {
-      throw new Error(`generic options: signedContent has an unknown placeholder {${name}} (use {id}, {timestamp}, {body})`);
+    const name = match[1] as SignedField;
+    if (!SIGNED_FIELDS.includes(name)) {
+      problems.push(`signedContent has an unknown placeholder {${name}} (use ${SIGNED_FIELDS.map((field) => `{${field}}`).join(', ')})`);
+      continue;
     }
     if (match.index > last) parts.push({ literal: template.slice(last, match.index) });
     parts.push({ field: name });
     last = match.index + match[0].length;
   }
   if (last < template.length) parts.push({ literal: template.slice(last) });
-  const count = (field: string) => parts.filter((part) => 'field' in part && part.field === field).length;
-  if (count('body') !== 1) throw new Error('generic options: signedContent must contain {body} exactly once');
-  return parts;
+  if (parts.filter((part) => 'field' in part && part.field === 'body').length !== 1) {
+    problems.push('signedContent must contain {body} exactly once');
+  }
+  return { parts, problems };
 }
 
+const withArticle = (noun: string) => (/^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`);
+
 /** zod/mini ships no messages ("Invalid input"): say what is wrong, where. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, auth: GenericAuth): string {
   const where = issue.path.length > 0 ? issue.path.join('.') : 'options';
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown option(s) ${issue.keys.join(', ')}`;
+    case 'unrecognized_keys': {
+      const elsewhere = issue.keys.filter((key) => AUTH_MODES.some((mode) => mode !== auth && key in SCHEMAS[mode].def.shape));
+      const unknown = issue.keys.filter((key) => !elsewhere.includes(key));
+      return [
+        ...(unknown.length > 0 ? [`unknown option(s) ${unknown.join(', ')}`] : []),
+        ...(elsewhere.length > 0 ? [`option(s) ${elsewhere.join(', ')} do not apply to auth "${auth}"`] : []),
+      ].join('; ');
+    }
     case 'invalid_value':
       return `${where} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'invalid_type':
-      return `${where} must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+      return `${where} must be ${withArticle(issue.expected)}`;
     default:
       return issue.message === 'Invalid input' ? `${where} is invalid` : `${where} ${issue.message}`;
   }
 }
 
-function parseGenericOptions(raw: unknown): GenericOptions {
-  const result = genericOptionsSchema.safeParse(raw ?? {});
-  if (!result.success) throw new Error(`generic options are invalid: ${result.error.issues.map(describeIssue).join('; ')}`);
-  const options = result.data;
-  const signedContent = compileSignedContent(options.signedContent);
-  const uses = (field: string) => signedContent.some((part) => 'field' in part && part.field === field);
-  if (uses('timestamp') !== (options.timestampHeader !== undefined)) {
-    throw new Error(
-      'generic options: {timestamp} in signedContent and timestampHeader go together (an unsigned timestamp stops no replay)',
-    );
+const stringAt = (raw: Record<string, unknown>, key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+
+/** Rules between options, checked on the raw input so they are listed with the field problems. */
+function crossFieldProblems(raw: Record<string, unknown>, auth: GenericAuth): { problems: string[]; signedContent: SignedContentPart[] } {
+  const problems: string[] = [];
+  let signedContent: SignedContentPart[] = [];
+  if (auth === 'hmac') {
+    const compiled = compileSignedContent(stringAt(raw, 'signedContent') ?? DEFAULT_SIGNED_CONTENT);
+    signedContent = compiled.parts;
+    problems.push(...compiled.problems);
+    const uses = (field: SignedField) => signedContent.some((part) => 'field' in part && part.field === field);
+    const timestampHeader = stringAt(raw, 'timestampHeader');
+    const timestampTag = stringAt(raw, 'timestampTag');
+    const hasTimestamp = timestampHeader !== undefined || timestampTag !== undefined;
+    if (uses('timestamp') && !hasTimestamp) problems.push('{timestamp} in signedContent requires timestampHeader or timestampTag');
+    if (!uses('timestamp') && hasTimestamp) {
+      problems.push('timestampHeader and timestampTag require {timestamp} in signedContent (an unsigned timestamp stops no replay)');
+    }
+    if (timestampHeader !== undefined && timestampTag !== undefined) problems.push('set timestampHeader or timestampTag, not both');
+    if (raw['timestampUnit'] !== undefined && !hasTimestamp) problems.push('timestampUnit requires timestampHeader or timestampTag');
+    if (timestampTag !== undefined && raw['signatureDelimiter'] === 'none') problems.push('timestampTag requires a signatureDelimiter other than "none"');
+    const versionTags = Array.isArray(raw['versionTags']) ? raw['versionTags'].filter((tag): tag is string => typeof tag === 'string') : [];
+    if (timestampTag !== undefined && versionTags.some((tag) => tag.startsWith(timestampTag) || timestampTag.startsWith(tag))) {
+      problems.push('timestampTag must not overlap a version tag');
+    }
+    if (uses('id') && stringAt(raw, 'idHeader') === undefined) problems.push('{id} in signedContent requires idHeader');
+    const present = [stringAt(raw, 'signatureHeader') ?? DEFAULT_SIGNATURE_HEADER, stringAt(raw, 'timestampHeader'), stringAt(raw, 'idHeader')]
+      .filter((name) => name !== undefined)
+      .map((name) => name.toLowerCase());
+    if (new Set(present).size !== present.length) problems.push('signatureHeader, timestampHeader and idHeader must be different headers');
   }
-  if (uses('id') && options.idHeader === undefined) {
-    throw new Error('generic options: {id} in signedContent requires idHeader');
-  }
-  if (options.typeHeader !== undefined && options.typeField !== undefined) {
-    throw new Error('generic options: set typeHeader or typeField, not both');
-  }
-  if (options.typeField !== undefined && options.payloadFormat !== 'json') {
-    throw new Error('generic options: typeField requires payloadFormat "json"');
-  }
+  if (raw['typeHeader'] !== undefined && raw['typeField'] !== undefined) problems.push('set typeHeader or typeField, not both');
+  if (raw['typeField'] !== undefined && raw['payloadFormat'] === 'text') problems.push('typeField requires payloadFormat "json"');
+  return { problems, signedContent };
+}
+
+function eventOptions(options: Omit<z.output<typeof genericBasicOptionsSchema>, 'auth'>): GenericEventOptions {
   return {
-    algorithm: options.algorithm,
-    encoding: options.encoding,
-    signatureHeader: options.signatureHeader.toLowerCase(),
-    signaturePrefix: options.signaturePrefix,
-    signedContent,
-    timestampHeader: options.timestampHeader?.toLowerCase(),
     idHeader: options.idHeader?.toLowerCase(),
     typeHeader: options.typeHeader?.toLowerCase(),
     typeField: options.typeField?.split('.'),
@@ -149,6 +295,209 @@ function parseGenericOptions(raw: unknown): GenericOptions {
     payloadFormat: options.payloadFormat,
   };
 }
+
+function parseGenericOptions(raw: unknown): GenericOptions {
+  const input = raw ?? {};
+  const refuse = (problems: readonly string[]) => new Error(`generic options are invalid: ${problems.join('; ')}`);
+  if (!isRecord(input)) throw refuse(['options must be an object']);
+  const auth = input['auth'] ?? 'hmac';
+  if (!AUTH_MODES.includes(auth as GenericAuth)) throw refuse([`auth must be one of ${AUTH_MODES.map((mode) => `"${mode}"`).join(', ')}`]);
+  const mode = auth as GenericAuth;
+  const result = SCHEMAS[mode].safeParse(input);
+  const { problems, signedContent } = crossFieldProblems(input, mode);
+  if (!result.success) problems.unshift(...result.error.issues.map((issue) => describeIssue(issue, mode)));
+  if (problems.length > 0 || !result.success) throw refuse(problems);
+
+  const options = result.data;
+  switch (options.auth) {
+    case 'token':
+      return { auth: 'token', tokenHeader: options.tokenHeader.toLowerCase(), tokenPrefix: options.tokenPrefix, ...eventOptions(options) };
+    case 'basic':
+      return { auth: 'basic', ...eventOptions(options) };
+    default:
+      return {
+        auth: 'hmac',
+        algorithm: options.algorithm,
+        encoding: options.encoding,
+        secretEncoding: options.secretEncoding,
+        signatureHeader: options.signatureHeader.toLowerCase(),
+        signaturePrefix: options.signaturePrefix,
+        signatureDelimiter: options.signatureDelimiter,
+        versionTags: options.versionTags,
+        signedContent,
+        timestampHeader: options.timestampHeader?.toLowerCase(),
+        timestampTag: options.timestampTag,
+        timestampUnit: options.timestampUnit,
+        ...eventOptions(options),
+      };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets, signatures and timestamps.
+
+const HEX_KEY = /^(?:[0-9a-fA-F]{2})+$/;
+const decodeHexKey = memoizeSecretParse((secret: string) => (HEX_KEY.test(secret) ? Buffer.from(secret, 'hex') : undefined));
+const decodeBase64Key = memoizeSecretParse((secret: string) => {
+  const key = secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret;
+  const decoded = decodeSignature(key.length % 4 === 0 ? key : key + '='.repeat(4 - (key.length % 4)), 'base64');
+  return decoded !== undefined && decoded.length > 0 ? decoded : undefined;
+});
+
+/** The HMAC key a secret stands for, or undefined when it does not decode (an empty key protects nothing). */
+function hmacKey(secret: string, encoding: GenericSecretEncoding): string | Buffer | undefined {
+  switch (encoding) {
+    case 'hex':
+      return decodeHexKey(secret);
+    case 'base64':
+      return decodeBase64Key(secret);
+    default:
+      return secret === '' ? undefined : secret;
+  }
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Strict decoding of a received MAC: undefined for anything `Buffer.from` would silently repair. */
+function decodeMac(value: string, encoding: GenericSignatureEncoding): Buffer | undefined {
+  if (encoding !== 'base64url') return decodeSignature(value, encoding);
+  const bare = value.replace(/={1,2}$/, '');
+  if (!BASE64URL.test(bare) || bare.length % 4 === 1 || (bare !== value && value.length % 4 !== 0)) return undefined;
+  return Buffer.from(bare, 'base64url');
+}
+
+const SEPARATORS: Readonly<Record<GenericSignatureDelimiter, string>> = { comma: ',', space: ' ,', none: '' };
+const DELIMITER_TEXT: Readonly<Record<Exclude<GenericSignatureDelimiter, 'none'>, string>> = { comma: ',', space: ' ' };
+
+/**
+ * Splits a header value at `separators`, except inside a `lead` (a version tag with the prefix, or
+ * the timestamp tag) at the start of an entry: `v1,<mac>,v1,<mac>` with the lead `v1,` is two
+ * entries. Encoded MACs never contain `,` or a space.
+ */
+function splitEntries(value: string, separators: string, leads: readonly string[]): string[] {
+  if (separators === '') return [value.trim()];
+  const entries: string[] = [];
+  let start = 0;
+  while (start <= value.length) {
+    while (value[start] === ' ' || value[start] === '\t') start++;
+    let end = start + (leads.find((lead) => value.startsWith(lead, start))?.length ?? 0);
+    while (end < value.length && !separators.includes(value[end]!)) end++;
+    entries.push(value.slice(start, end).trim());
+    start = end + 1;
+  }
+  return entries;
+}
+
+/** Every entry of the signature header (all its values), bounded by MAX_SIGNATURE_CANDIDATES. */
+function signatureEntries(request: WebhookRequest, options: GenericHmacOptions): string[] {
+  const tags = options.versionTags.length > 0 ? options.versionTags : [''];
+  const leads = [...tags.map((tag) => tag + options.signaturePrefix), ...(options.timestampTag === undefined ? [] : [options.timestampTag])]
+    .filter((lead) => lead !== '')
+    .sort((a, b) => b.length - a.length);
+  const entries: string[] = [];
+  for (const value of headerValues(request, options.signatureHeader)) {
+    for (const entry of splitEntries(value, SEPARATORS[options.signatureDelimiter], leads)) {
+      if (entry !== '') entries.push(entry);
+    }
+    if (entries.length > MAX_SIGNATURE_CANDIDATES) {
+      throw new WebhookError('MALFORMED_SIGNATURE', `${options.signatureHeader} carries too many signatures`, {
+        details: { max: MAX_SIGNATURE_CANDIDATES },
+      });
+    }
+  }
+  if (entries.length === 0) throw new WebhookError('MISSING_SIGNATURE', `${options.signatureHeader} header is missing`);
+  return entries;
+}
+
+/** The MAC of one entry `<tag><prefix><MAC>`, or undefined when the entry is not a signature of this scheme. */
+function macOfEntry(entry: string, options: GenericHmacOptions): Buffer | undefined {
+  if (options.timestampTag !== undefined && entry.startsWith(options.timestampTag)) return undefined;
+  let rest = entry;
+  if (options.versionTags.length > 0) {
+    const tag = options.versionTags.filter((candidate) => entry.startsWith(candidate)).sort((a, b) => b.length - a.length)[0];
+    if (tag === undefined) return undefined;
+    rest = rest.slice(tag.length);
+  }
+  if (!rest.startsWith(options.signaturePrefix)) return undefined;
+  const mac = decodeMac(rest.slice(options.signaturePrefix.length), options.encoding);
+  return mac?.length === MAC_BYTES[options.algorithm] ? mac : undefined;
+}
+
+function encodeMac(mac: Buffer, encoding: GenericSignatureEncoding): string {
+  return mac.toString(encoding);
+}
+
+interface SignedTimestamp {
+  /** As received: this text is what was signed. */
+  readonly text: string;
+  /** In `timestampUnit`. */
+  readonly value: number;
+}
+
+/** The signed timestamp, from its header or its tagged entry of the signature header; undefined when none is configured. */
+function signedTimestamp(request: WebhookRequest, entries: readonly string[], options: GenericHmacOptions): SignedTimestamp | undefined {
+  let text: string;
+  let name: string;
+  if (options.timestampHeader !== undefined) {
+    text = requireHeader(request, options.timestampHeader);
+    name = options.timestampHeader;
+  } else if (options.timestampTag !== undefined) {
+    const tag = options.timestampTag;
+    const texts = [...new Set(entries.filter((entry) => entry.startsWith(tag)).map((entry) => entry.slice(tag.length)))];
+    name = `${options.signatureHeader} ${tag}`;
+    if (texts.length === 0) throw new WebhookError('MISSING_SIGNATURE', `${options.signatureHeader} has no "${tag}<timestamp>" entry`);
+    if (texts.length > 1) throw new WebhookError('MALFORMED_SIGNATURE', `${options.signatureHeader} carries more than one timestamp`);
+    text = texts[0]!;
+  } else {
+    return undefined;
+  }
+  const value = parseUnixSeconds(text);
+  if (value === undefined) throw new WebhookError('MALFORMED_SIGNATURE', `${name} is not a UNIX timestamp in ${options.timestampUnit}`);
+  return { text, value };
+}
+
+/** Both directions, to the millisecond when the sender signs milliseconds. */
+function assertFresh(timestamp: number, unit: GenericTimestampUnit, nowSeconds: number, toleranceSeconds: number): void {
+  if (unit === 'seconds') return assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
+  const skewMilliseconds = nowSeconds * 1000 - timestamp;
+  if (Math.abs(skewMilliseconds) > toleranceSeconds * 1000) {
+    throw new WebhookError('TIMESTAMP_OUT_OF_TOLERANCE', skewMilliseconds > 0 ? 'Timestamp is too old' : 'Timestamp is in the future', {
+      details: { skewSeconds: skewMilliseconds / 1000, toleranceSeconds },
+    });
+  }
+}
+
+/** The index of the first secret whose parsed form `matches`; a secret that does not parse never matches. */
+function matchingSecret<TKey>(secrets: readonly string[], parse: (secret: string) => TKey | undefined, matches: (key: TKey) => boolean, credential: string): number {
+  let unusable = 0;
+  for (let index = 0; index < secrets.length; index++) {
+    const key = parse(secrets[index]!);
+    if (key === undefined) unusable++;
+    else if (matches(key)) return index;
+  }
+  throw new WebhookError('INVALID_SIGNATURE', `No ${credential} matches any configured secret`, {
+    details: { secretsTried: secrets.length, secretsUnusable: unusable },
+  });
+}
+
+/** SHA-256 of a credential: equal-length digests compare in constant time and hide the credential's length. */
+const digest = (value: string | Buffer) => createHash('sha256').update(value).digest();
+
+/** Non-empty values of a credential header (repeated headers each tried), bounded. */
+function credentialValues(request: WebhookRequest, name: string): string[] {
+  const values = headerValues(request, name)
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+  if (values.length === 0) throw new WebhookError('MISSING_SIGNATURE', `${name} header is missing`);
+  if (values.length > MAX_SIGNATURE_CANDIDATES) throw new WebhookError('MALFORMED_SIGNATURE', `${name} is repeated too often`);
+  return values;
+}
+
+const startsWithIgnoringCase = (value: string, prefix: string) => value.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase();
+const BASIC_CREDENTIALS = /^basic[ \t]+([A-Za-z0-9+/]+={0,2})$/i;
+
+// ---------------------------------------------------------------------------------------------
+// Verification, one function per mode, and the event they share.
 
 /** A `text` payload: the UTF-8 body as a JSON string. */
 function textBody(rawBody: Buffer): { value: string; text: string } {
@@ -163,11 +512,218 @@ function fieldAt(value: unknown, path: readonly string[]): unknown {
   return current;
 }
 
-const ENCODE: Readonly<Record<SignatureEncoding, BufferEncoding>> = { hex: 'hex', base64: 'base64' };
+/**
+ * The one event of a verified request. `replayKey` gives the `contentKey` for the event's type, or
+ * undefined when the id is what deduplicates.
+ */
+function verifiedEvent(
+  request: WebhookRequest,
+  options: GenericOptions,
+  headerId: string | undefined,
+  secretIndex: number,
+  replayKey: (type: string) => string | undefined,
+): VerifiedWebhook {
+  const body = options.payloadFormat === 'json' ? parseJsonBody(request.rawBody) : textBody(request.rawBody);
+  if (options.idHeader !== undefined && !headerId) {
+    throw new WebhookError('INVALID_PAYLOAD', `${options.idHeader} header is missing`);
+  }
+  const id = headerId || sha256Hex(request.rawBody);
+  const typeValue =
+    options.typeHeader !== undefined
+      ? header(request, options.typeHeader)?.trim()
+      : options.typeField !== undefined
+        ? fieldAt(body.value, options.typeField)
+        : undefined;
+  const type = typeof typeValue === 'string' && typeValue !== '' ? typeValue : options.defaultType;
+  const key = replayKey(type);
+  return {
+    secretIndex,
+    events: [{ id, type, payload: body.value, payloadJson: body.text, ...(key === undefined ? {} : { contentKey: key }) }],
+  };
+}
+
+const signs = (options: GenericHmacOptions, field: SignedField) => options.signedContent.some((part) => 'field' in part && part.field === field);
+
+function verifyHmac(request: WebhookRequest, { secrets, nowSeconds, toleranceSeconds }: VerifyContext<unknown>, options: GenericHmacOptions): VerifiedWebhook {
+  const entries = signatureEntries(request, options);
+  const timestamp = signedTimestamp(request, entries, options);
+  const signsId = signs(options, 'id');
+  const headerId =
+    options.idHeader === undefined ? undefined : signsId ? requireHeader(request, options.idHeader) : header(request, options.idHeader)?.trim();
+  const tag = options.versionTags.length > 0 ? `${options.versionTags[0]}` : '';
+  const received = decodeSignatureEntries(
+    entries,
+    (entry) => macOfEntry(entry, options),
+    options.signatureHeader,
+    `"${tag}${options.signaturePrefix}<${options.encoding} HMAC-${options.algorithm.toUpperCase()}>"`,
+  );
+
+  const signed = options.signedContent.map((part): string | Buffer => {
+    if ('literal' in part) return part.literal;
+    switch (part.field) {
+      case 'body':
+        return request.rawBody;
+      case 'id':
+        return headerId!;
+      case 'timestamp':
+        return timestamp!.text;
+      case 'method':
+        return request.method;
+      case 'url':
+        return request.url;
+    }
+  });
+  const secretIndex = matchingSecret(
+    secrets,
+    (secret) => hmacKey(secret, options.secretEncoding),
+    (key) => matchesAny(received, hmac(options.algorithm, key, ...signed)),
+    'signature',
+  );
+  if (timestamp !== undefined) assertFresh(timestamp.value, options.timestampUnit, nowSeconds, toleranceSeconds);
+
+  // With neither the id nor a timestamp signed, a captured request could be sent again with a
+  // fresh id: deduplicate on what is signed instead.
+  return verifiedEvent(request, options, headerId, secretIndex, (type) => (signsId || timestamp !== undefined ? undefined : contentKey(type, ...signed)));
+}
 
 /**
- * Any sender that signs with an HMAC: algorithm, encoding, header, prefix, signed content,
- * timestamp, id and type all come from the route's `options` (see `genericOptionsSchema`).
+ * Nothing is signed in the credential modes: a sender's retries share its id header, so that is the
+ * key when one is configured; without it, the body and type are.
+ */
+function credentialReplayKey(request: WebhookRequest, options: GenericOptions): (type: string) => string | undefined {
+  return (type) => (options.idHeader === undefined ? contentKey(type, request.rawBody) : undefined);
+}
+
+function verifyToken(request: WebhookRequest, { secrets }: VerifyContext<unknown>, options: GenericTokenOptions): VerifiedWebhook {
+  const { tokenHeader, tokenPrefix } = options;
+  const received = decodeSignatureEntries(
+    credentialValues(request, tokenHeader),
+    (value) => {
+      if (!startsWithIgnoringCase(value, tokenPrefix)) return undefined;
+      const token = value.slice(tokenPrefix.length).trim();
+      return token === '' ? undefined : digest(token);
+    },
+    tokenHeader,
+    `"${tokenPrefix}<token>"`,
+  );
+  const secretIndex = matchingSecret(secrets, (secret) => (secret === '' ? undefined : digest(secret)), (expected) => matchesAny(received, expected), 'token');
+  const headerId = options.idHeader === undefined ? undefined : header(request, options.idHeader)?.trim();
+  return verifiedEvent(request, options, headerId, secretIndex, credentialReplayKey(request, options));
+}
+
+function verifyBasic(request: WebhookRequest, { secrets }: VerifyContext<unknown>, options: GenericBasicOptions): VerifiedWebhook {
+  const received = decodeSignatureEntries(
+    credentialValues(request, BASIC_AUTH_HEADER),
+    (value) => {
+      const encoded = BASIC_CREDENTIALS.exec(value)?.[1];
+      const credentials = encoded === undefined ? undefined : decodeSignature(encoded, 'base64');
+      return credentials?.includes(':') ? digest(credentials) : undefined;
+    },
+    'Authorization',
+    '"Basic <base64 of user:password>"',
+  );
+  // A secret without a colon is not a user:password pair: it never matches.
+  const secretIndex = matchingSecret(secrets, (secret) => (secret.includes(':') ? digest(Buffer.from(secret, 'utf8')) : undefined), (expected) => matchesAny(received, expected), 'credential');
+  const headerId = options.idHeader === undefined ? undefined : header(request, options.idHeader)?.trim();
+  return verifiedEvent(request, options, headerId, secretIndex, credentialReplayKey(request, options));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing, as a sender configured like the route does.
+
+function hmacHeaders(request: OutgoingRequest, secret: string, nowSeconds: number, options: GenericHmacOptions, id: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const hasTimestamp = options.timestampHeader !== undefined || options.timestampTag !== undefined;
+  const timestamp = hasTimestamp ? String(options.timestampUnit === 'milliseconds' ? nowSeconds * 1000 : nowSeconds) : undefined;
+  const key = hmacKey(secret, options.secretEncoding);
+  if (key === undefined) throw new Error(`generic signs with a non-empty ${options.secretEncoding} secret`);
+  const signed = options.signedContent.map((part): string | Buffer => {
+    if ('literal' in part) return part.literal;
+    switch (part.field) {
+      case 'body':
+        return bodyBytes(request);
+      case 'id':
+        return id!;
+      case 'timestamp':
+        return timestamp!;
+      case 'method':
+        return request.method;
+      case 'url':
+        return request.url;
+    }
+  });
+  const signature = `${options.versionTags[0] ?? ''}${options.signaturePrefix}${encodeMac(hmac(options.algorithm, key, ...signed), options.encoding)}`;
+  if (options.timestampHeader !== undefined) headers[options.timestampHeader] = timestamp!;
+  headers[options.signatureHeader] =
+    options.timestampTag === undefined
+      ? signature
+      : `${options.timestampTag}${timestamp}${DELIMITER_TEXT[options.signatureDelimiter as Exclude<GenericSignatureDelimiter, 'none'>]}${signature}`;
+  return headers;
+}
+
+function credentialHeaders(secret: string, options: GenericTokenOptions | GenericBasicOptions): Record<string, string> {
+  if (options.auth === 'token') return { [options.tokenHeader]: `${options.tokenPrefix}${secret}` };
+  if (!secret.includes(':')) throw new Error('generic basic auth signs with a "user:password" secret');
+  return { [BASIC_AUTH_HEADER]: `Basic ${Buffer.from(secret, 'utf8').toString('base64')}` };
+}
+
+const OPTIONS_TABLE = [
+  "Options, set in the route's `options` (validated when the configuration is loaded; every problem is listed):",
+  '',
+  '| option | auth | default | meaning |',
+  '|---|---|---|---|',
+  '| `auth` | — | `hmac` | `hmac` (a signature), `token` (a static token in a header) or `basic` (HTTP Basic) |',
+  '| `algorithm` | hmac | `sha256` | `sha1`, `sha256` or `sha512` |',
+  '| `encoding` | hmac | `hex` | encoding of the received MAC: `hex` (either case), `base64` or `base64url` (padded or not) |',
+  '| `secretEncoding` | hmac | `utf8` | the configured secret as the key: `utf8` (its text), `hex`, or `base64` (a leading `whsec_` removed, padding optional); a secret that does not decode never matches |',
+  '| `signatureHeader` | hmac | `x-signature` | header carrying the MAC(s) |',
+  "| `signaturePrefix` | hmac | `''` | text before each MAC (after its version tag), e.g. `sha256=` |",
+  '| `signatureDelimiter` | hmac | `comma` | what separates several signatures in one value: `comma`, `space` (a comma too, as API Gateway joins repeated headers with it) or `none`; a tag or prefix containing it (`v1,`) is never cut |',
+  '| `versionTags` | hmac | `[]` | tags of the signatures to accept, e.g. `["v1="]`, `["v1,"]`: entries `<tag><prefix><MAC>` with another tag are ignored; `sign` uses the first |',
+  '| `signedContent` | hmac | `{body}` | template of what is signed: literal text plus `{body}` (exactly once), `{timestamp}`, `{id}`, `{method}`, `{url}` — e.g. `{timestamp}.{body}`, `{id}.{timestamp}.{body}`, `v0:{timestamp}:{body}`, `{method}{url}{body}`. `{url}` is the route’s configured exact URL, else the URL as received |',
+  '| `timestampHeader` | hmac | — | header with the signed timestamp; required by, and requires, `{timestamp}` (an unsigned timestamp stops no replay) |',
+  '| `timestampTag` | hmac | — | instead of a header: the timestamp is the `<tag><value>` entry of the signature header, e.g. `t=` for `t=<ts>,v1=<MAC>` |',
+  '| `timestampUnit` | hmac | `seconds` | `seconds` or `milliseconds`; checked against the route’s `toleranceSeconds` (default 300) both ways |',
+  '| `tokenHeader` | token | `x-webhook-token` | header carrying the token, e.g. `Authorization` |',
+  "| `tokenPrefix` | token | `''` | text before the token, e.g. `Bearer ` (matched without regard to case) |",
+  '| `idHeader` | all | — | header with the event id (required by `{id}`); without it the id is the SHA-256 hex of the body |',
+  '| `typeHeader` | all | — | header naming the event type |',
+  '| `typeField` | all | — | dot-separated path of a string field in the JSON body naming the type, e.g. `data.kind` (exclusive with `typeHeader`) |',
+  '| `defaultType` | all | `webhook` | type when no type header/field is configured or it is absent |',
+  '| `payloadFormat` | all | `json` | `json` (a non-JSON body is `INVALID_PAYLOAD`) or `text` (the payload is the UTF-8 body) |',
+].join('\n');
+
+const SECRETS_NOTE = [
+  '**Secrets per mode.** `hmac`: the shared key, read as `secretEncoding` says. `token`: the token itself',
+  '(without `tokenPrefix`). `basic`: a `user:password` pair (UTF-8; a secret without `:` never matches).',
+  'Several secrets rotate as on every route; tokens and credentials are compared through their SHA-256',
+  'digests in constant time, so neither their content nor their length shows in the timing.',
+].join('\n');
+
+const REPLAY_NOTE = [
+  '**Replay protection per mode.** `hmac` with `{id}` signed: the id. With a signed timestamp: the',
+  'tolerance, then the id — when the id header is not signed, a captured request can be sent again with',
+  'a fresh id within the tolerance, so sign the id if the sender can. With neither signed: the signed',
+  'content and the type, whatever id comes with it. `token` and `basic`: the credential is not bound to',
+  'the request, so anyone holding one request holds the credential and can send any body; deduplication',
+  'is on the `idHeader` when configured (the sender’s retries repeat it), else on the body and the type.',
+  'Prefer `hmac` whenever the sender can sign.',
+].join('\n');
+
+const EXAMPLES_NOTE = [
+  'Examples of `options`:',
+  '',
+  '- GitHub-like: `{ "signatureHeader": "X-Hub-Signature-256", "signaturePrefix": "sha256=" }`',
+  '- Stripe-like: `{ "signatureHeader": "X-Partner-Signature", "versionTags": ["v1="], "timestampTag": "t=", "signedContent": "{timestamp}.{body}" }`',
+  '- Standard Webhooks: `{ "signatureHeader": "webhook-signature", "signatureDelimiter": "space", "versionTags": ["v1,"], "encoding": "base64", "secretEncoding": "base64", "idHeader": "webhook-id", "timestampHeader": "webhook-timestamp", "signedContent": "{id}.{timestamp}.{body}" }`',
+  '- Milliseconds and a URL-bound signature: `{ "timestampHeader": "X-Timestamp", "timestampUnit": "milliseconds", "signedContent": "{timestamp}.{method}.{url}.{body}", "encoding": "base64" }`',
+  '- Bearer token: `{ "auth": "token", "tokenHeader": "Authorization", "tokenPrefix": "Bearer ", "idHeader": "X-Delivery-Id" }`',
+  '- HTTP Basic: `{ "auth": "basic", "typeField": "event" }`',
+].join('\n');
+
+/**
+ * Any sender that authenticates with an HMAC signature, a static token or HTTP Basic: the scheme,
+ * id and type all come from the route's `options` (see the three option schemas).
  */
 export const generic: WebhookProvider<GenericOptions> = {
   name: 'generic',
@@ -175,66 +731,22 @@ export const generic: WebhookProvider<GenericOptions> = {
   defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: parseGenericOptions,
 
-  verify(request, { secrets, nowSeconds, toleranceSeconds, options }) {
-    const { algorithm, encoding, signaturePrefix: prefix } = options;
-    // A prefix with a comma (`v1,`) would be cut by splitting comma-joined values.
-    const entries = signatureHeaderEntries(request, options.signatureHeader, prefix.includes(',') ? null : ',');
-    const timestampText = options.timestampHeader === undefined ? undefined : requireHeader(request, options.timestampHeader);
-    const timestamp = timestampText === undefined ? undefined : requireUnixSeconds(timestampText, options.timestampHeader!);
-    const signsId = options.signedContent.some((part) => 'field' in part && part.field === 'id');
-    const headerId = options.idHeader === undefined ? undefined : signsId ? requireHeader(request, options.idHeader) : header(request, options.idHeader)?.trim();
-    const received = decodeSignatureEntries(
-      entries,
-      (entry) => {
-        if (!entry.startsWith(prefix)) return undefined;
-        const decoded = decodeSignature(entry.slice(prefix.length), encoding);
-        return decoded?.length === MAC_BYTES[algorithm] ? decoded : undefined;
-      },
-      options.signatureHeader,
-      `"${prefix}<${encoding} HMAC-${algorithm.toUpperCase()}>"`,
-    );
-
-    const signed = options.signedContent.map((part) => {
-      if ('literal' in part) return part.literal;
-      if (part.field === 'body') return request.rawBody;
-      return part.field === 'id' ? headerId! : timestampText!;
-    });
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac(algorithm, secret, ...signed)));
-    if (timestamp !== undefined) assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
-
-    const body = options.payloadFormat === 'json' ? parseJsonBody(request.rawBody) : textBody(request.rawBody);
-    if (options.idHeader !== undefined && !headerId) {
-      throw new WebhookError('INVALID_PAYLOAD', `${options.idHeader} header is missing`);
+  verify(request, context) {
+    const { options } = context;
+    switch (options.auth) {
+      case 'token':
+        return verifyToken(request, context, options);
+      case 'basic':
+        return verifyBasic(request, context, options);
+      default:
+        return verifyHmac(request, context, options);
     }
-    const id = headerId || sha256Hex(request.rawBody);
-    const typeValue =
-      options.typeHeader !== undefined
-        ? header(request, options.typeHeader)?.trim()
-        : options.typeField !== undefined
-          ? fieldAt(body.value, options.typeField)
-          : undefined;
-    const type = typeof typeValue === 'string' && typeValue !== '' ? typeValue : options.defaultType;
-    // With neither the id nor a timestamp signed, a captured request could be sent again with a
-    // fresh id: deduplicate on what is signed instead.
-    const key = signsId || timestamp !== undefined ? undefined : contentKey(type, ...signed);
-    return {
-      secretIndex,
-      events: [{ id, type, payload: body.value, payloadJson: body.text, ...(key === undefined ? {} : { contentKey: key }) }],
-    };
   },
 
   sign(request, { secret, nowSeconds, options }) {
-    const headers: Record<string, string> = {};
     const id = options.idHeader === undefined ? undefined : (sentHeader(request, options.idHeader) ?? randomUUID());
-    if (options.idHeader !== undefined) headers[options.idHeader] = id!;
-    if (options.timestampHeader !== undefined) headers[options.timestampHeader] = String(nowSeconds);
-    const signed = options.signedContent.map((part) => {
-      if ('literal' in part) return part.literal;
-      if (part.field === 'body') return bodyBytes(request);
-      return part.field === 'id' ? id! : String(nowSeconds);
-    });
-    const mac = hmac(options.algorithm, secret, ...signed).toString(ENCODE[options.encoding]);
-    headers[options.signatureHeader] = `${options.signaturePrefix}${mac}`;
+    const headers: Record<string, string> = options.idHeader === undefined ? {} : { [options.idHeader]: id! };
+    Object.assign(headers, options.auth === 'hmac' ? hmacHeaders(request, secret, nowSeconds, options, id) : credentialHeaders(secret, options));
     return withSentHeaders(request, headers);
   },
 
@@ -257,35 +769,18 @@ export const generic: WebhookProvider<GenericOptions> = {
   development: { secret: 'hookrelay-development-generic-secret' },
 
   docs: {
-    title: 'Generic HMAC',
-    signatureHeaders: 'configurable, default `X-Signature`',
-    signedContent: 'configurable HMAC (see the options below), default HMAC-SHA256 of `{body}`, hex',
-    timestamp: 'configurable (`timestampHeader`); the route’s tolerance, default 300 s, only with a timestamp',
+    title: 'Generic (HMAC, token, Basic)',
+    signatureHeaders: 'configurable: default `X-Signature` (`hmac`), `X-Webhook-Token` (`token`), `Authorization: Basic …` (`basic`)',
+    signedContent: 'configurable HMAC (the route’s `options`), default HMAC-SHA256 of `{body}`, hex; nothing with `token` or `basic`',
+    timestamp: 'configurable (`timestampHeader` or `timestampTag`, seconds or milliseconds); the route’s tolerance, default 300 s, only with a signed timestamp',
     eventId: 'configurable (`idHeader`), default the SHA-256 hex of the body',
     eventType: 'configurable (`typeHeader` or `typeField`), default `webhook`',
-    secret: 'any string',
+    secret: '`hmac`: the key (text, hex or base64); `token`: the token; `basic`: `user:password`',
     secretLocation: 'the sender’s settings',
-    notSigned: 'whatever `signedContent` leaves out; an `idHeader` or `typeHeader` outside it is the sender’s word',
+    notSigned:
+      'whatever `signedContent` leaves out; an `idHeader` or `typeHeader` outside it is the sender’s word. With `token` or `basic` nothing is: the credential proves the sender, not the request',
     replayProtection:
-      'the id when `{id}` or a timestamp is signed, else the signed content and type. With an unsigned id header and a signed timestamp, a captured request can be sent again with a fresh id within the tolerance: sign the id if the sender can',
-    notes: [
-      [
-        "Options, set in the route's `options` (validated when the configuration is loaded):",
-        '',
-        '| option | default | meaning |',
-        '|---|---|---|',
-        '| `algorithm` | `sha256` | `sha1`, `sha256` or `sha512` |',
-        '| `encoding` | `hex` | encoding of the received MAC: `hex` or `base64` |',
-        '| `signatureHeader` | `x-signature` | header carrying the MAC |',
-        "| `signaturePrefix` | `''` | text before the MAC, e.g. `sha256=` |",
-        '| `signedContent` | `{body}` | template of what is signed: literal text plus `{body}` (exactly once), `{timestamp}`, `{id}` — e.g. `{timestamp}.{body}`, `{id}.{timestamp}.{body}`, `v0:{timestamp}:{body}` |',
-        '| `timestampHeader` | — | header with the signed UNIX timestamp (seconds); required by, and requires, `{timestamp}` (an unsigned timestamp stops no replay) |',
-        '| `idHeader` | — | header with the event id (required by `{id}`); without it the id is the SHA-256 hex of the body |',
-        '| `typeHeader` | — | header naming the event type |',
-        '| `typeField` | — | dot-separated path of a string field in the JSON body naming the type, e.g. `data.kind` (exclusive with `typeHeader`) |',
-        '| `defaultType` | `webhook` | type when no type header/field is configured or it is absent |',
-        '| `payloadFormat` | `json` | `json` (a non-JSON body is `INVALID_PAYLOAD`) or `text` (the payload is the UTF-8 body) |',
-      ].join('\n'),
-    ],
+      '`hmac`: the id when `{id}` or a timestamp is signed, else the signed content and type (with an unsigned id header and a signed timestamp, a replay with a fresh id within the tolerance passes: sign the id if the sender can). `token`/`basic`: none from the credential; deduplication on `idHeader`, else on body and type',
+    notes: [OPTIONS_TABLE, SECRETS_NOTE, REPLAY_NOTE, EXAMPLES_NOTE],
   },
 };

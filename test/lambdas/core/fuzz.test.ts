@@ -29,7 +29,7 @@ const KNOWN_HEADERS = [
   'x-twilio-signature', 'x-twilio-webhooks-signature-settings', 'i-twilio-idempotency-token',
   'x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp',
   'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
-  'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type',
+  'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type', 'authorization',
 ];
 
 /** Option sets the generic route is fuzzed under (the others take none). */
@@ -38,6 +38,17 @@ const GENERIC_OPTIONS = [
   { algorithm: 'sha1', encoding: 'base64', signaturePrefix: 'sha1=' },
   { signedContent: '{id}.{timestamp}.{body}', timestampHeader: 'x-timestamp', idHeader: 'x-delivery-id', typeField: 'a.b' },
   { signaturePrefix: 'v1,', encoding: 'base64', typeHeader: 'x-event-type', payloadFormat: 'text' },
+  {
+    signatureHeader: 'webhook-signature', signatureDelimiter: 'space', versionTags: ['v1,', 'v1a,'], encoding: 'base64', secretEncoding: 'base64',
+    idHeader: 'webhook-id', timestampHeader: 'webhook-timestamp', signedContent: '{id}.{timestamp}.{body}',
+  },
+  {
+    signatureHeader: 'stripe-signature', versionTags: ['v1='], timestampTag: 't=', timestampUnit: 'milliseconds',
+    signedContent: '{timestamp}.{method}.{url}.{body}', encoding: 'base64url', secretEncoding: 'hex',
+  },
+  { signatureDelimiter: 'none', signaturePrefix: 'sha512=', algorithm: 'sha512', timestampHeader: 'x-timestamp', signedContent: '{timestamp}{body}' },
+  { auth: 'token', tokenHeader: 'x-signature', tokenPrefix: 'v1=', idHeader: 'x-delivery-id' },
+  { auth: 'basic', typeHeader: 'x-event-type', payloadFormat: 'text' },
 ];
 
 const hex = fc.stringMatching(/^[0-9a-fA-F]{0,140}$/);
