@@ -24,6 +24,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   twilio: ['0123456789abcdef0123456789abcdef'],
   sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), findProvider('sendgrid')!.development.secret],
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
+  clerk: [`whsec_${randomBytes(24).toString('base64')}`],
   generic: ['send-test-generic-secret'],
 };
 
@@ -105,6 +106,7 @@ describe('Command: npm run send', () => {
     { provider: 'sendgrid', type: 'delivered', how: '--secret <PEM file>', args: (url) => ['--url', url, '--secret', SENDGRID_PRIVATE_KEY_FILE], events: 3 },
     { provider: 'sendgrid', type: 'delivered', how: 'the development private key by default', args: (url) => ['--url', url], events: 3 },
     { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
+    { provider: 'clerk', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.clerk[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
   ];
 
