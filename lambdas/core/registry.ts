@@ -18,6 +18,7 @@ const loaders = {
   sendgrid: () => (require('./providers/sendgrid') as typeof import('./providers/sendgrid')).sendgrid,
   standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
   clerk: () => (require('./providers/clerk') as typeof import('./providers/clerk')).clerk,
+  resend: () => (require('./providers/resend') as typeof import('./providers/resend')).resend,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

@@ -25,6 +25,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), findProvider('sendgrid')!.development.secret],
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
   clerk: [`whsec_${randomBytes(24).toString('base64')}`],
+  resend: [`whsec_${randomBytes(24).toString('base64')}`],
   generic: ['send-test-generic-secret'],
 };
 
@@ -107,6 +108,7 @@ describe('Command: npm run send', () => {
     { provider: 'sendgrid', type: 'delivered', how: 'the development private key by default', args: (url) => ['--url', url], events: 3 },
     { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
     { provider: 'clerk', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.clerk[0]!] },
+    { provider: 'resend', type: 'email.delivered', how: 'WEBHOOK_SECRET_RESEND', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RESEND: SECRETS.resend[0]! } },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
   ];
 
