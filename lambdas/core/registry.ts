@@ -17,6 +17,7 @@ const loaders = {
   twilio: () => (require('./providers/twilio') as typeof import('./providers/twilio')).twilio,
   sendgrid: () => (require('./providers/sendgrid') as typeof import('./providers/sendgrid')).sendgrid,
   standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
+  meta: () => (require('./providers/meta') as typeof import('./providers/meta')).meta,
   clerk: () => (require('./providers/clerk') as typeof import('./providers/clerk')).clerk,
   resend: () => (require('./providers/resend') as typeof import('./providers/resend')).resend,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,

@@ -1,5 +1,6 @@
 import type { ClerkEventMap, ClerkOtherEvent } from './providers/clerk';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
+import type { MetaEventMap, MetaOtherEvent } from './providers/meta';
 import type { ResendEventMap, ResendOtherEvent } from './providers/resend';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
@@ -38,6 +39,7 @@ export interface ProviderEventMaps {
   twilio: ProviderEvents<TwilioEventMap, TwilioOtherEvent>;
   sendgrid: ProviderEvents<SendGridEventMap, SendGridOtherEvent>;
   standard: ProviderEvents<{}, StandardWebhookPayload>;
+  meta: ProviderEvents<MetaEventMap, MetaOtherEvent>;
   clerk: ProviderEvents<ClerkEventMap, ClerkOtherEvent>;
   resend: ProviderEvents<ResendEventMap, ResendOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
