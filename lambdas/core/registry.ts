@@ -20,6 +20,7 @@ const loaders = {
   meta: () => (require('./providers/meta') as typeof import('./providers/meta')).meta,
   clerk: () => (require('./providers/clerk') as typeof import('./providers/clerk')).clerk,
   resend: () => (require('./providers/resend') as typeof import('./providers/resend')).resend,
+  gitlab: () => (require('./providers/gitlab') as typeof import('./providers/gitlab')).gitlab,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

@@ -27,6 +27,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   meta: ['send-test-meta-app-secret'],
   clerk: [`whsec_${randomBytes(24).toString('base64')}`],
   resend: [`whsec_${randomBytes(24).toString('base64')}`],
+  gitlab: ['send-test-gitlab-token'],
   generic: ['send-test-generic-secret'],
 };
 
@@ -111,6 +112,7 @@ describe('Command: npm run send', () => {
     { provider: 'meta', type: 'page.feed', how: '--secret, a batch of two changes', args: (url) => ['--url', url, '--secret', SECRETS.meta[0]!], events: 2 },
     { provider: 'clerk', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.clerk[0]!] },
     { provider: 'resend', type: 'email.delivered', how: 'WEBHOOK_SECRET_RESEND', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RESEND: SECRETS.resend[0]! } },
+    { provider: 'gitlab', type: 'push', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.gitlab[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
   ];
 

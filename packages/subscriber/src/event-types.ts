@@ -1,4 +1,5 @@
 import type { ClerkEventMap, ClerkOtherEvent } from './providers/clerk';
+import type { GitLabEventMap, GitLabOtherEvent } from './providers/gitlab';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
 import type { MetaEventMap, MetaOtherEvent } from './providers/meta';
 import type { ResendEventMap, ResendOtherEvent } from './providers/resend';
@@ -42,6 +43,7 @@ export interface ProviderEventMaps {
   meta: ProviderEvents<MetaEventMap, MetaOtherEvent>;
   clerk: ProviderEvents<ClerkEventMap, ClerkOtherEvent>;
   resend: ProviderEvents<ResendEventMap, ResendOtherEvent>;
+  gitlab: ProviderEvents<GitLabEventMap, GitLabOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

@@ -51,6 +51,7 @@ export {
 export type { JsonObject, JsonValue } from './json';
 export type * from './providers/clerk';
 export type * from './providers/github';
+export type * from './providers/gitlab';
 export type * from './providers/meta';
 export type * from './providers/resend';
 export type * from './providers/sendgrid';

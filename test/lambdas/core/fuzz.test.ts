@@ -30,6 +30,7 @@ const KNOWN_HEADERS = [
   'x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp',
   'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
   'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type',
+  'x-gitlab-token', 'x-gitlab-event', 'x-gitlab-event-uuid', 'idempotency-key',
 ];
 
 /** Option sets the generic route is fuzzed under (the others take none). */
