@@ -21,6 +21,7 @@ const loaders = {
   clerk: () => (require('./providers/clerk') as typeof import('./providers/clerk')).clerk,
   resend: () => (require('./providers/resend') as typeof import('./providers/resend')).resend,
   gitlab: () => (require('./providers/gitlab') as typeof import('./providers/gitlab')).gitlab,
+  pagerduty: () => (require('./providers/pagerduty') as typeof import('./providers/pagerduty')).pagerduty,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

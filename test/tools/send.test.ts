@@ -28,6 +28,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   clerk: [`whsec_${randomBytes(24).toString('base64')}`],
   resend: [`whsec_${randomBytes(24).toString('base64')}`],
   gitlab: ['send-test-gitlab-token'],
+  pagerduty: ['send-test-pagerduty-secret'],
   generic: ['send-test-generic-secret'],
 };
 
@@ -113,6 +114,7 @@ describe('Command: npm run send', () => {
     { provider: 'clerk', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.clerk[0]!] },
     { provider: 'resend', type: 'email.delivered', how: 'WEBHOOK_SECRET_RESEND', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RESEND: SECRETS.resend[0]! } },
     { provider: 'gitlab', type: 'push', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.gitlab[0]!] },
+    { provider: 'pagerduty', type: 'incident.triggered', how: 'WEBHOOK_SECRET_PAGERDUTY', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_PAGERDUTY: SECRETS.pagerduty[0]! } },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
   ];
 

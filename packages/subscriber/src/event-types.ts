@@ -2,6 +2,7 @@ import type { ClerkEventMap, ClerkOtherEvent } from './providers/clerk';
 import type { GitLabEventMap, GitLabOtherEvent } from './providers/gitlab';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
 import type { MetaEventMap, MetaOtherEvent } from './providers/meta';
+import type { PagerDutyEventMap, PagerDutyOtherEvent } from './providers/pagerduty';
 import type { ResendEventMap, ResendOtherEvent } from './providers/resend';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
@@ -44,6 +45,7 @@ export interface ProviderEventMaps {
   clerk: ProviderEvents<ClerkEventMap, ClerkOtherEvent>;
   resend: ProviderEvents<ResendEventMap, ResendOtherEvent>;
   gitlab: ProviderEvents<GitLabEventMap, GitLabOtherEvent>;
+  pagerduty: ProviderEvents<PagerDutyEventMap, PagerDutyOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

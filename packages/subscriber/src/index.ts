@@ -53,6 +53,7 @@ export type * from './providers/clerk';
 export type * from './providers/github';
 export type * from './providers/gitlab';
 export type * from './providers/meta';
+export type * from './providers/pagerduty';
 export type * from './providers/resend';
 export type * from './providers/sendgrid';
 export type * from './providers/shopify';
