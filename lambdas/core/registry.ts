@@ -22,6 +22,7 @@ const loaders = {
   resend: () => (require('./providers/resend') as typeof import('./providers/resend')).resend,
   gitlab: () => (require('./providers/gitlab') as typeof import('./providers/gitlab')).gitlab,
   pagerduty: () => (require('./providers/pagerduty') as typeof import('./providers/pagerduty')).pagerduty,
+  typeform: () => (require('./providers/typeform') as typeof import('./providers/typeform')).typeform,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

@@ -29,6 +29,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   resend: [`whsec_${randomBytes(24).toString('base64')}`],
   gitlab: ['send-test-gitlab-token'],
   pagerduty: ['send-test-pagerduty-secret'],
+  typeform: ['send-test-typeform-secret'],
   generic: ['send-test-generic-secret'],
 };
 
@@ -115,6 +116,7 @@ describe('Command: npm run send', () => {
     { provider: 'resend', type: 'email.delivered', how: 'WEBHOOK_SECRET_RESEND', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RESEND: SECRETS.resend[0]! } },
     { provider: 'gitlab', type: 'push', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.gitlab[0]!] },
     { provider: 'pagerduty', type: 'incident.triggered', how: 'WEBHOOK_SECRET_PAGERDUTY', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_PAGERDUTY: SECRETS.pagerduty[0]! } },
+    { provider: 'typeform', type: 'form_response', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.typeform[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
   ];
 

@@ -9,6 +9,7 @@ import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
 import type { StandardWebhookPayload } from './providers/standard';
 import type { StripeEventMap, StripeOtherEvent } from './providers/stripe';
+import type { TypeformEventMap, TypeformOtherEvent } from './providers/typeform';
 import type { TwilioEventMap, TwilioOtherEvent } from './providers/twilio';
 
 /**
@@ -46,6 +47,7 @@ export interface ProviderEventMaps {
   resend: ProviderEvents<ResendEventMap, ResendOtherEvent>;
   gitlab: ProviderEvents<GitLabEventMap, GitLabOtherEvent>;
   pagerduty: ProviderEvents<PagerDutyEventMap, PagerDutyOtherEvent>;
+  typeform: ProviderEvents<TypeformEventMap, TypeformOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }
