@@ -23,6 +23,7 @@ const loaders = {
   gitlab: () => (require('./providers/gitlab') as typeof import('./providers/gitlab')).gitlab,
   pagerduty: () => (require('./providers/pagerduty') as typeof import('./providers/pagerduty')).pagerduty,
   typeform: () => (require('./providers/typeform') as typeof import('./providers/typeform')).typeform,
+  sentry: () => (require('./providers/sentry') as typeof import('./providers/sentry')).sentry,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

@@ -30,6 +30,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   gitlab: ['send-test-gitlab-token'],
   pagerduty: ['send-test-pagerduty-secret'],
   typeform: ['send-test-typeform-secret'],
+  sentry: ['send-test-sentry-client-secret'],
   generic: ['send-test-generic-secret'],
 };
 
@@ -117,6 +118,7 @@ describe('Command: npm run send', () => {
     { provider: 'gitlab', type: 'push', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.gitlab[0]!] },
     { provider: 'pagerduty', type: 'incident.triggered', how: 'WEBHOOK_SECRET_PAGERDUTY', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_PAGERDUTY: SECRETS.pagerduty[0]! } },
     { provider: 'typeform', type: 'form_response', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.typeform[0]!] },
+    { provider: 'sentry', type: 'issue.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.sentry[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
   ];
 

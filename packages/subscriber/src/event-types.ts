@@ -4,6 +4,7 @@ import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
 import type { MetaEventMap, MetaOtherEvent } from './providers/meta';
 import type { PagerDutyEventMap, PagerDutyOtherEvent } from './providers/pagerduty';
 import type { ResendEventMap, ResendOtherEvent } from './providers/resend';
+import type { SentryEventMap, SentryOtherEvent } from './providers/sentry';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
@@ -48,6 +49,7 @@ export interface ProviderEventMaps {
   gitlab: ProviderEvents<GitLabEventMap, GitLabOtherEvent>;
   pagerduty: ProviderEvents<PagerDutyEventMap, PagerDutyOtherEvent>;
   typeform: ProviderEvents<TypeformEventMap, TypeformOtherEvent>;
+  sentry: ProviderEvents<SentryEventMap, SentryOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

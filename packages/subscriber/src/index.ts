@@ -56,6 +56,7 @@ export type * from './providers/meta';
 export type * from './providers/pagerduty';
 export type * from './providers/resend';
 export type * from './providers/sendgrid';
+export type * from './providers/sentry';
 export type * from './providers/shopify';
 export type * from './providers/slack';
 export type * from './providers/standard';

@@ -31,7 +31,7 @@ const KNOWN_HEADERS = [
   'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
   'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type',
   'x-gitlab-token', 'x-gitlab-event', 'x-gitlab-event-uuid', 'idempotency-key',
-  'x-pagerduty-signature', 'typeform-signature',
+  'x-pagerduty-signature', 'typeform-signature', 'sentry-hook-signature', 'sentry-hook-resource', 'request-id',
 ];
 
 /** Option sets the generic route is fuzzed under (the others take none). */
