@@ -153,7 +153,8 @@ export const sentry: WebhookProvider = {
     request: (body, type, context) =>
       jsonPost(body, context, {
         'User-Agent': 'sentry-app',
-        'Request-ID': randomUUID(),
+        // Sentry sends `uuid4().hex`: 32 hex digits, no dashes.
+        'Request-ID': randomUUID().replaceAll('-', ''),
         'Sentry-Hook-Resource': type.slice(0, Math.max(0, type.indexOf('.'))) || type,
         'Sentry-Hook-Timestamp': String(context.nowSeconds),
       }),
