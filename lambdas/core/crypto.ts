@@ -24,6 +24,16 @@ export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * Constant-time equality of a received credential and a configured one, for senders that send a
+ * static token instead of a signature (GitLab's `X-Gitlab-Token`, Meta's verify token). Both are
+ * hashed first, so the comparison takes the same time whatever the lengths: `constantTimeEqual` on
+ * the raw strings would return early on a length mismatch and tell a prober the token's length.
+ */
+export function constantTimeTokenEqual(received: string, expected: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(received, 'utf8').digest(), createHash('sha256').update(expected, 'utf8').digest());
+}
+
 const HEX = /^[0-9a-f]+$/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

@@ -17,6 +17,13 @@ const loaders = {
   twilio: () => (require('./providers/twilio') as typeof import('./providers/twilio')).twilio,
   sendgrid: () => (require('./providers/sendgrid') as typeof import('./providers/sendgrid')).sendgrid,
   standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
+  meta: () => (require('./providers/meta') as typeof import('./providers/meta')).meta,
+  clerk: () => (require('./providers/clerk') as typeof import('./providers/clerk')).clerk,
+  resend: () => (require('./providers/resend') as typeof import('./providers/resend')).resend,
+  gitlab: () => (require('./providers/gitlab') as typeof import('./providers/gitlab')).gitlab,
+  pagerduty: () => (require('./providers/pagerduty') as typeof import('./providers/pagerduty')).pagerduty,
+  typeform: () => (require('./providers/typeform') as typeof import('./providers/typeform')).typeform,
+  sentry: () => (require('./providers/sentry') as typeof import('./providers/sentry')).sentry,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

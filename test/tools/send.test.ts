@@ -25,6 +25,13 @@ const SECRETS: Record<ProviderName, string[]> = {
   twilio: ['0123456789abcdef0123456789abcdef'],
   sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), findProvider('sendgrid')!.development.secret],
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
+  meta: ['send-test-meta-app-secret'],
+  clerk: [`whsec_${randomBytes(24).toString('base64')}`],
+  resend: [`whsec_${randomBytes(24).toString('base64')}`],
+  gitlab: ['send-test-gitlab-token'],
+  pagerduty: ['send-test-pagerduty-secret'],
+  typeform: ['send-test-typeform-secret'],
+  sentry: ['send-test-sentry-client-secret'],
   generic: ['send-test-generic-secret'],
 };
 
@@ -103,6 +110,13 @@ describe('Command: npm run send', () => {
     { provider: 'sendgrid', type: 'delivered', how: '--secret <PEM file>', args: (url) => ['--url', url, '--secret', SENDGRID_PRIVATE_KEY_FILE], events: 3 },
     { provider: 'sendgrid', type: 'delivered', how: 'the development private key by default', args: (url) => ['--url', url], events: 3 },
     { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
+    { provider: 'meta', type: 'page.feed', how: '--secret, a batch of two changes', args: (url) => ['--url', url, '--secret', SECRETS.meta[0]!], events: 2 },
+    { provider: 'clerk', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.clerk[0]!] },
+    { provider: 'resend', type: 'email.delivered', how: 'WEBHOOK_SECRET_RESEND', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RESEND: SECRETS.resend[0]! } },
+    { provider: 'gitlab', type: 'push', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.gitlab[0]!] },
+    { provider: 'pagerduty', type: 'incident.triggered', how: 'WEBHOOK_SECRET_PAGERDUTY', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_PAGERDUTY: SECRETS.pagerduty[0]! } },
+    { provider: 'typeform', type: 'form_response', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.typeform[0]!] },
+    { provider: 'sentry', type: 'issue.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.sentry[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
   ];
 

@@ -14,6 +14,7 @@ import {
   requireUnixSeconds,
   bodyBytes,
   jsonPost,
+  sentHeader,
   withSentHeaders,
   type SampleContext,
   type WebhookProvider,
@@ -56,13 +57,92 @@ export const parseStandardSecret = memoizeSecretParse(function parseStandardSecr
   return key === undefined || key.length === 0 ? undefined : { kind: 'hmac', key };
 });
 
-/** The `webhook-*` header, else its `svix-*` alias; MISSING_SIGNATURE names the standard one. */
-function requireAliasedHeader(request: WebhookRequest, suffix: string): readonly string[] {
-  for (const prefix of ['webhook-', 'svix-']) {
+/** Where a Standard Webhooks sender puts its `id`, `timestamp` and `signature` headers. */
+export type StandardHeaderPrefix = 'webhook-' | 'svix-';
+
+/** The header under the first prefix that carries it; MISSING_SIGNATURE names it under the first prefix. */
+function requireAliasedHeader(request: WebhookRequest, prefixes: readonly StandardHeaderPrefix[], suffix: string): readonly string[] {
+  for (const prefix of prefixes) {
     const values = headerValues(request, prefix + suffix).filter((value) => value.trim() !== '');
     if (values.length > 0) return values;
   }
-  throw new WebhookError('MISSING_SIGNATURE', `webhook-${suffix} header is missing`);
+  throw new WebhookError('MISSING_SIGNATURE', `${prefixes[0]}${suffix} header is missing`);
+}
+
+/**
+ * The Standard Webhooks scheme, verification and signing, under the header names a sender uses:
+ * `verify` reads the three headers under each prefix in turn, `sign` writes them under the first.
+ * The `standard` route accepts both spellings; a sender that is Standard Webhooks under Svix's header
+ * names (Clerk, Resend) is a preset naming `['svix-']`, so the scheme exists once.
+ *
+ * `verify`: `{prefix}signature` is a space-separated list of `v1,<base64 HMAC-SHA256>` (symmetric,
+ * secret `whsec_<base64>`) and `v1a,<base64 Ed25519>` (asymmetric, "secret" `whpk_<base64 public
+ * key>`) entries over `{id}.{timestamp}.{body}`; unknown versions are ignored, any entry may match any
+ * secret. The timestamp is checked against the route's tolerance both ways. Event id is `{prefix}id`,
+ * type the body's `type`.
+ */
+export function standardWebhooksScheme(headerPrefixes: readonly [StandardHeaderPrefix, ...StandardHeaderPrefix[]]): Pick<WebhookProvider, 'verify' | 'sign'> {
+  const [signedPrefix] = headerPrefixes;
+  return {
+    verify(request, { secrets, nowSeconds, toleranceSeconds }) {
+      const [id = ''] = requireAliasedHeader(request, headerPrefixes, 'id');
+      const [timestampText = ''] = requireAliasedHeader(request, headerPrefixes, 'timestamp');
+      const entries = requireAliasedHeader(request, headerPrefixes, 'signature')
+        .flatMap((value) => value.split(' '))
+        .filter((entry) => entry !== '');
+      if (entries.length > MAX_SIGNATURE_CANDIDATES) {
+        throw new WebhookError('MALFORMED_SIGNATURE', `${signedPrefix}signature carries too many signatures`, {
+          details: { signatures: entries.length, max: MAX_SIGNATURE_CANDIDATES },
+        });
+      }
+      const messageId = id.trim();
+      const timestamp = requireUnixSeconds(timestampText.trim(), `${signedPrefix}timestamp`);
+
+      const macs: Buffer[] = [];
+      const ed25519: Buffer[] = [];
+      for (const entry of entries) {
+        const separator = entry.indexOf(',');
+        if (separator < 0) continue;
+        const version = entry.slice(0, separator);
+        const decoded = decodeSignature(entry.slice(separator + 1), 'base64');
+        if (version === 'v1' && decoded?.length === 32) macs.push(decoded);
+        else if (version === 'v1a' && decoded?.length === 64 && ed25519.length < MAX_PUBLIC_KEY_SIGNATURES) ed25519.push(decoded);
+      }
+      if (macs.length === 0 && ed25519.length === 0) {
+        throw new WebhookError('MALFORMED_SIGNATURE', `${signedPrefix}signature has no "v1,<base64>" or "v1a,<base64>" entry`);
+      }
+
+      const prefix = `${messageId}.${timestamp}.`;
+      let signedContent: Buffer | undefined;
+      const secretIndex = findMatchingSecret(secrets, (secret) => {
+        const key = parseStandardSecret(secret);
+        if (key?.kind === 'hmac') return matchesAny(macs, hmac('sha256', key.key, prefix, request.rawBody));
+        if (key?.kind === 'ed25519' && ed25519.length > 0) {
+          signedContent ??= Buffer.concat([Buffer.from(prefix, 'utf8'), request.rawBody]);
+          const content = signedContent;
+          return ed25519.some((signature) => verifySignature(null, content, key.key, signature));
+        }
+        return false;
+      });
+      assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
+
+      const body = parseJsonBody(request.rawBody);
+      return { secretIndex, events: [jsonEvent(messageId, requireStringField(body.value, ['type']), body)] };
+    },
+
+    sign(request, { secret, nowSeconds }) {
+      const key = parseStandardSecret(secret);
+      if (key?.kind !== 'hmac') throw new Error('Standard Webhooks signs with a whsec_ secret (the v1a private key is not supported by sign)');
+      const given = headerPrefixes.map((prefix) => sentHeader(request, `${prefix}id`)).find((value) => value !== undefined);
+      const id = given ?? `msg_${randomUUID().replaceAll('-', '')}`;
+      const mac = hmac('sha256', key.key, `${id}.${nowSeconds}.`, bodyBytes(request)).toString('base64');
+      return withSentHeaders(request, {
+        [`${signedPrefix}id`]: id,
+        [`${signedPrefix}timestamp`]: String(nowSeconds),
+        [`${signedPrefix}signature`]: `v1,${mac}`,
+      });
+    },
+  };
 }
 
 // --- Samples for `npm run send` --------------------------------------------------------------
@@ -94,59 +174,7 @@ export const standard: WebhookProvider = {
   defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: noOptions,
 
-  verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const [id = ''] = requireAliasedHeader(request, 'id');
-    const [timestampText = ''] = requireAliasedHeader(request, 'timestamp');
-    const entries = requireAliasedHeader(request, 'signature')
-      .flatMap((value) => value.split(' '))
-      .filter((entry) => entry !== '');
-    if (entries.length > MAX_SIGNATURE_CANDIDATES) {
-      throw new WebhookError('MALFORMED_SIGNATURE', 'webhook-signature carries too many signatures', {
-        details: { signatures: entries.length, max: MAX_SIGNATURE_CANDIDATES },
-      });
-    }
-    const messageId = id.trim();
-    const timestamp = requireUnixSeconds(timestampText.trim(), 'webhook-timestamp');
-
-    const macs: Buffer[] = [];
-    const ed25519: Buffer[] = [];
-    for (const entry of entries) {
-      const separator = entry.indexOf(',');
-      if (separator < 0) continue;
-      const version = entry.slice(0, separator);
-      const decoded = decodeSignature(entry.slice(separator + 1), 'base64');
-      if (version === 'v1' && decoded?.length === 32) macs.push(decoded);
-      else if (version === 'v1a' && decoded?.length === 64 && ed25519.length < MAX_PUBLIC_KEY_SIGNATURES) ed25519.push(decoded);
-    }
-    if (macs.length === 0 && ed25519.length === 0) {
-      throw new WebhookError('MALFORMED_SIGNATURE', 'webhook-signature has no "v1,<base64>" or "v1a,<base64>" entry');
-    }
-
-    const prefix = `${messageId}.${timestamp}.`;
-    let signedContent: Buffer | undefined;
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
-      const key = parseStandardSecret(secret);
-      if (key?.kind === 'hmac') return matchesAny(macs, hmac('sha256', key.key, prefix, request.rawBody));
-      if (key?.kind === 'ed25519' && ed25519.length > 0) {
-        signedContent ??= Buffer.concat([Buffer.from(prefix, 'utf8'), request.rawBody]);
-        const content = signedContent;
-        return ed25519.some((signature) => verifySignature(null, content, key.key, signature));
-      }
-      return false;
-    });
-    assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
-
-    const body = parseJsonBody(request.rawBody);
-    return { secretIndex, events: [jsonEvent(messageId, requireStringField(body.value, ['type']), body)] };
-  },
-
-  sign(request, { secret, nowSeconds }) {
-    const key = parseStandardSecret(secret);
-    if (key?.kind !== 'hmac') throw new Error('standard signs with a whsec_ secret (the v1a private key is not supported by sign)');
-    const id = request.headers['webhook-id'] ?? request.headers['svix-id'] ?? `msg_${randomUUID().replaceAll('-', '')}`;
-    const mac = hmac('sha256', key.key, `${id}.${nowSeconds}.`, bodyBytes(request)).toString('base64');
-    return withSentHeaders(request, { 'webhook-id': id, 'webhook-timestamp': String(nowSeconds), 'webhook-signature': `v1,${mac}` });
-  },
+  ...standardWebhooksScheme(['webhook-', 'svix-']),
 
   samples: {
     defaultType: 'invoice.paid',

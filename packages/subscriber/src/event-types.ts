@@ -1,9 +1,16 @@
+import type { ClerkEventMap, ClerkOtherEvent } from './providers/clerk';
+import type { GitLabEventMap, GitLabOtherEvent } from './providers/gitlab';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
+import type { MetaEventMap, MetaOtherEvent } from './providers/meta';
+import type { PagerDutyEventMap, PagerDutyOtherEvent } from './providers/pagerduty';
+import type { ResendEventMap, ResendOtherEvent } from './providers/resend';
+import type { SentryEventMap, SentryOtherEvent } from './providers/sentry';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
 import type { StandardWebhookPayload } from './providers/standard';
 import type { StripeEventMap, StripeOtherEvent } from './providers/stripe';
+import type { TypeformEventMap, TypeformOtherEvent } from './providers/typeform';
 import type { TwilioEventMap, TwilioOtherEvent } from './providers/twilio';
 
 /**
@@ -36,6 +43,13 @@ export interface ProviderEventMaps {
   twilio: ProviderEvents<TwilioEventMap, TwilioOtherEvent>;
   sendgrid: ProviderEvents<SendGridEventMap, SendGridOtherEvent>;
   standard: ProviderEvents<{}, StandardWebhookPayload>;
+  meta: ProviderEvents<MetaEventMap, MetaOtherEvent>;
+  clerk: ProviderEvents<ClerkEventMap, ClerkOtherEvent>;
+  resend: ProviderEvents<ResendEventMap, ResendOtherEvent>;
+  gitlab: ProviderEvents<GitLabEventMap, GitLabOtherEvent>;
+  pagerduty: ProviderEvents<PagerDutyEventMap, PagerDutyOtherEvent>;
+  typeform: ProviderEvents<TypeformEventMap, TypeformOtherEvent>;
+  sentry: ProviderEvents<SentryEventMap, SentryOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

@@ -49,10 +49,17 @@ export {
   type SubscriberErrorCode,
 } from './errors';
 export type { JsonObject, JsonValue } from './json';
+export type * from './providers/clerk';
 export type * from './providers/github';
+export type * from './providers/gitlab';
+export type * from './providers/meta';
+export type * from './providers/pagerduty';
+export type * from './providers/resend';
 export type * from './providers/sendgrid';
+export type * from './providers/sentry';
 export type * from './providers/shopify';
 export type * from './providers/slack';
 export type * from './providers/standard';
 export type * from './providers/stripe';
 export type * from './providers/twilio';
+export type * from './providers/typeform';

@@ -1,4 +1,4 @@
-import { memoizeSecretParse } from '../../../lambdas/core/crypto';
+import { constantTimeTokenEqual, memoizeSecretParse } from '../../../lambdas/core/crypto';
 
 describe('Function: memoizeSecretParse', () => {
   it('parses each secret once, returns the same result, and evicts the oldest beyond the bound', () => {
@@ -30,5 +30,19 @@ describe('Function: memoizeSecretParse', () => {
     parse('bad');
     parse('bad');
     expect(calls).toBe(1);
+  });
+});
+
+describe('Function: constantTimeTokenEqual', () => {
+  it.each([
+    { case: 'the same token', received: 'glpat-token-1', expected: 'glpat-token-1', equal: true },
+    { case: 'one character different', received: 'glpat-token-2', expected: 'glpat-token-1', equal: false },
+    { case: 'a prefix of the token', received: 'glpat-token', expected: 'glpat-token-1', equal: false },
+    { case: 'an empty received value', received: '', expected: 'glpat-token-1', equal: false },
+    { case: 'the token with trailing whitespace', received: 'glpat-token-1 ', expected: 'glpat-token-1', equal: false },
+    { case: 'non-ASCII tokens, equal', received: 'jeton-é-🔑', expected: 'jeton-é-🔑', equal: true },
+  ])('returns $equal for $case', ({ received, expected, equal }) => {
+    // Act & Assess
+    expect(constantTimeTokenEqual(received, expected)).toBe(equal);
   });
 });

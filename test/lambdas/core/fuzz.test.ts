@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { WebhookError, type WebhookErrorCode } from '../../../lambdas/core/errors';
-import { receivedRequest, type VerifiedWebhook, type WebhookProvider } from '../../../lambdas/core/provider';
+import { methodsOf, receivedRequest, type VerifiedWebhook, type WebhookProvider } from '../../../lambdas/core/provider';
 import { findProvider, providerNames, type ProviderName } from '../../../lambdas/core/registry';
 import { queryOf, type WebhookRequest } from '../../../lambdas/core/request';
 import { verifyWebhook } from '../../../lambdas/core/verify-webhook';
@@ -30,6 +30,8 @@ const KNOWN_HEADERS = [
   'x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp',
   'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
   'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type', 'authorization',
+  'x-gitlab-token', 'x-gitlab-event', 'x-gitlab-event-uuid', 'idempotency-key',
+  'x-pagerduty-signature', 'typeform-signature', 'sentry-hook-signature', 'sentry-hook-resource', 'request-id',
 ];
 
 /** Option sets the generic route is fuzzed under (the others take none). */
@@ -125,15 +127,16 @@ function run(
   now: number,
   rawOptions: unknown,
   allowed: readonly WebhookErrorCode[] = PROVIDER_CODES,
+  verifyTokens: readonly string[] = [],
 ): void {
   const options = provider.parseOptions(rawOptions);
   expectWellBehaved(
-    () => provider.verify(request, { secrets, verifyTokens: [], nowSeconds: now, toleranceSeconds: provider.defaultToleranceSeconds, options }),
+    () => provider.verify(request, { secrets, verifyTokens, nowSeconds: now, toleranceSeconds: provider.defaultToleranceSeconds, options }),
     secrets.length,
     allowed,
   );
   expectWellBehaved(
-    () => verifyWebhook(provider, request, { secrets, nowSeconds: now, maxBodyBytes: MAX_BODY_BYTES, options }),
+    () => verifyWebhook(provider, request, { secrets, verifyTokens, nowSeconds: now, maxBodyBytes: MAX_BODY_BYTES, options }),
     secrets.length,
     [...allowed, 'PAYLOAD_TOO_LARGE'],
   );
@@ -148,6 +151,17 @@ function signedWith(provider: WebhookProvider<unknown>, raw: Buffer): { request:
   return { request: receivedRequest(sent, provider.name), secrets: [secret] };
 }
 
+// --- GET: the endpoint-verification challenges of the providers that declare GET (Meta).
+
+const VERIFY_TOKEN = 'fuzz-verify-token';
+const queryValue = fc.oneof(fc.string(), fc.constantFrom('subscribe', VERIFY_TOKEN, '1158201444', ''), fc.string({ unit: 'binary', maxLength: 300 }));
+const query = fc.dictionary(fc.oneof(fc.constantFrom('hub.mode', 'hub.verify_token', 'hub.challenge'), fc.string({ maxLength: 12 })), fc.array(queryValue, { minLength: 1, maxLength: 3 }), {
+  maxKeys: 5,
+  noNullPrototype: false,
+});
+const verifyTokens = fc.array(fc.oneof(fc.constant(VERIFY_TOKEN), fc.string()), { maxLength: 3 });
+const providersWithGet = providerNames.filter((name) => methodsOf(findProvider(name)!).includes('GET'));
+
 describe('Property: every registered provider is total over sender-controlled input', () => {
   it.each(providerNames.map((name) => ({ name })))(
     '$name returns or throws a 4xx WebhookError for arbitrary headers, bodies, secrets and URLs',
@@ -159,6 +173,25 @@ describe('Property: every registered provider is total over sender-controlled in
       fc.assert(
         fc.property(headers, body, fc.array(secret, { minLength: 1, maxLength: 3 }), url, nowSeconds, fc.nat(), (h, raw, secrets, u, now, optionIndex) => {
           run(provider, { route: name, method: 'POST', headers: h, rawBody: raw, url: u, query: queryOf(u) }, secrets, now, optionsFor(name, optionIndex));
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
+
+  it.each(providersWithGet.map((name) => ({ name })))(
+    '$name answers an arbitrary GET with a handshake reply or a 4xx WebhookError (VERIFICATION_FAILED for a wrong verify token)',
+    ({ name }) => {
+      // Prepare
+      const provider = findProvider(name)!;
+
+      // Act & Assess
+      fc.assert(
+        fc.property(query, verifyTokens, headers, (parameters, tokens, h) => {
+          const search = new URLSearchParams();
+          for (const [key, values] of Object.entries(parameters)) for (const value of values) search.append(key, value);
+          const u = `${URL}&${search}`;
+          run(provider, { route: name, method: 'GET', headers: h, rawBody: Buffer.alloc(0), url: u, query: queryOf(u) }, [SECRET], NOW, undefined, [...PROVIDER_CODES, 'VERIFICATION_FAILED'], tokens);
         }),
         { numRuns: RUNS },
       );

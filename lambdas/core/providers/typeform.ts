@@ -1,0 +1,114 @@
+import { decodeSignature, hmac, matchesAny } from '../crypto';
+import {
+  bodyBytes,
+  DEFAULT_MAX_BODY_BYTES,
+  decodeSignatureEntries,
+  findMatchingSecret,
+  jsonEvent,
+  jsonPost,
+  noOptions,
+  parseJsonBody,
+  requireStringField,
+  signatureHeaderEntries,
+  withSentHeaders,
+  type SampleContext,
+  type WebhookProvider,
+} from '../provider';
+import { isoTime, randomHex, randomId } from '../samples';
+
+const SIGNATURE_HEADER = 'Typeform-Signature';
+const SIGNATURE_PREFIX = 'sha256=';
+
+// --- Samples for `npm run send` --------------------------------------------------------------
+
+// Shapes as in Typeform's "Example webhook payload" (developer docs, Webhooks).
+const FORM_ID = 'lT4Z3j';
+const FIELDS = [
+  { id: 'DlXFaesGBpoF', title: 'Quel est votre prénom ?', type: 'short_text', ref: 'first_name' },
+  { id: 'SMEUb7VJz92Q', title: 'Votre e-mail ?', type: 'email', ref: 'email' },
+  { id: 'JwWggjAKtOkA', title: 'Quelle viennoiserie préférez-vous ?', type: 'multiple_choice', ref: 'pastry' },
+  { id: 'NRsxU591jIW9', title: 'Sur 10, recommanderiez-vous la boulangerie ?', type: 'opinion_scale', ref: 'nps' },
+];
+
+function formResponse(eventType: 'form_response' | 'form_response_partial', context: SampleContext): string {
+  const answered = eventType === 'form_response' ? FIELDS.length : 2;
+  const answers = [
+    { type: 'text', text: 'Zoë', field: { id: FIELDS[0]!.id, type: 'short_text', ref: 'first_name' } },
+    { type: 'email', email: 'zoe@example.com', field: { id: FIELDS[1]!.id, type: 'email', ref: 'email' } },
+    { type: 'choice', choice: { id: 'k6TP9oLGgHjl', label: 'Croissant 🥐', ref: 'croissant' }, field: { id: FIELDS[2]!.id, type: 'multiple_choice', ref: 'pastry' } },
+    { type: 'number', number: 9, field: { id: FIELDS[3]!.id, type: 'opinion_scale', ref: 'nps' } },
+  ].slice(0, answered);
+  return JSON.stringify({
+    event_id: randomId('01', 24).toUpperCase(),
+    event_type: eventType,
+    form_response: {
+      form_id: FORM_ID,
+      token: randomHex(16),
+      landed_at: isoTime(context.nowSeconds - 95),
+      submitted_at: isoTime(context.nowSeconds),
+      hidden: { source: 'newsletter' },
+      calculated: { score: 0 },
+      definition: { id: FORM_ID, title: 'Votre avis sur la boulangerie', fields: FIELDS },
+      answers,
+      ...(eventType === 'form_response' ? { ending: { id: 'dN5FLyFpCMFo', ref: 'default_tys' } } : {}),
+    },
+  });
+}
+
+/**
+ * Typeform: `Typeform-Signature: sha256=<base64>` HMAC-SHA256 over the raw body with the webhook's
+ * secret, as Typeform's developer documentation ("Secure your webhooks") describes. No timestamp is
+ * signed; the id (`event_id`) and type (`event_type`) are in the signed body.
+ */
+export const typeform: WebhookProvider = {
+  name: 'typeform',
+  defaultToleranceSeconds: 0,
+  defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  parseOptions: noOptions,
+
+  verify(request, { secrets }) {
+    const received = decodeSignatureEntries(
+      signatureHeaderEntries(request, SIGNATURE_HEADER),
+      (entry) => {
+        if (!entry.startsWith(SIGNATURE_PREFIX)) return undefined;
+        const decoded = decodeSignature(entry.slice(SIGNATURE_PREFIX.length), 'base64');
+        return decoded?.length === 32 ? decoded : undefined;
+      },
+      SIGNATURE_HEADER,
+      '"sha256=<base64>"',
+    );
+    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+
+    const body = parseJsonBody(request.rawBody);
+    return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['event_id']), requireStringField(body.value, ['event_type']), body)] };
+  },
+
+  sign(request, { secret }) {
+    return withSentHeaders(request, { [SIGNATURE_HEADER]: `${SIGNATURE_PREFIX}${hmac('sha256', secret, bodyBytes(request)).toString('base64')}` });
+  },
+
+  samples: {
+    defaultType: 'form_response',
+    types: {
+      form_response: (c) => formResponse('form_response', c),
+      form_response_partial: (c) => formResponse('form_response_partial', c),
+    },
+    request: (body, _type, context) => jsonPost(body, context, { 'User-Agent': 'Typeform Webhooks' }),
+  },
+
+  development: { secret: 'hookrelay-development-typeform-secret' },
+
+  docs: {
+    title: 'Typeform',
+    signatureHeaders: '`Typeform-Signature: sha256=<base64>`',
+    signedContent: 'HMAC-SHA256 of `{body}`',
+    timestamp: 'none',
+    eventId: 'body `event_id`',
+    eventType: 'body `event_type` (`form_response`, `form_response_partial`)',
+    secret: 'the webhook’s secret (a string you choose)',
+    secretLocation: 'a string you choose and set on the webhook: `secret` in the Webhooks API’s create or update call (the form’s Connect → Webhooks → *Edit* panel offers the same)',
+    notSigned: 'nothing the envelope uses',
+    replayProtection: 'no timestamp: the signed `event_id`, within the idempotency window',
+    oracle: 'the algorithm of Typeform’s developer documentation (“Secure your webhooks”) and an `openssl dgst` known answer',
+  },
+};
