@@ -18,6 +18,7 @@ const loaders = {
   sendgrid: () => (require('./providers/sendgrid') as typeof import('./providers/sendgrid')).sendgrid,
   standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
+  paddle: () => (require('./providers/paddle') as typeof import('./providers/paddle')).paddle,
 } satisfies Record<string, () => WebhookProvider<any>>;
 
 export type ProviderName = keyof typeof loaders;

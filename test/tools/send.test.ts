@@ -25,6 +25,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), findProvider('sendgrid')!.development.secret],
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
   generic: ['send-test-generic-secret'],
+  paddle: ['pdl_ntfset_01sendtest0paddle0000000000_sendTestPaddleSecretKey000000'],
 };
 
 interface Run {
@@ -106,6 +107,7 @@ describe('Command: npm run send', () => {
     { provider: 'sendgrid', type: 'delivered', how: 'the development private key by default', args: (url) => ['--url', url], events: 3 },
     { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
+    { provider: 'paddle', type: 'transaction.completed', how: 'WEBHOOK_SECRET_PADDLE', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_PADDLE: SECRETS.paddle[0]! } },
   ];
 
   it('has a default case for every provider', () => {

@@ -1,4 +1,5 @@
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
+import type { PaddleEventMap, PaddleOtherEvent } from './providers/paddle';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
@@ -38,6 +39,7 @@ export interface ProviderEventMaps {
   standard: ProviderEvents<{}, StandardWebhookPayload>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
+  paddle: ProviderEvents<PaddleEventMap, PaddleOtherEvent>;
 }
 
 export type ProviderName = keyof ProviderEventMaps & string;
