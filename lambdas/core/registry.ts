@@ -19,6 +19,7 @@ const loaders = {
   standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
   paddle: () => (require('./providers/paddle') as typeof import('./providers/paddle')).paddle,
+  linear: () => (require('./providers/linear') as typeof import('./providers/linear')).linear,
 } satisfies Record<string, () => WebhookProvider<any>>;
 
 export type ProviderName = keyof typeof loaders;

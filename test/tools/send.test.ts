@@ -26,6 +26,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
   generic: ['send-test-generic-secret'],
   paddle: ['pdl_ntfset_01sendtest0paddle0000000000_sendTestPaddleSecretKey000000'],
+  linear: ['lin_wh_send0test0linear0signing0secret'],
 };
 
 interface Run {
@@ -108,6 +109,7 @@ describe('Command: npm run send', () => {
     { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
     { provider: 'paddle', type: 'transaction.completed', how: 'WEBHOOK_SECRET_PADDLE', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_PADDLE: SECRETS.paddle[0]! } },
+    { provider: 'linear', type: 'Issue.create', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.linear[0]!] },
   ];
 
   it('has a default case for every provider', () => {

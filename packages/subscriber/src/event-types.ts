@@ -1,4 +1,5 @@
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
+import type { LinearEventMap, LinearOtherEvent } from './providers/linear';
 import type { PaddleEventMap, PaddleOtherEvent } from './providers/paddle';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
@@ -40,6 +41,7 @@ export interface ProviderEventMaps {
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
   paddle: ProviderEvents<PaddleEventMap, PaddleOtherEvent>;
+  linear: ProviderEvents<LinearEventMap, LinearOtherEvent>;
 }
 
 export type ProviderName = keyof ProviderEventMaps & string;
