@@ -20,6 +20,7 @@ const loaders = {
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
   paddle: () => (require('./providers/paddle') as typeof import('./providers/paddle')).paddle,
   linear: () => (require('./providers/linear') as typeof import('./providers/linear')).linear,
+  square: () => (require('./providers/square') as typeof import('./providers/square')).square,
 } satisfies Record<string, () => WebhookProvider<any>>;
 
 export type ProviderName = keyof typeof loaders;

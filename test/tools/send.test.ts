@@ -27,6 +27,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   generic: ['send-test-generic-secret'],
   paddle: ['pdl_ntfset_01sendtest0paddle0000000000_sendTestPaddleSecretKey000000'],
   linear: ['lin_wh_send0test0linear0signing0secret'],
+  square: ['send-test-square-signature-key'],
 };
 
 interface Run {
@@ -110,6 +111,7 @@ describe('Command: npm run send', () => {
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
     { provider: 'paddle', type: 'transaction.completed', how: 'WEBHOOK_SECRET_PADDLE', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_PADDLE: SECRETS.paddle[0]! } },
     { provider: 'linear', type: 'Issue.create', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.linear[0]!] },
+    { provider: 'square', type: 'payment.updated', how: '--secret, signing the URL as sent', args: (url) => ['--url', url, '--secret', SECRETS.square[0]!] },
   ];
 
   it('has a default case for every provider', () => {

@@ -4,6 +4,7 @@ import type { PaddleEventMap, PaddleOtherEvent } from './providers/paddle';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
+import type { SquareEventMap, SquareOtherEvent } from './providers/square';
 import type { StandardWebhookPayload } from './providers/standard';
 import type { StripeEventMap, StripeOtherEvent } from './providers/stripe';
 import type { TwilioEventMap, TwilioOtherEvent } from './providers/twilio';
@@ -42,6 +43,7 @@ export interface ProviderEventMaps {
   generic: ProviderEvents<{}, unknown>;
   paddle: ProviderEvents<PaddleEventMap, PaddleOtherEvent>;
   linear: ProviderEvents<LinearEventMap, LinearOtherEvent>;
+  square: ProviderEvents<SquareEventMap, SquareOtherEvent>;
 }
 
 export type ProviderName = keyof ProviderEventMaps & string;

@@ -55,6 +55,7 @@ export type * from './providers/paddle';
 export type * from './providers/sendgrid';
 export type * from './providers/shopify';
 export type * from './providers/slack';
+export type * from './providers/square';
 export type * from './providers/standard';
 export type * from './providers/stripe';
 export type * from './providers/twilio';
