@@ -21,6 +21,7 @@ const loaders = {
   paddle: () => (require('./providers/paddle') as typeof import('./providers/paddle')).paddle,
   linear: () => (require('./providers/linear') as typeof import('./providers/linear')).linear,
   square: () => (require('./providers/square') as typeof import('./providers/square')).square,
+  hubspot: () => (require('./providers/hubspot') as typeof import('./providers/hubspot')).hubspot,
 } satisfies Record<string, () => WebhookProvider<any>>;
 
 export type ProviderName = keyof typeof loaders;

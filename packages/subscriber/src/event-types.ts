@@ -1,4 +1,5 @@
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
+import type { HubSpotEventMap, HubSpotOtherEvent } from './providers/hubspot';
 import type { LinearEventMap, LinearOtherEvent } from './providers/linear';
 import type { PaddleEventMap, PaddleOtherEvent } from './providers/paddle';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
@@ -44,6 +45,7 @@ export interface ProviderEventMaps {
   paddle: ProviderEvents<PaddleEventMap, PaddleOtherEvent>;
   linear: ProviderEvents<LinearEventMap, LinearOtherEvent>;
   square: ProviderEvents<SquareEventMap, SquareOtherEvent>;
+  hubspot: ProviderEvents<HubSpotEventMap, HubSpotOtherEvent>;
 }
 
 export type ProviderName = keyof ProviderEventMaps & string;

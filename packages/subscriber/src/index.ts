@@ -50,6 +50,7 @@ export {
 } from './errors';
 export type { JsonObject, JsonValue } from './json';
 export type * from './providers/github';
+export type * from './providers/hubspot';
 export type * from './providers/linear';
 export type * from './providers/paddle';
 export type * from './providers/sendgrid';
