@@ -22,6 +22,7 @@ const loaders = {
   linear: () => (require('./providers/linear') as typeof import('./providers/linear')).linear,
   square: () => (require('./providers/square') as typeof import('./providers/square')).square,
   hubspot: () => (require('./providers/hubspot') as typeof import('./providers/hubspot')).hubspot,
+  workos: () => (require('./providers/workos') as typeof import('./providers/workos')).workos,
 } satisfies Record<string, () => WebhookProvider<any>>;
 
 export type ProviderName = keyof typeof loaders;

@@ -9,6 +9,7 @@ import type { SquareEventMap, SquareOtherEvent } from './providers/square';
 import type { StandardWebhookPayload } from './providers/standard';
 import type { StripeEventMap, StripeOtherEvent } from './providers/stripe';
 import type { TwilioEventMap, TwilioOtherEvent } from './providers/twilio';
+import type { WorkOSEventMap, WorkOSOtherEvent } from './providers/workos';
 
 /**
  * A provider's payload types: `Known` maps each event type to its payload; `Other` types the
@@ -46,6 +47,7 @@ export interface ProviderEventMaps {
   linear: ProviderEvents<LinearEventMap, LinearOtherEvent>;
   square: ProviderEvents<SquareEventMap, SquareOtherEvent>;
   hubspot: ProviderEvents<HubSpotEventMap, HubSpotOtherEvent>;
+  workos: ProviderEvents<WorkOSEventMap, WorkOSOtherEvent>;
 }
 
 export type ProviderName = keyof ProviderEventMaps & string;

@@ -60,3 +60,4 @@ export type * from './providers/square';
 export type * from './providers/standard';
 export type * from './providers/stripe';
 export type * from './providers/twilio';
+export type * from './providers/workos';
