@@ -23,6 +23,7 @@ const loaders = {
   square: () => (require('./providers/square') as typeof import('./providers/square')).square,
   hubspot: () => (require('./providers/hubspot') as typeof import('./providers/hubspot')).hubspot,
   workos: () => (require('./providers/workos') as typeof import('./providers/workos')).workos,
+  razorpay: () => (require('./providers/razorpay') as typeof import('./providers/razorpay')).razorpay,
 } satisfies Record<string, () => WebhookProvider<any>>;
 
 export type ProviderName = keyof typeof loaders;

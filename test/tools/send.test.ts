@@ -30,6 +30,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   square: ['send-test-square-signature-key'],
   hubspot: ['5e4d0000-send-4000-8000-test0hubspot0'],
   workos: ['send0test0workos0webhook0secret'],
+  razorpay: ['send-test-razorpay-webhook-secret'],
 };
 
 interface Run {
@@ -116,6 +117,7 @@ describe('Command: npm run send', () => {
     { provider: 'square', type: 'payment.updated', how: '--secret, signing the URL as sent', args: (url) => ['--url', url, '--secret', SECRETS.square[0]!] },
     { provider: 'hubspot', type: 'contact.creation', how: 'WEBHOOK_SECRET_HUBSPOT, a batch signed with the URL as sent', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_HUBSPOT: SECRETS.hubspot[0]! }, events: 3 },
     { provider: 'workos', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.workos[0]!] },
+    { provider: 'razorpay', type: 'payment.captured', how: 'WEBHOOK_SECRET_RAZORPAY', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RAZORPAY: SECRETS.razorpay[0]! } },
   ];
 
   it('has a default case for every provider', () => {

@@ -2,6 +2,7 @@ import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
 import type { HubSpotEventMap, HubSpotOtherEvent } from './providers/hubspot';
 import type { LinearEventMap, LinearOtherEvent } from './providers/linear';
 import type { PaddleEventMap, PaddleOtherEvent } from './providers/paddle';
+import type { RazorpayEventMap, RazorpayOtherEvent } from './providers/razorpay';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
@@ -48,6 +49,7 @@ export interface ProviderEventMaps {
   square: ProviderEvents<SquareEventMap, SquareOtherEvent>;
   hubspot: ProviderEvents<HubSpotEventMap, HubSpotOtherEvent>;
   workos: ProviderEvents<WorkOSEventMap, WorkOSOtherEvent>;
+  razorpay: ProviderEvents<RazorpayEventMap, RazorpayOtherEvent>;
 }
 
 export type ProviderName = keyof ProviderEventMaps & string;

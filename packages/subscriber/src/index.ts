@@ -53,6 +53,7 @@ export type * from './providers/github';
 export type * from './providers/hubspot';
 export type * from './providers/linear';
 export type * from './providers/paddle';
+export type * from './providers/razorpay';
 export type * from './providers/sendgrid';
 export type * from './providers/shopify';
 export type * from './providers/slack';
