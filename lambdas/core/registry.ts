@@ -24,6 +24,7 @@ const loaders = {
   hubspot: () => (require('./providers/hubspot') as typeof import('./providers/hubspot')).hubspot,
   workos: () => (require('./providers/workos') as typeof import('./providers/workos')).workos,
   razorpay: () => (require('./providers/razorpay') as typeof import('./providers/razorpay')).razorpay,
+  box: () => (require('./providers/box') as typeof import('./providers/box')).box,
 } satisfies Record<string, () => WebhookProvider<any>>;
 
 export type ProviderName = keyof typeof loaders;

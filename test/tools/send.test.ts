@@ -31,6 +31,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   hubspot: ['5e4d0000-send-4000-8000-test0hubspot0'],
   workos: ['send0test0workos0webhook0secret'],
   razorpay: ['send-test-razorpay-webhook-secret'],
+  box: ['SendTestBoxPrimaryKey00000000000', 'SendTestBoxSecondaryKey000000000'],
 };
 
 interface Run {
@@ -118,6 +119,7 @@ describe('Command: npm run send', () => {
     { provider: 'hubspot', type: 'contact.creation', how: 'WEBHOOK_SECRET_HUBSPOT, a batch signed with the URL as sent', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_HUBSPOT: SECRETS.hubspot[0]! }, events: 3 },
     { provider: 'workos', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.workos[0]!] },
     { provider: 'razorpay', type: 'payment.captured', how: 'WEBHOOK_SECRET_RAZORPAY', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RAZORPAY: SECRETS.razorpay[0]! } },
+    { provider: 'box', type: 'FILE.UPLOADED', how: 'WEBHOOK_SECRET_BOX = primaryKey,secondaryKey', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_BOX: SECRETS.box.join(',') } },
   ];
 
   it('has a default case for every provider', () => {

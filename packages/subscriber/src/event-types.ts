@@ -1,3 +1,4 @@
+import type { BoxEventMap, BoxOtherEvent } from './providers/box';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
 import type { HubSpotEventMap, HubSpotOtherEvent } from './providers/hubspot';
 import type { LinearEventMap, LinearOtherEvent } from './providers/linear';
@@ -50,6 +51,7 @@ export interface ProviderEventMaps {
   hubspot: ProviderEvents<HubSpotEventMap, HubSpotOtherEvent>;
   workos: ProviderEvents<WorkOSEventMap, WorkOSOtherEvent>;
   razorpay: ProviderEvents<RazorpayEventMap, RazorpayOtherEvent>;
+  box: ProviderEvents<BoxEventMap, BoxOtherEvent>;
 }
 
 export type ProviderName = keyof ProviderEventMaps & string;
