@@ -33,15 +33,17 @@ const LEGACY_VERSION_HEADER = 'X-HubSpot-Signature-Version';
 const ID_FIELDS = ['portalId', 'subscriptionId', 'eventId'] as const;
 
 /**
- * One id part: a non-negative integer as written in the signed text (HubSpot's ids are numbers, and
- * the written digits survive where `JSON.parse` would round one above 2^53), or a non-empty string.
+ * One id part: a non-negative integer as written in the signed text (HubSpot's ids are numbers), or
+ * a non-empty string. A safe integer is its own decimal text; only a larger one, which `JSON.parse`
+ * rounds, is read back from the item's text (`members`, scanned on first need).
  */
-function idPart(item: Record<string, unknown>, members: Map<string, JsonSpan>, text: string, field: string, index: number): string {
+function idPart(item: Record<string, unknown>, members: () => Map<string, JsonSpan>, text: string, field: string, index: number): string {
   const value = item[field];
   if (typeof value === 'string' && value !== '') return value;
-  const span = members.get(field);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  const span = typeof value === 'number' ? members().get(field) : undefined;
   const digits = span === undefined ? undefined : textOf(text, span);
-  if (typeof value === 'number' && digits !== undefined && /^\d{1,20}$/.test(digits)) return digits;
+  if (digits !== undefined && /^\d{1,20}$/.test(digits)) return digits;
   throw new WebhookError('INVALID_PAYLOAD', `Event ${index} has no integer "${field}"`, { details: { eventIndex: index } });
 }
 
@@ -51,8 +53,9 @@ function toEvent(item: unknown, text: string, span: JsonSpan, index: number): We
   if (!isRecord(item) || typeof type !== 'string' || type === '') {
     throw new WebhookError('INVALID_PAYLOAD', `Event ${index} has no string "subscriptionType"`, { details: { eventIndex: index } });
   }
-  const members = objectMemberSpans(text, span);
-  const id = ID_FIELDS.map((field) => idPart(item, members, text, field, index)).join(':');
+  let members: Map<string, JsonSpan> | undefined;
+  const memberSpans = () => (members ??= objectMemberSpans(text, span));
+  const id = ID_FIELDS.map((field) => idPart(item, memberSpans, text, field, index)).join(':');
   return { id, type, payload: item, payloadJson: textOf(text, span) };
 }
 

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { computeWebhookSignature } from 'box-node-sdk/lib/internal/utils';
 import { WebhooksManager } from 'box-node-sdk/lib/managers/webhooks';
 import { WebhookError } from '../../../../lambdas/core/errors';
 import { box, parseRfc3339Seconds } from '../../../../lambdas/core/providers/box';
@@ -164,6 +165,25 @@ describe('Provider: box', () => {
 
       // Act & Assess
       expect({ ours: ourVerdict(request), box: await boxVerdict(request) }).toEqual({ ours: accepted, box: accepted });
+    });
+
+    it.each([
+      { case: 'slashes', text: 'a/b/c' },
+      { case: 'a slash at the start of a string and after an accent', text: '/é/' },
+      { case: 'an already escaped slash', text: '\\/' },
+      { case: 'an escaped backslash before a slash', text: '\\\\/' },
+      { case: 'an emoji (two UTF-16 units) and DEL', text: '😀\u007f/' },
+      { case: 'accents, a dash and a cup', text: 'Zoë — ☕' },
+    ])('accepts what computeWebhookSignature signs over the re-escaped body: $case', async ({ text }) => {
+      // Prepare
+      const body = `{"id":"e1","trigger":"FILE.UPLOADED","note":"${text}"}`;
+      const timestamp = boxTime(now());
+      const headers = { 'box-delivery-timestamp': timestamp, 'box-signature-version': '1', 'box-signature-algorithm': 'HmacSHA256' };
+      const signature = (await computeWebhookSignature(body, headers, PRIMARY, true))!;
+      const request = webhookRequest({ provider: 'box', headers: { ...headers, 'box-signature-primary': signature }, body });
+
+      // Act & Assess
+      expect({ ours: ourVerdict(request, [PRIMARY]), box: await boxVerdict(request, PRIMARY, undefined) }).toEqual({ ours: true, box: true });
     });
 
     it('the SDK refuses any future timestamp; hookrelay allows 600 s of clock skew', async () => {
