@@ -342,6 +342,31 @@ export function parseUnixSeconds(value: string | undefined): number | undefined 
   return Number(value);
 }
 
+/** Parses a signed UNIX-milliseconds timestamp (HubSpot, WorkOS), or MALFORMED_SIGNATURE. */
+export function requireUnixMilliseconds(value: string | undefined, name: string): number {
+  if (value === undefined || !/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new WebhookError('MALFORMED_SIGNATURE', `${name} is not a UNIX timestamp in milliseconds`);
+  }
+  return Number(value);
+}
+
+/**
+ * Checks a signed UNIX timestamp in milliseconds in both directions, to the millisecond, as the
+ * senders' SDKs compare them (`Math.abs(Date.now() - ts) > 60000`): converting it to whole seconds
+ * first would let up to 999 ms more through on the future side.
+ */
+export function assertMillisecondsWithinTolerance(timestampMs: number, nowSeconds: number, toleranceSeconds: number): void {
+  if (!Number.isFinite(timestampMs)) {
+    throw new WebhookError('MALFORMED_SIGNATURE', 'Timestamp is not a number of milliseconds');
+  }
+  const skewMs = nowSeconds * 1000 - timestampMs;
+  if (Math.abs(skewMs) > toleranceSeconds * 1000) {
+    throw new WebhookError('TIMESTAMP_OUT_OF_TOLERANCE', skewMs > 0 ? 'Timestamp is too old' : 'Timestamp is in the future', {
+      details: { skewSeconds: skewMs / 1000, toleranceSeconds },
+    });
+  }
+}
+
 /** A JSON body: its parsed value and its exact text. */
 export interface JsonBody {
   readonly value: unknown;

@@ -25,6 +25,13 @@ const loaders = {
   typeform: () => (require('./providers/typeform') as typeof import('./providers/typeform')).typeform,
   sentry: () => (require('./providers/sentry') as typeof import('./providers/sentry')).sentry,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
+  paddle: () => (require('./providers/paddle') as typeof import('./providers/paddle')).paddle,
+  linear: () => (require('./providers/linear') as typeof import('./providers/linear')).linear,
+  square: () => (require('./providers/square') as typeof import('./providers/square')).square,
+  hubspot: () => (require('./providers/hubspot') as typeof import('./providers/hubspot')).hubspot,
+  workos: () => (require('./providers/workos') as typeof import('./providers/workos')).workos,
+  razorpay: () => (require('./providers/razorpay') as typeof import('./providers/razorpay')).razorpay,
+  box: () => (require('./providers/box') as typeof import('./providers/box')).box,
 } satisfies Record<string, () => WebhookProvider<any>>;
 
 export type ProviderName = keyof typeof loaders;

@@ -33,6 +33,13 @@ const SECRETS: Record<ProviderName, string[]> = {
   typeform: ['send-test-typeform-secret'],
   sentry: ['send-test-sentry-client-secret'],
   generic: ['send-test-generic-secret'],
+  paddle: ['pdl_ntfset_01sendtest0paddle0000000000_sendTestPaddleSecretKey000000'],
+  linear: ['lin_wh_send0test0linear0signing0secret'],
+  square: ['send-test-square-signature-key'],
+  hubspot: ['5e4d0000-send-4000-8000-test0hubspot0'],
+  workos: ['send0test0workos0webhook0secret'],
+  razorpay: ['send-test-razorpay-webhook-secret'],
+  box: ['SendTestBoxPrimaryKey00000000000', 'SendTestBoxSecondaryKey000000000'],
 };
 
 interface Run {
@@ -118,6 +125,13 @@ describe('Command: npm run send', () => {
     { provider: 'typeform', type: 'form_response', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.typeform[0]!] },
     { provider: 'sentry', type: 'issue.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.sentry[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
+    { provider: 'paddle', type: 'transaction.completed', how: 'WEBHOOK_SECRET_PADDLE', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_PADDLE: SECRETS.paddle[0]! } },
+    { provider: 'linear', type: 'Issue.create', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.linear[0]!] },
+    { provider: 'square', type: 'payment.updated', how: '--secret, signing the URL as sent', args: (url) => ['--url', url, '--secret', SECRETS.square[0]!] },
+    { provider: 'hubspot', type: 'contact.creation', how: 'WEBHOOK_SECRET_HUBSPOT, a batch signed with the URL as sent', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_HUBSPOT: SECRETS.hubspot[0]! }, events: 3 },
+    { provider: 'workos', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.workos[0]!] },
+    { provider: 'razorpay', type: 'payment.captured', how: 'WEBHOOK_SECRET_RAZORPAY', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RAZORPAY: SECRETS.razorpay[0]! } },
+    { provider: 'box', type: 'FILE.UPLOADED', how: 'WEBHOOK_SECRET_BOX = primaryKey,secondaryKey', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_BOX: SECRETS.box.join(',') } },
   ];
 
   it('has a default case for every provider', () => {

@@ -5,13 +5,20 @@ import type { MetaEventMap, MetaOtherEvent } from './providers/meta';
 import type { PagerDutyEventMap, PagerDutyOtherEvent } from './providers/pagerduty';
 import type { ResendEventMap, ResendOtherEvent } from './providers/resend';
 import type { SentryEventMap, SentryOtherEvent } from './providers/sentry';
+import type { BoxEventMap, BoxOtherEvent } from './providers/box';
+import type { HubSpotEventMap, HubSpotOtherEvent } from './providers/hubspot';
+import type { LinearEventMap, LinearOtherEvent } from './providers/linear';
+import type { PaddleEventMap, PaddleOtherEvent } from './providers/paddle';
+import type { RazorpayEventMap, RazorpayOtherEvent } from './providers/razorpay';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
+import type { SquareEventMap, SquareOtherEvent } from './providers/square';
 import type { StandardWebhookPayload } from './providers/standard';
 import type { StripeEventMap, StripeOtherEvent } from './providers/stripe';
 import type { TypeformEventMap, TypeformOtherEvent } from './providers/typeform';
 import type { TwilioEventMap, TwilioOtherEvent } from './providers/twilio';
+import type { WorkOSEventMap, WorkOSOtherEvent } from './providers/workos';
 
 /**
  * A provider's payload types: `Known` maps each event type to its payload; `Other` types the
@@ -52,6 +59,13 @@ export interface ProviderEventMaps {
   sentry: ProviderEvents<SentryEventMap, SentryOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
+  paddle: ProviderEvents<PaddleEventMap, PaddleOtherEvent>;
+  linear: ProviderEvents<LinearEventMap, LinearOtherEvent>;
+  square: ProviderEvents<SquareEventMap, SquareOtherEvent>;
+  hubspot: ProviderEvents<HubSpotEventMap, HubSpotOtherEvent>;
+  workos: ProviderEvents<WorkOSEventMap, WorkOSOtherEvent>;
+  razorpay: ProviderEvents<RazorpayEventMap, RazorpayOtherEvent>;
+  box: ProviderEvents<BoxEventMap, BoxOtherEvent>;
 }
 
 export type ProviderName = keyof ProviderEventMaps & string;

@@ -32,6 +32,11 @@ const KNOWN_HEADERS = [
   'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type', 'authorization',
   'x-gitlab-token', 'x-gitlab-event', 'x-gitlab-event-uuid', 'idempotency-key',
   'x-pagerduty-signature', 'typeform-signature', 'sentry-hook-signature', 'sentry-hook-resource', 'request-id',
+  'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type',
+  'paddle-signature', 'linear-signature', 'linear-delivery', 'x-square-hmacsha256-signature', 'x-square-signature',
+  'x-hubspot-signature-v3', 'x-hubspot-request-timestamp', 'x-hubspot-signature', 'workos-signature',
+  'x-razorpay-signature', 'x-razorpay-event-id', 'box-signature-primary', 'box-signature-secondary',
+  'box-delivery-timestamp', 'box-signature-version', 'box-signature-algorithm',
 ];
 
 /** Option sets the generic route is fuzzed under (the others take none). */
@@ -54,7 +59,7 @@ const GENERIC_OPTIONS = [
 ];
 
 const hex = fc.stringMatching(/^[0-9a-fA-F]{0,140}$/);
-const scheme = fc.constantFrom('t=', 'v1=', 'v0=', 'sha256=', 'sha1=', 'v1,', 'v1a,', 'v2,', 'key=k,algorithm=', '');
+const scheme = fc.constantFrom('t=', 'v1=', 'v0=', 'sha256=', 'sha1=', 'v1,', 'v1a,', 'v2,', 'key=k,algorithm=', 'ts=', 'h1=', '');
 const big = fc
   .tuple(fc.constantFrom('a', '=', ',', ' ', 'v1,', '😀', 'sha256=', '\u0000', 'A/+'), fc.integer({ min: 9000, max: 10240 }))
   .map(([unit, length]) => unit.repeat(length).slice(0, 10240));

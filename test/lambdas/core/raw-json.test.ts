@@ -13,6 +13,15 @@ describe('Module: raw-json', () => {
       expect(arrayElementTexts(text)).toEqual(elements);
     });
 
+    it('ends a string only at a quote preceded by an even run of backslashes', () => {
+      // Prepare: strings ending in one and two backslashes, and an escaped quote after a backslash.
+      const values = ['a\\', 'b\\\\', 'c\\"d', '\\', '"'];
+      const text = JSON.stringify([...values, { k: values }]);
+
+      // Act & Assess
+      expect(arrayElementTexts(text)).toEqual([...values, { k: values }].map((value) => JSON.stringify(value)));
+    });
+
     it('returns elements that parse to the elements JSON.parse sees, for any JSON array', () => {
       fc.assert(
         fc.property(fc.array(fc.jsonValue()), fc.constantFrom(undefined, 1, '\t'), (values, space) => {

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { decodeSignature, hmac, matchesAny } from '../crypto';
+import { WebhookError } from '../errors';
+import {
+  assertMillisecondsWithinTolerance,
+  bodyBytes,
+  DEFAULT_MAX_BODY_BYTES,
+  findMatchingSecret,
+  jsonEvent,
+  jsonPost,
+  noOptions,
+  parseJsonBody,
+  requireStringField,
+  requireUnixMilliseconds,
+  signatureHeaderEntries,
+  withSentHeaders,
+  type SampleContext,
+  type WebhookProvider,
+} from '../provider';
+import type { WebhookRequest } from '../request';
+import { compactJson, isoTime } from '../samples';
+
+const SIGNATURE_HEADER = 'WorkOS-Signature';
+
+interface WorkOSSignature {
+  /** `t` exactly as sent: it is part of the signed content. */
+  readonly timestampText: string;
+  readonly timestampMs: number;
+  readonly signatures: readonly Buffer[];
+}
+
+/**
+ * `t=<unix ms>, v1=<hex>`: entries that are not `key=value` or whose `v1` is not 64 hex digits are
+ * ignored; exactly one distinct `t` must remain (one HMAC of the body per secret).
+ */
+function parseSignatureHeader(request: Pick<WebhookRequest, 'headers'>): WorkOSSignature {
+  const timestamps = new Set<string>();
+  const signatures: Buffer[] = [];
+  for (const entry of signatureHeaderEntries(request, SIGNATURE_HEADER)) {
+    const separator = entry.indexOf('=');
+    if (separator < 0) continue;
+    const key = entry.slice(0, separator).trim();
+    const value = entry.slice(separator + 1).trim();
+    if (key === 't') timestamps.add(value);
+    else if (key === 'v1') {
+      const decoded = decodeSignature(value, 'hex');
+      if (decoded?.length === 32) signatures.push(decoded);
+    }
+  }
+  const [timestampText] = timestamps;
+  if (timestamps.size !== 1 || timestampText === undefined || signatures.length === 0) {
+    throw new WebhookError('MALFORMED_SIGNATURE', 'WorkOS-Signature needs one t and at least one v1 of 64 hex digits');
+  }
+  return { timestampText, timestampMs: requireUnixMilliseconds(timestampText, 'WorkOS-Signature t'), signatures };
+}
+
+// --- Samples for `npm run send` --------------------------------------------------------------
+
+/** WorkOS ids: a prefix and an upper-case ULID (`user_01E4ZCR3C56J083X43JQXF3JK5`). */
+const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+function workosId(prefix: string): string {
+  return `${prefix}_01${Array.from(randomBytes(24), (byte) => ULID_ALPHABET[byte % 32]).join('')}`;
+}
+
+const ORGANIZATION_ID = 'org_01HOOKRE1AYDEVE10PMENT0RG0';
+
+/** WorkOS's event envelope: compact JSON, a new `event_…` id on every call. */
+function workosEvent(event: string, data: Record<string, unknown>, context: SampleContext): string {
+  return compactJson({ id: workosId('event'), event, data, created_at: isoTime(context.nowSeconds) });
+}
+
+function user(context: SampleContext, updated = false): Record<string, unknown> {
+  const now = isoTime(context.nowSeconds);
+  return {
+    object: 'user',
+    id: workosId('user'),
+    email: 'zoe@example.com',
+    email_verified: updated,
+    first_name: 'Zoë',
+    last_name: 'Martin',
+    profile_picture_url: null,
+    last_sign_in_at: updated ? now : null,
+    external_id: null,
+    metadata: {},
+    created_at: updated ? isoTime(context.nowSeconds - 86_400) : now,
+    updated_at: now,
+  };
+}
+
+function organization(context: SampleContext): Record<string, unknown> {
+  const now = isoTime(context.nowSeconds);
+  return {
+    object: 'organization',
+    id: workosId('org'),
+    name: 'Café Zoë SARL',
+    allow_profiles_outside_organization: false,
+    domains: [{ object: 'organization_domain', id: workosId('org_domain'), domain: 'example.com', state: 'verified', verification_strategy: 'dns' }],
+    external_id: null,
+    metadata: {},
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+function directoryUser(context: SampleContext): Record<string, unknown> {
+  const now = isoTime(context.nowSeconds);
+  return {
+    object: 'directory_user',
+    id: workosId('directory_user'),
+    directory_id: 'directory_01HOOKRE1AYDEVE10PMENTD1R',
+    organization_id: ORGANIZATION_ID,
+    idp_id: '00u1a0hookrelay0dev',
+    email: 'zoe@example.com',
+    first_name: 'Zoë',
+    last_name: 'Martin',
+    state: 'active',
+    custom_attributes: { department: 'Engineering' },
+    raw_attributes: {},
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+function ssoSucceeded(): Record<string, unknown> {
+  return {
+    type: 'sso',
+    status: 'succeeded',
+    user_id: null,
+    email: 'zoe@example.com',
+    ip_address: '203.0.113.7',
+    user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)',
+    sso: { organization_id: ORGANIZATION_ID, connection_id: 'conn_01HOOKRE1AYDEVE10PMENTC0N', session_id: workosId('sso_session') },
+  };
+}
+
+/**
+ * WorkOS: `WorkOS-Signature: t=<unix ms>, v1=<hex>`, HMAC-SHA256 with the webhook secret over
+ * `{t}.{body}`, `t` in milliseconds. `@workos-inc/node` (`webhooks.constructEvent`) refuses a `t`
+ * older than 180 s (`tolerance = 18e4`); hookrelay checks both directions. The SDK signs
+ * `JSON.stringify` of the parsed payload; WorkOS posts compact JSON, so that is the body itself,
+ * and hookrelay verifies the raw bytes.
+ */
+export const workos: WebhookProvider = {
+  name: 'workos',
+  defaultToleranceSeconds: 180,
+  defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  parseOptions: noOptions,
+
+  verify(request, { secrets, nowSeconds, toleranceSeconds }) {
+    const signature = parseSignatureHeader(request);
+    const secretIndex = findMatchingSecret(secrets, (secret) =>
+      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}.`, request.rawBody)),
+    );
+    assertMillisecondsWithinTolerance(signature.timestampMs, nowSeconds, toleranceSeconds);
+
+    const body = parseJsonBody(request.rawBody);
+    return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['event']), body)] };
+  },
+
+  sign(request, { secret, nowSeconds }) {
+    const timestamp = String(nowSeconds * 1000);
+    const mac = hmac('sha256', secret, `${timestamp}.`, bodyBytes(request)).toString('hex');
+    return withSentHeaders(request, { [SIGNATURE_HEADER]: `t=${timestamp}, v1=${mac}` });
+  },
+
+  samples: {
+    defaultType: 'user.created',
+    types: {
+      'user.created': (c) => workosEvent('user.created', user(c), c),
+      'user.updated': (c) => workosEvent('user.updated', user(c, true), c),
+      'organization.created': (c) => workosEvent('organization.created', organization(c), c),
+      'dsync.user.created': (c) => workosEvent('dsync.user.created', directoryUser(c), c),
+      'authentication.sso_succeeded': (c) => workosEvent('authentication.sso_succeeded', ssoSucceeded(), c),
+    },
+    request: (body, _type, context) => jsonPost(body, context, { 'User-Agent': 'WorkOS Webhooks' }),
+  },
+
+  development: { secret: 'hookrelay0development0workos0webhook0secret' },
+
+  docs: {
+    title: 'WorkOS',
+    signatureHeaders: '`WorkOS-Signature: t=<unix ms>, v1=<hex>`',
+    signedContent: 'HMAC-SHA256 of `{t}.{body}`',
+    timestamp: '`t`, milliseconds; 180 s either way (WorkOS’s SDK: 180 s, old side only)',
+    eventId: '`id`',
+    eventType: '`event`',
+    secret: 'the webhook endpoint’s secret',
+    secretLocation: 'WorkOS Dashboard → Webhooks → the endpoint → *Secret*',
+    notSigned: 'nothing the envelopes use',
+    replayProtection: 'the signed timestamp (180 s), then the signed `id`',
+    oracle: '`@workos-inc/node` (`webhooks.computeSignature`, `webhooks.constructEvent`)',
+    notes: [
+      'WorkOS’s Node SDK signs and verifies `JSON.stringify` of the parsed payload rather than the bytes received. WorkOS posts compact JSON, for which the two are the same; hookrelay verifies the raw body, so a body re-serialised on the way (pretty-printed, re-escaped) is refused where the SDK would accept it.',
+    ],
+  },
+};
