@@ -17,6 +17,7 @@ const loaders = {
   twilio: () => (require('./providers/twilio') as typeof import('./providers/twilio')).twilio,
   sendgrid: () => (require('./providers/sendgrid') as typeof import('./providers/sendgrid')).sendgrid,
   standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
+  discord: () => (require('./providers/discord') as typeof import('./providers/discord')).discord,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

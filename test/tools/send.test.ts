@@ -16,6 +16,18 @@ const workDirectory = mkdtempSync(path.join(tmpdir(), 'hookrelay-send-'));
 const SENDGRID_PRIVATE_KEY_FILE = path.join(workDirectory, 'sendgrid-private.pem');
 writeFileSync(SENDGRID_PRIVATE_KEY_FILE, sendgridKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
 
+// Discord too signs with a private key (Ed25519) and the route holds the public half (hex). Its
+// answer is its own (`{"type":5}`), without event ids, so the interaction is sent from a file whose id is known.
+const discordKeys = generateKeyPairSync('ed25519');
+const DISCORD_PRIVATE_KEY_FILE = path.join(workDirectory, 'discord-private.pem');
+writeFileSync(DISCORD_PRIVATE_KEY_FILE, discordKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+const DISCORD_INTERACTION_ID = String(BigInt(`0x${randomBytes(7).toString('hex')}`));
+const DISCORD_INTERACTION_FILE = path.join(workDirectory, 'discord-interaction.json');
+writeFileSync(
+  DISCORD_INTERACTION_FILE,
+  JSON.stringify({ id: DISCORD_INTERACTION_ID, application_id: '1187000000000000001', type: 2, token: 'aW50ZXJhY3Rpb246dGVzdA', version: 1, data: { id: '1', name: 'deploy', type: 1 } }),
+);
+
 /** None is a development secret (except SendGrid's second key, for the default-key case), so a pass proves the secret was used. */
 const SECRETS: Record<ProviderName, string[]> = {
   stripe: ['whsec_send_test_stripe_current', 'whsec_send_test_stripe_previous'],
@@ -25,6 +37,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   twilio: ['0123456789abcdef0123456789abcdef'],
   sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), findProvider('sendgrid')!.development.secret],
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
+  discord: [Buffer.from(discordKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex')],
   generic: ['send-test-generic-secret'],
 };
 
@@ -91,6 +104,11 @@ describe('Command: npm run send', () => {
     readonly args: (url: string) => string[];
     readonly env?: Record<string, string>;
     readonly events?: number;
+    /**
+     * Senders that answer with a reply of their own instead of `{ received, eventId }`: the answer
+     * printed, and the ids of the events sent (from a --file).
+     */
+    readonly reply?: { readonly printed: RegExp; readonly eventIds: readonly string[] };
   }
 
   // Every provider's default type, through each way of naming the URL and the secret.
@@ -104,20 +122,27 @@ describe('Command: npm run send', () => {
     { provider: 'sendgrid', type: 'delivered', how: 'the development private key by default', args: (url) => ['--url', url], events: 3 },
     { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
+    {
+      provider: 'discord',
+      type: 'application_command',
+      how: '--secret <PEM file>, --file',
+      args: (url) => ['--url', url, '--secret', DISCORD_PRIVATE_KEY_FILE, '--file', DISCORD_INTERACTION_FILE],
+      reply: { printed: /^200 OK {2}\{"type":5\}$/m, eventIds: [DISCORD_INTERACTION_ID] },
+    },
   ];
 
   it('has a default case for every provider', () => {
     expect(new Set(defaults.map((entry) => entry.provider))).toEqual(new Set(providerNames));
   });
 
-  it.concurrent.each(defaults)('$provider $type is accepted and published ($how)', async ({ provider, type, args, env, events = 1 }) => {
+  it.concurrent.each(defaults)('$provider $type is accepted and published ($how)', async ({ provider, type, args, env, events = 1, reply }) => {
     // Act
     const { url } = await gateway();
     const run = await runSend([provider, ...args(url)], env);
 
     // Assess
-    expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^200 OK {2}events? \S/) });
-    const ids = printedIds(run.stdout);
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(reply?.printed ?? /^200 OK {2}events? \S/) });
+    const ids = reply?.eventIds ?? printedIds(run.stdout);
     expect(ids).toHaveLength(events);
     const envelopes = await waitForPublished(ids);
     for (const envelope of envelopes) expect(envelope).toMatchObject({ provider, type });

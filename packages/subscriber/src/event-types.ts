@@ -1,3 +1,4 @@
+import type { DiscordEventMap, DiscordOtherEvent } from './providers/discord';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
@@ -36,6 +37,7 @@ export interface ProviderEventMaps {
   twilio: ProviderEvents<TwilioEventMap, TwilioOtherEvent>;
   sendgrid: ProviderEvents<SendGridEventMap, SendGridOtherEvent>;
   standard: ProviderEvents<{}, StandardWebhookPayload>;
+  discord: ProviderEvents<DiscordEventMap, DiscordOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

@@ -6,6 +6,7 @@ import { expectTypeOf } from 'expect-type';
 import type Stripe from 'stripe';
 import {
   createSubscriber,
+  type DiscordApplicationCommand,
   type EventFor,
   type HookrelayEvent,
   type JsonObject,
@@ -91,6 +92,15 @@ describe('Typing: handlers receive the sender’s own payload types', () => {
       expectTypeOf(event.payload).toEqualTypeOf<SendGridBounceEvent>();
       expectTypeOf(event.payload.type).toEqualTypeOf<'bounce' | 'blocked'>();
     });
+  });
+
+  it('hand-written types for the senders added with the provider platform', () => {
+    subscriber.on('discord', 'application_command', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<DiscordApplicationCommand>();
+      expectTypeOf(event.payload.type).toEqualTypeOf<2>();
+    });
+    // @ts-expect-error -- PING is answered by hookrelay, never published
+    subscriber.on('discord', 'ping', () => undefined);
   });
 
   it('open providers accept any type: unknown ones typed by their fallback', () => {
