@@ -18,6 +18,7 @@ const loaders = {
   sendgrid: () => (require('./providers/sendgrid') as typeof import('./providers/sendgrid')).sendgrid,
   standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
   discord: () => (require('./providers/discord') as typeof import('./providers/discord')).discord,
+  zoom: () => (require('./providers/zoom') as typeof import('./providers/zoom')).zoom,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

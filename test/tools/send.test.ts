@@ -38,6 +38,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   sendgrid: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'), findProvider('sendgrid')!.development.secret],
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
   discord: [Buffer.from(discordKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex')],
+  zoom: ['send-test-zoom-secret-token'],
   generic: ['send-test-generic-secret'],
 };
 
@@ -129,6 +130,7 @@ describe('Command: npm run send', () => {
       args: (url) => ['--url', url, '--secret', DISCORD_PRIVATE_KEY_FILE, '--file', DISCORD_INTERACTION_FILE],
       reply: { printed: /^200 OK {2}\{"type":5\}$/m, eventIds: [DISCORD_INTERACTION_ID] },
     },
+    { provider: 'zoom', type: 'meeting.started', how: 'WEBHOOK_SECRET_ZOOM', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_ZOOM: SECRETS.zoom[0]! } },
   ];
 
   it('has a default case for every provider', () => {

@@ -6,6 +6,7 @@ import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
 import type { StandardWebhookPayload } from './providers/standard';
 import type { StripeEventMap, StripeOtherEvent } from './providers/stripe';
 import type { TwilioEventMap, TwilioOtherEvent } from './providers/twilio';
+import type { ZoomEventMap, ZoomOtherEvent } from './providers/zoom';
 
 /**
  * A provider's payload types: `Known` maps each event type to its payload; `Other` types the
@@ -38,6 +39,7 @@ export interface ProviderEventMaps {
   sendgrid: ProviderEvents<SendGridEventMap, SendGridOtherEvent>;
   standard: ProviderEvents<{}, StandardWebhookPayload>;
   discord: ProviderEvents<DiscordEventMap, DiscordOtherEvent>;
+  zoom: ProviderEvents<ZoomEventMap, ZoomOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

@@ -19,6 +19,8 @@ import {
   type SubscriberLogger,
   type TwilioMessageStatusCallback,
   type TwilioParams,
+  type ZoomMeeting,
+  type ZoomOtherEvent,
 } from '@hookrelay/subscriber';
 import type { IsAny } from '../../../packages/subscriber/src/json';
 import type { StripeEventMap } from '../../../packages/subscriber/src/providers/stripe';
@@ -101,6 +103,8 @@ describe('Typing: handlers receive the sender’s own payload types', () => {
     });
     // @ts-expect-error -- PING is answered by hookrelay, never published
     subscriber.on('discord', 'ping', () => undefined);
+    subscriber.on('zoom', 'meeting.ended', (event) => expectTypeOf(event.payload.payload.object).toEqualTypeOf<ZoomMeeting & { readonly end_time: string }>());
+    subscriber.on('zoom', 'webinar.started', (event) => expectTypeOf(event.payload).toEqualTypeOf<ZoomOtherEvent>());
   });
 
   it('open providers accept any type: unknown ones typed by their fallback', () => {
