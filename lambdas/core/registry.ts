@@ -19,6 +19,7 @@ const loaders = {
   standard: () => (require('./providers/standard') as typeof import('./providers/standard')).standard,
   discord: () => (require('./providers/discord') as typeof import('./providers/discord')).discord,
   zoom: () => (require('./providers/zoom') as typeof import('./providers/zoom')).zoom,
+  twitch: () => (require('./providers/twitch') as typeof import('./providers/twitch')).twitch,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

@@ -39,6 +39,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   standard: [`whsec_${randomBytes(24).toString('base64')}`],
   discord: [Buffer.from(discordKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex')],
   zoom: ['send-test-zoom-secret-token'],
+  twitch: ['send-test-twitch-subscription-secret'],
   generic: ['send-test-generic-secret'],
 };
 
@@ -131,6 +132,7 @@ describe('Command: npm run send', () => {
       reply: { printed: /^200 OK {2}\{"type":5\}$/m, eventIds: [DISCORD_INTERACTION_ID] },
     },
     { provider: 'zoom', type: 'meeting.started', how: 'WEBHOOK_SECRET_ZOOM', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_ZOOM: SECRETS.zoom[0]! } },
+    { provider: 'twitch', type: 'channel.follow', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.twitch[0]!] },
   ];
 
   it('has a default case for every provider', () => {

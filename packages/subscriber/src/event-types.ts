@@ -6,6 +6,7 @@ import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
 import type { StandardWebhookPayload } from './providers/standard';
 import type { StripeEventMap, StripeOtherEvent } from './providers/stripe';
 import type { TwilioEventMap, TwilioOtherEvent } from './providers/twilio';
+import type { TwitchEventMap, TwitchOtherEvent } from './providers/twitch';
 import type { ZoomEventMap, ZoomOtherEvent } from './providers/zoom';
 
 /**
@@ -40,6 +41,7 @@ export interface ProviderEventMaps {
   standard: ProviderEvents<{}, StandardWebhookPayload>;
   discord: ProviderEvents<DiscordEventMap, DiscordOtherEvent>;
   zoom: ProviderEvents<ZoomEventMap, ZoomOtherEvent>;
+  twitch: ProviderEvents<TwitchEventMap, TwitchOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

@@ -57,4 +57,5 @@ export type * from './providers/slack';
 export type * from './providers/standard';
 export type * from './providers/stripe';
 export type * from './providers/twilio';
+export type * from './providers/twitch';
 export type * from './providers/zoom';

@@ -30,7 +30,8 @@ const KNOWN_HEADERS = [
   'x-twilio-email-event-webhook-signature', 'x-twilio-email-event-webhook-timestamp',
   'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-id', 'svix-timestamp', 'svix-signature',
   'x-signature', 'x-timestamp', 'x-delivery-id', 'x-event-type',
-  'x-signature-ed25519', 'x-signature-timestamp',
+  'x-signature-ed25519', 'x-signature-timestamp', 'x-zm-signature', 'x-zm-request-timestamp',
+  'twitch-eventsub-message-id', 'twitch-eventsub-message-timestamp', 'twitch-eventsub-message-signature', 'twitch-eventsub-message-type',
 ];
 
 /** Option sets the generic route is fuzzed under (the others take none). */

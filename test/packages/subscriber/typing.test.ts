@@ -19,6 +19,8 @@ import {
   type SubscriberLogger,
   type TwilioMessageStatusCallback,
   type TwilioParams,
+  type TwitchFollowEvent,
+  type TwitchRevocation,
   type ZoomMeeting,
   type ZoomOtherEvent,
 } from '@hookrelay/subscriber';
@@ -105,6 +107,8 @@ describe('Typing: handlers receive the sender’s own payload types', () => {
     subscriber.on('discord', 'ping', () => undefined);
     subscriber.on('zoom', 'meeting.ended', (event) => expectTypeOf(event.payload.payload.object).toEqualTypeOf<ZoomMeeting & { readonly end_time: string }>());
     subscriber.on('zoom', 'webinar.started', (event) => expectTypeOf(event.payload).toEqualTypeOf<ZoomOtherEvent>());
+    subscriber.on('twitch', 'channel.follow', (event) => expectTypeOf(event.payload.event).toEqualTypeOf<TwitchFollowEvent>());
+    subscriber.on('twitch', 'revocation', (event) => expectTypeOf(event.payload).toEqualTypeOf<TwitchRevocation>());
   });
 
   it('open providers accept any type: unknown ones typed by their fallback', () => {
