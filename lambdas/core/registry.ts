@@ -20,6 +20,7 @@ const loaders = {
   discord: () => (require('./providers/discord') as typeof import('./providers/discord')).discord,
   zoom: () => (require('./providers/zoom') as typeof import('./providers/zoom')).zoom,
   twitch: () => (require('./providers/twitch') as typeof import('./providers/twitch')).twitch,
+  adyen: () => (require('./providers/adyen') as typeof import('./providers/adyen')).adyen,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

@@ -22,6 +22,18 @@ const discordKeys = generateKeyPairSync('ed25519');
 const DISCORD_PRIVATE_KEY_FILE = path.join(workDirectory, 'discord-private.pem');
 writeFileSync(DISCORD_PRIVATE_KEY_FILE, discordKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
 const DISCORD_INTERACTION_ID = String(BigInt(`0x${randomBytes(7).toString('hex')}`));
+// Adyen answers `[accepted]`, also without event ids: its notification too comes from a file (signed by `send`).
+const ADYEN_PSP_REFERENCE = randomBytes(8).toString('hex').toUpperCase();
+const ADYEN_NOTIFICATION_FILE = path.join(workDirectory, 'adyen-notification.json');
+writeFileSync(
+  ADYEN_NOTIFICATION_FILE,
+  JSON.stringify({
+    live: 'false',
+    notificationItems: [
+      { NotificationRequestItem: { amount: { currency: 'EUR', value: 1000 }, eventCode: 'AUTHORISATION', merchantAccountCode: 'SendTest', merchantReference: 'order-1', pspReference: ADYEN_PSP_REFERENCE, success: 'true' } },
+    ],
+  }),
+);
 const DISCORD_INTERACTION_FILE = path.join(workDirectory, 'discord-interaction.json');
 writeFileSync(
   DISCORD_INTERACTION_FILE,
@@ -40,6 +52,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   discord: [Buffer.from(discordKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex')],
   zoom: ['send-test-zoom-secret-token'],
   twitch: ['send-test-twitch-subscription-secret'],
+  adyen: [randomBytes(32).toString('hex').toUpperCase()],
   generic: ['send-test-generic-secret'],
 };
 
@@ -133,6 +146,14 @@ describe('Command: npm run send', () => {
     },
     { provider: 'zoom', type: 'meeting.started', how: 'WEBHOOK_SECRET_ZOOM', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_ZOOM: SECRETS.zoom[0]! } },
     { provider: 'twitch', type: 'channel.follow', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.twitch[0]!] },
+    {
+      provider: 'adyen',
+      type: 'AUTHORISATION',
+      how: 'WEBHOOK_SECRET_ADYEN, --file',
+      args: (url) => ['--url', url, '--file', ADYEN_NOTIFICATION_FILE],
+      env: { WEBHOOK_SECRET_ADYEN: SECRETS.adyen[0]! },
+      reply: { printed: /^200 OK {2}\[accepted\]$/m, eventIds: [`${ADYEN_PSP_REFERENCE}:AUTHORISATION:true`] },
+    },
   ];
 
   it('has a default case for every provider', () => {

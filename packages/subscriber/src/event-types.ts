@@ -1,3 +1,4 @@
+import type { AdyenEventMap, AdyenOtherEvent } from './providers/adyen';
 import type { DiscordEventMap, DiscordOtherEvent } from './providers/discord';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
@@ -42,6 +43,7 @@ export interface ProviderEventMaps {
   discord: ProviderEvents<DiscordEventMap, DiscordOtherEvent>;
   zoom: ProviderEvents<ZoomEventMap, ZoomOtherEvent>;
   twitch: ProviderEvents<TwitchEventMap, TwitchOtherEvent>;
+  adyen: ProviderEvents<AdyenEventMap, AdyenOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

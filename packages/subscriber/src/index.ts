@@ -49,6 +49,7 @@ export {
   type SubscriberErrorCode,
 } from './errors';
 export type { JsonObject, JsonValue } from './json';
+export type * from './providers/adyen';
 export type * from './providers/discord';
 export type * from './providers/github';
 export type * from './providers/sendgrid';

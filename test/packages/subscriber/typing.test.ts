@@ -6,6 +6,7 @@ import { expectTypeOf } from 'expect-type';
 import type Stripe from 'stripe';
 import {
   createSubscriber,
+  type AdyenNotificationRequestItem,
   type DiscordApplicationCommand,
   type EventFor,
   type HookrelayEvent,
@@ -109,6 +110,7 @@ describe('Typing: handlers receive the sender’s own payload types', () => {
     subscriber.on('zoom', 'webinar.started', (event) => expectTypeOf(event.payload).toEqualTypeOf<ZoomOtherEvent>());
     subscriber.on('twitch', 'channel.follow', (event) => expectTypeOf(event.payload.event).toEqualTypeOf<TwitchFollowEvent>());
     subscriber.on('twitch', 'revocation', (event) => expectTypeOf(event.payload).toEqualTypeOf<TwitchRevocation>());
+    subscriber.on('adyen', 'REFUND', (event) => expectTypeOf(event.payload).toEqualTypeOf<AdyenNotificationRequestItem<'REFUND'>>());
   });
 
   it('open providers accept any type: unknown ones typed by their fallback', () => {
