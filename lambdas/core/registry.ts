@@ -21,6 +21,7 @@ const loaders = {
   zoom: () => (require('./providers/zoom') as typeof import('./providers/zoom')).zoom,
   twitch: () => (require('./providers/twitch') as typeof import('./providers/twitch')).twitch,
   adyen: () => (require('./providers/adyen') as typeof import('./providers/adyen')).adyen,
+  mailgun: () => (require('./providers/mailgun') as typeof import('./providers/mailgun')).mailgun,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

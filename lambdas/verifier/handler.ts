@@ -12,7 +12,7 @@ import {
   type EnvelopeHeader,
 } from '../core/envelope';
 import { WebhookError } from '../core/errors';
-import { methodsOf, type WebhookEvent, type WebhookProvider } from '../core/provider';
+import { methodsOf, type SignatureBinding, type WebhookEvent, type WebhookProvider } from '../core/provider';
 import { findProvider, providerNames } from '../core/registry';
 import { verifyWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
@@ -110,6 +110,20 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     onCompletionWriteFailed: (key) =>
       logger.warn('Event enqueued but its idempotency record was not completed', { idempotencyKey: key }),
   });
+  // Signatures bound to the content they first came with (see `VerifiedWebhook.signatureBinding`):
+  // a namespace of their own, so no event id can collide with one. Created on first use: only
+  // routes whose scheme binds signatures (Mailgun) need it.
+  let signatureUses: IdempotentIntake | undefined;
+  const signatureUsesFor = (context: Context) => {
+    signatureUses ??= new IdempotentIntake({
+      dynamodb: clients.dynamodb,
+      tableName: config.idempotencyTableName,
+      keyPrefix: 'verifier-signature',
+      windowSeconds: config.idempotencyWindowSeconds,
+    });
+    signatureUses.registerLambdaContext(context);
+    return signatureUses;
+  };
 
   /**
    * Decides how each event travels before anything is recorded, so an event that cannot travel at
@@ -151,6 +165,18 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     return { eventId: result.eventId, replayed };
   }
 
+  /**
+   * Records the signed value with the content it came with, once; the same signed value with other
+   * content is refused. The record lasts the idempotency window (days), far longer than the
+   * signature's tolerance (minutes): by the time it is forgotten, the signature is refused as stale.
+   */
+  async function bindSignature(routeName: string, binding: SignatureBinding, context: Context): Promise<void> {
+    const { result } = await signatureUsesFor(context).once(idempotencyKey(routeName, binding.signed), async () => ({ content: binding.content }));
+    if (result.content !== binding.content) {
+      throw new WebhookError('INVALID_SIGNATURE', 'This signature was already used with other content');
+    }
+  }
+
   async function handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
     const started = now();
     intake.registerLambdaContext(context);
@@ -185,6 +211,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         options,
       });
       logContext['secretIndex'] = verified.secretIndex;
+      if (verified.signatureBinding) await bindSignature(routeName, verified.signatureBinding, context);
       telemetry.count('Verified', routeName);
       if (verified.reply && verified.events.length === 0) {
         // A handshake: verified like any request, answered as the sender expects, nothing published.

@@ -53,6 +53,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   zoom: ['send-test-zoom-secret-token'],
   twitch: ['send-test-twitch-subscription-secret'],
   adyen: [randomBytes(32).toString('hex').toUpperCase()],
+  mailgun: ['send-test-mailgun-signing-key'],
   generic: ['send-test-generic-secret'],
 };
 
@@ -136,6 +137,7 @@ describe('Command: npm run send', () => {
     { provider: 'sendgrid', type: 'delivered', how: '--secret <PEM file>', args: (url) => ['--url', url, '--secret', SENDGRID_PRIVATE_KEY_FILE], events: 3 },
     { provider: 'sendgrid', type: 'delivered', how: 'the development private key by default', args: (url) => ['--url', url], events: 3 },
     { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
+    { provider: 'mailgun', type: 'delivered', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.mailgun[0]!] },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
     {
       provider: 'discord',

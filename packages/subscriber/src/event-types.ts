@@ -1,6 +1,7 @@
 import type { AdyenEventMap, AdyenOtherEvent } from './providers/adyen';
 import type { DiscordEventMap, DiscordOtherEvent } from './providers/discord';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
+import type { MailgunEventMap, MailgunOtherEvent } from './providers/mailgun';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
@@ -44,6 +45,7 @@ export interface ProviderEventMaps {
   zoom: ProviderEvents<ZoomEventMap, ZoomOtherEvent>;
   twitch: ProviderEvents<TwitchEventMap, TwitchOtherEvent>;
   adyen: ProviderEvents<AdyenEventMap, AdyenOtherEvent>;
+  mailgun: ProviderEvents<MailgunEventMap, MailgunOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

@@ -52,6 +52,7 @@ export type { JsonObject, JsonValue } from './json';
 export type * from './providers/adyen';
 export type * from './providers/discord';
 export type * from './providers/github';
+export type * from './providers/mailgun';
 export type * from './providers/sendgrid';
 export type * from './providers/shopify';
 export type * from './providers/slack';

@@ -111,6 +111,7 @@ describe('Typing: handlers receive the sender’s own payload types', () => {
     subscriber.on('twitch', 'channel.follow', (event) => expectTypeOf(event.payload.event).toEqualTypeOf<TwitchFollowEvent>());
     subscriber.on('twitch', 'revocation', (event) => expectTypeOf(event.payload).toEqualTypeOf<TwitchRevocation>());
     subscriber.on('adyen', 'REFUND', (event) => expectTypeOf(event.payload).toEqualTypeOf<AdyenNotificationRequestItem<'REFUND'>>());
+    subscriber.on('mailgun', 'failed', (event) => expectTypeOf(event.payload['event-data'].severity).toEqualTypeOf<'permanent' | 'temporary'>());
   });
 
   it('open providers accept any type: unknown ones typed by their fallback', () => {
