@@ -1,6 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { methodsOf } from '../lambdas/core/provider';
+import { findProvider } from '../lambdas/core/registry';
 import type { RouteConfig } from '../lambdas/runtime-config';
 import type { HookrelayConfig, ProviderConfig } from './config/schema';
 import { IdempotencyTable } from './constructs/idempotency-table';
@@ -115,6 +117,7 @@ export class WebhookStack extends Stack {
       verifier: this.verifier,
       routes: config.providers.map((provider) => ({
         provider: provider.name,
+        methods: methodsOf(findProvider(provider.name)!),
         throttling: provider.throttling,
         allowedSourceCidrs: provider.allowedSourceCidrs,
       })),

@@ -22,6 +22,7 @@ const loaders = {
   twitch: () => (require('./providers/twitch') as typeof import('./providers/twitch')).twitch,
   adyen: () => (require('./providers/adyen') as typeof import('./providers/adyen')).adyen,
   mailgun: () => (require('./providers/mailgun') as typeof import('./providers/mailgun')).mailgun,
+  okta: () => (require('./providers/okta') as typeof import('./providers/okta')).okta,
   generic: () => (require('./providers/generic') as typeof import('./providers/generic')).generic,
 } satisfies Record<string, () => WebhookProvider<any>>;
 

@@ -83,6 +83,7 @@ async function answeredIds(response: Response): Promise<string[]> {
  */
 const SIGNED_BODY_PART: Readonly<Record<string, RegExp | null>> = {
   adyen: /"pspReference":"/,
+  okta: null,
 };
 
 const accepted = new Map<string, string[]>();

@@ -54,6 +54,7 @@ const SECRETS: Record<ProviderName, string[]> = {
   twitch: ['send-test-twitch-subscription-secret'],
   adyen: [randomBytes(32).toString('hex').toUpperCase()],
   mailgun: ['send-test-mailgun-signing-key'],
+  okta: ['Basic c2VuZC10ZXN0Om9rdGEtY3JlZGVudGlhbA=='],
   generic: ['send-test-generic-secret'],
 };
 
@@ -138,6 +139,7 @@ describe('Command: npm run send', () => {
     { provider: 'sendgrid', type: 'delivered', how: 'the development private key by default', args: (url) => ['--url', url], events: 3 },
     { provider: 'standard', type: 'invoice.paid', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.standard[0]!] },
     { provider: 'mailgun', type: 'delivered', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.mailgun[0]!] },
+    { provider: 'okta', type: 'user.session.start', how: 'WEBHOOK_SECRET_OKTA', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_OKTA: SECRETS.okta[0]! } },
     { provider: 'generic', type: 'webhook', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.generic[0]!] },
     {
       provider: 'discord',

@@ -2,6 +2,7 @@ import type { AdyenEventMap, AdyenOtherEvent } from './providers/adyen';
 import type { DiscordEventMap, DiscordOtherEvent } from './providers/discord';
 import type { GitHubEventMap, GitHubOtherEvent } from './providers/github';
 import type { MailgunEventMap, MailgunOtherEvent } from './providers/mailgun';
+import type { OktaEventMap, OktaOtherEvent } from './providers/okta';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
@@ -46,6 +47,7 @@ export interface ProviderEventMaps {
   twitch: ProviderEvents<TwitchEventMap, TwitchOtherEvent>;
   adyen: ProviderEvents<AdyenEventMap, AdyenOtherEvent>;
   mailgun: ProviderEvents<MailgunEventMap, MailgunOtherEvent>;
+  okta: ProviderEvents<OktaEventMap, OktaOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
 }

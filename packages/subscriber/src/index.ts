@@ -53,6 +53,7 @@ export type * from './providers/adyen';
 export type * from './providers/discord';
 export type * from './providers/github';
 export type * from './providers/mailgun';
+export type * from './providers/okta';
 export type * from './providers/sendgrid';
 export type * from './providers/shopify';
 export type * from './providers/slack';

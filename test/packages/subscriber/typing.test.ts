@@ -11,6 +11,7 @@ import {
   type EventFor,
   type HookrelayEvent,
   type JsonObject,
+  type OktaLogEvent,
   type ProviderEvents,
   type SendGridBounceEvent,
   type ShopifyOrder,
@@ -112,6 +113,8 @@ describe('Typing: handlers receive the sender’s own payload types', () => {
     subscriber.on('twitch', 'revocation', (event) => expectTypeOf(event.payload).toEqualTypeOf<TwitchRevocation>());
     subscriber.on('adyen', 'REFUND', (event) => expectTypeOf(event.payload).toEqualTypeOf<AdyenNotificationRequestItem<'REFUND'>>());
     subscriber.on('mailgun', 'failed', (event) => expectTypeOf(event.payload['event-data'].severity).toEqualTypeOf<'permanent' | 'temporary'>());
+    subscriber.on('okta', 'user.account.lock', (event) => expectTypeOf(event.payload).toEqualTypeOf<OktaLogEvent<'user.account.lock'>>());
+    subscriber.on('okta', 'policy.evaluate_sign_on', (event) => expectTypeOf(event.payload).toEqualTypeOf<OktaLogEvent>());
   });
 
   it('open providers accept any type: unknown ones typed by their fallback', () => {
