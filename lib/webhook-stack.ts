@@ -2,6 +2,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { methodsOf } from '../lambdas/core/provider';
+import { findProvider } from '../lambdas/core/registry';
 import { routeNaming, SERVICE_NAMES, verifierEnvironment, type RouteConfig, type RouteNaming } from '../lambdas/runtime-config';
 import { templateLimitProblems } from './aws-limits';
 import type { HookrelayConfig, ProviderConfig } from './config/schema';
@@ -138,6 +140,7 @@ export class WebhookStack extends Stack {
       verifier: this.verifier,
       routes: config.providers.map((provider) => ({
         provider: provider.name,
+        methods: methodsOf(findProvider(provider.name)!),
         throttling: provider.throttling,
         allowedSourceCidrs: provider.allowedSourceCidrs,
       })),

@@ -183,19 +183,21 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** `200 OK  event evt_…`, `200 OK  replayed  events a, b`, `200 OK  challenge …`, `401 INVALID_SIGNATURE  <message>`. */
+/** `200 OK  event evt_…`, `200 OK  replayed  events a, b`, `200 OK  challenge …`, `200 OK  [accepted]`, `401 INVALID_SIGNATURE  <message>`. */
 function summarise(status: number, statusText: string, replayed: boolean, text: string): string {
   const answer = parseJson(text);
   const fields = typeof answer === 'object' && answer !== null && !Array.isArray(answer) ? (answer as Record<string, unknown>) : {};
   const parts = [`${status} ${typeof fields['code'] === 'string' ? fields['code'] : statusText}`.trim()];
   if (replayed) parts.push('replayed');
+  const described = parts.length;
   const ids = Array.isArray(fields['eventIds']) ? fields['eventIds'] : undefined;
   if (ids) parts.push(ids.length === 0 ? 'no events' : `${ids.length === 1 ? 'event' : 'events'} ${ids.join(', ')}`);
   else if (typeof fields['eventId'] === 'string') parts.push(`event ${fields['eventId']}`);
   if (typeof fields['challenge'] === 'string') parts.push(`challenge ${fields['challenge']}`);
   if (typeof fields['error'] === 'string') parts.push(fields['error']);
   else if (typeof fields['message'] === 'string') parts.push(fields['message']); // API Gateway's own refusals
-  else if (answer === undefined && text.trim() !== '') parts.push(text.trim().slice(0, 200));
+  // Anything else is the sender's own expected answer (Discord's `{"type":5}`, Adyen's `[accepted]`): shown as received.
+  if (parts.length === described && text.trim() !== '') parts.push(text.trim().slice(0, 200));
   return parts.join('  ');
 }
 

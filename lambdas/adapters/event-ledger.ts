@@ -71,6 +71,11 @@ export function ledgerKey(source: string, deduplicationKey: string): string {
   return `event#${createHash('sha256').update(source).update('\n').update(deduplicationKey).digest('base64url')}`;
 }
 
+/** The item key of a bound signature (`VerifiedWebhook.signatureBinding`) on a route. */
+export function signatureKey(source: string, signed: string): string {
+  return `signature#${createHash('sha256').update(source).update('\n').update(signed).digest('base64url')}`;
+}
+
 interface LedgerItem {
   readonly status: LedgerStatus;
   readonly leaseUntil?: number;
@@ -168,6 +173,32 @@ export class EventLedger {
       return { answer, replayed: false };
     }
     throw new WebhookError('EVENT_IN_PROGRESS', 'The same event is being processed by another request');
+  }
+
+  /**
+   * Binds a signed one-time value (`signatureKey`) to the digest of the content it first came with,
+   * for the idempotency window: true when this is the first use or the same content again, false
+   * when the value was already used with other content. One conditional write per call; an item of
+   * its own (`signature#…`), so no event key can collide with it.
+   */
+  public async bindSignature(signatureKey: string, contentDigest: string): Promise<boolean> {
+    const { dynamodb, tableName, windowSeconds } = this.#options;
+    const nowSeconds = Math.floor(this.#now() / 1000);
+    try {
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: { id: { S: signatureKey }, content: { S: contentDigest }, expiration: { N: String(nowSeconds + windowSeconds) } },
+          ConditionExpression: 'attribute_not_exists(#id) OR #expiration < :nowSeconds OR #content = :content',
+          ExpressionAttributeNames: { '#id': 'id', '#expiration': 'expiration', '#content': 'content' },
+          ExpressionAttributeValues: { ':nowSeconds': { N: String(nowSeconds) }, ':content': { S: contentDigest } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw storeUnavailable(error);
+    }
   }
 
   /**

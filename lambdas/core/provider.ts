@@ -50,6 +50,22 @@ export interface VerifiedWebhook {
   readonly reply?: DirectReply;
   /** Index of the secret that matched, for rotation diagnostics. Never the secret itself. */
   readonly secretIndex: number;
+  /**
+   * Set by schemes whose signature covers a one-time value but not the events (Mailgun signs a
+   * timestamp and a random token, not the event data). The verifier records `signed` with `content`
+   * the first time it sees it, and refuses the same signed value with other content
+   * (INVALID_SIGNATURE): one signature yields at most one set of events, an exact repeat of the
+   * request is answered as a repeat, and a retry the sender signs afresh is deduplicated on the
+   * event id as usual.
+   */
+  readonly signatureBinding?: SignatureBinding;
+}
+
+export interface SignatureBinding {
+  /** A digest of the signed one-time value (bounded length, safe as a key). */
+  readonly signed: string;
+  /** A digest of the whole request content it arrived with. */
+  readonly content: string;
 }
 
 export interface VerifyContext<TOptions = undefined> {

@@ -10,12 +10,12 @@ import {
   type EnvelopeHeader,
 } from '../core/envelope';
 import { WebhookError } from '../core/errors';
-import { methodsOf, type WebhookEvent, type WebhookProvider } from '../core/provider';
+import { methodsOf, type SignatureBinding, type WebhookEvent, type WebhookProvider } from '../core/provider';
 import { findProvider, providerNames } from '../core/registry';
 import { verifyWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
-import { EventLedger, ledgerKey } from '../adapters/event-ledger';
+import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
 import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
@@ -109,7 +109,6 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     windowSeconds: config.idempotencyWindowSeconds,
     now,
   });
-
   /**
    * Decides how each event travels before anything is recorded, so an event that cannot travel at
    * all is refused with a 4xx instead of answered 2xx and lost.
@@ -156,6 +155,17 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     return { eventId: answer.eventId, replayed };
   }
 
+  /**
+   * Records the signed value with the content it came with, once; the same signed value with other
+   * content is refused. The record lasts the idempotency window (days), far longer than the
+   * signature's tolerance (minutes): by the time it is forgotten, the signature is refused as stale.
+   */
+  async function bindSignature(routeName: string, binding: SignatureBinding): Promise<void> {
+    if (!(await ledger.bindSignature(signatureKey(routeName, binding.signed), binding.content))) {
+      throw new WebhookError('INVALID_SIGNATURE', 'This signature was already used with other content');
+    }
+  }
+
   async function handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
     const started = now();
     // The lease on accepted events: this invocation's end (Lambda stops it then, whatever it was doing).
@@ -191,6 +201,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         options,
       });
       logContext['secretIndex'] = verified.secretIndex;
+      if (verified.signatureBinding) await bindSignature(routeName, verified.signatureBinding);
       telemetry.count('Verified', routeName);
       if (verified.reply && verified.events.length === 0) {
         // A handshake: verified like any request, answered as the sender expects, nothing published.

@@ -38,6 +38,11 @@ export interface Throttling {
 export interface WebhookRoute {
   /** Provider name: the route is `POST /webhooks/{provider}`. */
   readonly provider: string;
+  /**
+   * Methods the route answers: `GET` too where the sender verifies its endpoint with a GET (Okta,
+   * Meta). Each is throttled like the route. @default ['POST']
+   */
+  readonly methods?: ReadonlyArray<'GET' | 'POST'>;
   /** Throttling of this route alone. */
   readonly throttling: Throttling;
   /** Source CIDR blocks allowed to post; empty allows any. @default [] */
@@ -157,11 +162,13 @@ export class IngressApi extends Construct {
     // repeats the logging settings next to its own throttling.
     const methodThrottling: Record<string, MethodDeploymentOptions> = {};
     for (const route of props.routes) {
-      methodThrottling[`/webhooks/${route.provider}/POST`] = {
-        ...executionLogging,
-        throttlingRateLimit: route.throttling.rateLimit,
-        throttlingBurstLimit: route.throttling.burstLimit,
-      };
+      for (const method of route.methods ?? ['POST']) {
+        methodThrottling[`/webhooks/${route.provider}/${method}`] = {
+          ...executionLogging,
+          throttlingRateLimit: route.throttling.rateLimit,
+          throttlingBurstLimit: route.throttling.burstLimit,
+        };
+      }
     }
 
     this.api = new RestApi(this, 'Api', {
@@ -204,24 +211,27 @@ export class IngressApi extends Construct {
     const webhooks = this.api.root.addResource('webhooks');
     const methods = new Map<string, Method>();
     for (const route of props.routes) {
-      const method = webhooks.addResource(route.provider).addMethod('POST', integration);
-      Validations.of(method).acknowledge(
-        {
-          id: 'AwsSolutions::AwsSolutions-APIG4',
-          reason: 'Webhook senders cannot use IAM or Cognito; every request is authenticated by its signature in the verifier.',
-        },
-        {
-          id: 'AwsSolutions::AwsSolutions-COG4',
-          reason: 'Webhook senders cannot use IAM or Cognito; every request is authenticated by its signature in the verifier.',
-        },
-      );
-      acknowledgeGuardFinding(
-        method,
-        'lambda_function_public_access_prohibited_check',
-        "A false positive: the permission's SourceArn names this API, stage, method and path (Fn::Join of the API's id), which the rule " +
-          '(CT.LAMBDA.PR.2) reads as neither a string nor a local reference.',
-      );
-      methods.set(route.provider, method);
+      const resource = webhooks.addResource(route.provider);
+      for (const httpMethod of route.methods ?? ['POST']) {
+        const method = resource.addMethod(httpMethod, integration);
+        Validations.of(method).acknowledge(
+          {
+            id: 'AwsSolutions::AwsSolutions-APIG4',
+            reason: 'Webhook senders cannot use IAM or Cognito; every request is authenticated by its signature in the verifier.',
+          },
+          {
+            id: 'AwsSolutions::AwsSolutions-COG4',
+            reason: 'Webhook senders cannot use IAM or Cognito; every request is authenticated by its signature in the verifier.',
+          },
+        );
+        acknowledgeGuardFinding(
+          method,
+          'lambda_function_public_access_prohibited_check',
+          "A false positive: the permission's SourceArn names this API, stage, method and path (Fn::Join of the API's id), which the rule " +
+            '(CT.LAMBDA.PR.2) reads as neither a string nor a local reference.',
+        );
+        if (httpMethod === 'POST') methods.set(route.provider, method);
+      }
     }
     this.webhookMethods = methods;
     this.#addHealthCheck(props.routes.map((route) => route.provider));

@@ -56,9 +56,9 @@ function send(request: OutgoingRequest, changes: { body?: string; headers?: Reco
   });
 }
 
-/** Changes one character inside the body without breaking its syntax (a digit or a letter). */
-function alterOneCharacter(body: string): string {
-  const index = body.search(/[0-9a-zA-Z]/);
+/** Changes one character inside the body, from `from` on, without breaking its syntax (a digit or a letter). */
+function alterOneCharacter(body: string, from = 0): string {
+  const index = from + body.slice(from).search(/[0-9a-zA-Z]/);
   const original = body[index]!;
   const replacement = /[0-9]/.test(original) ? String((Number(original) + 1) % 10) : original === 'a' ? 'b' : 'a';
   return body.slice(0, index) + replacement + body.slice(index + 1);
@@ -95,6 +95,15 @@ async function answeredIds(response: Response): Promise<string[]> {
   }
 }
 
+/**
+ * Where a one-character change of the body must break the signature, for senders that do not sign
+ * the whole body: just after this pattern (Adyen signs eight fields of each item, `pspReference` among
+ * them). Others: anywhere.
+ */
+const SIGNED_BODY_PART: Readonly<Record<string, RegExp>> = {
+  adyen: /"pspReference":"/,
+};
+
 const accepted = new Map<string, string[]>();
 
 describe.each(providerNames)('Provider %s through the local gateway', (name) => {
@@ -115,6 +124,8 @@ describe.each(providerNames)('Provider %s through the local gateway', (name) => 
     const { signed } = signedSample(provider());
     const first = await send(signed);
     const firstBody = await first.text();
+    // Published first: a repeat that arrives while the event is still in flight may be answered 409.
+    await gateway.settled(30_000);
 
     // Act
     const repeat = await send(signed);
@@ -129,10 +140,12 @@ describe.each(providerNames)('Provider %s through the local gateway', (name) => 
 
   it('refuses the request with one character of what is signed altered (the body, or a static credential): 401', async () => {
     const { unsigned, signed } = signedSample(provider());
+    const body = String(signed.body);
     const credentials = Object.keys(signed.headers).filter((header) => unsigned.headers[header] !== signed.headers[header]);
+    const match = SIGNED_BODY_PART[name]?.exec(body);
     const response = TOKEN_ONLY.has(name)
       ? await send(signed, { headers: { ...signed.headers, ...Object.fromEntries(credentials.map((header) => [header, alterOneCharacter(signed.headers[header]!)])) } })
-      : await send(signed, { body: alterOneCharacter(String(signed.body)) });
+      : await send(signed, { body: alterOneCharacter(body, match ? match.index + match[0].length : 0) });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: expect.any(String), code: expect.stringMatching(/SIGNATURE|TIMESTAMP/) });
   });

@@ -1,7 +1,8 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { providerNames } from '../../lambdas/core/registry';
+import { methodsOf } from '../../lambdas/core/provider';
+import { findProvider, providerNames } from '../../lambdas/core/registry';
 import { loadProcessorConfig, loadVerifierConfig } from '../../lambdas/runtime-config';
 import { outputKey } from '../../tools/lib/stack-outputs';
 import { SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
@@ -60,7 +61,28 @@ describe('Stack: WebhookStack', () => {
         Properties: { HttpMethod: 'POST', Integration: { Type: 'AWS_PROXY', Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([verifierArn])] }) } },
       });
       expect(Object.keys(posts)).toHaveLength(providerNames.length);
-      dev.template.resourceCountIs('AWS::Lambda::Permission', providerNames.length);
+      const methods = providerNames.reduce((count, provider) => count + methodsOf(findProvider(provider)!).length, 0);
+      dev.template.resourceCountIs('AWS::Lambda::Permission', methods);
+    });
+
+    it('adds GET /webhooks/{provider}, throttled like the route, only where the sender verifies its endpoint with a GET', () => {
+      // Prepare
+      const withGet = providerNames.filter((provider) => methodsOf(findProvider(provider)!).includes('GET'));
+      const resourceIdOf = (provider: string) =>
+        Object.keys(dev.template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: provider } }))[0]!;
+
+      // Act
+      const gets = dev.template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'GET', Integration: { Type: 'AWS_PROXY' } } });
+
+      // Assess
+      expect(withGet).toContain('okta');
+      expect(Object.values(gets).map((method) => (method['Properties'] as { ResourceId: { Ref: string } }).ResourceId.Ref).sort()).toEqual(withGet.map(resourceIdOf).sort());
+      dev.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        MethodSettings: Match.arrayWith([
+          Match.objectLike({ ResourcePath: '/~1webhooks~1okta', HttpMethod: 'GET', ThrottlingRateLimit: Match.anyValue() }),
+          Match.objectLike({ ResourcePath: '/~1webhooks~1okta', HttpMethod: 'POST', ThrottlingRateLimit: Match.anyValue() }),
+        ]),
+      });
     });
 
     it('throttles each provider route with its own limits and the stage with the stage limits', () => {

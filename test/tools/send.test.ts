@@ -16,6 +16,30 @@ const workDirectory = mkdtempSync(path.join(tmpdir(), 'hookrelay-send-'));
 const SENDGRID_PRIVATE_KEY_FILE = path.join(workDirectory, 'sendgrid-private.pem');
 writeFileSync(SENDGRID_PRIVATE_KEY_FILE, sendgridKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
 
+// Discord too signs with a private key (Ed25519) and the route holds the public half (hex). Its
+// answer is its own (`{"type":5}`), without event ids, so the interaction is sent from a file whose id is known.
+const discordKeys = generateKeyPairSync('ed25519');
+const DISCORD_PRIVATE_KEY_FILE = path.join(workDirectory, 'discord-private.pem');
+writeFileSync(DISCORD_PRIVATE_KEY_FILE, discordKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+const DISCORD_INTERACTION_ID = String(BigInt(`0x${randomBytes(7).toString('hex')}`));
+// Adyen answers `[accepted]`, also without event ids: its notification too comes from a file (signed by `send`).
+const ADYEN_PSP_REFERENCE = randomBytes(8).toString('hex').toUpperCase();
+const ADYEN_NOTIFICATION_FILE = path.join(workDirectory, 'adyen-notification.json');
+writeFileSync(
+  ADYEN_NOTIFICATION_FILE,
+  JSON.stringify({
+    live: 'false',
+    notificationItems: [
+      { NotificationRequestItem: { amount: { currency: 'EUR', value: 1000 }, eventCode: 'AUTHORISATION', merchantAccountCode: 'SendTest', merchantReference: 'order-1', pspReference: ADYEN_PSP_REFERENCE, success: 'true' } },
+    ],
+  }),
+);
+const DISCORD_INTERACTION_FILE = path.join(workDirectory, 'discord-interaction.json');
+writeFileSync(
+  DISCORD_INTERACTION_FILE,
+  JSON.stringify({ id: DISCORD_INTERACTION_ID, application_id: '1187000000000000001', type: 2, token: 'aW50ZXJhY3Rpb246dGVzdA', version: 1, data: { id: '1', name: 'deploy', type: 1 } }),
+);
+
 /** None is a development secret (except SendGrid's second key, for the default-key case), so a pass proves the secret was used. */
 const SECRETS: Record<ProviderName, string[]> = {
   stripe: ['whsec_send_test_stripe_current', 'whsec_send_test_stripe_previous'],
@@ -32,6 +56,12 @@ const SECRETS: Record<ProviderName, string[]> = {
   pagerduty: ['send-test-pagerduty-secret'],
   typeform: ['send-test-typeform-secret'],
   sentry: ['send-test-sentry-client-secret'],
+  discord: [Buffer.from(discordKeys.publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex')],
+  zoom: ['send-test-zoom-secret-token'],
+  twitch: ['send-test-twitch-subscription-secret'],
+  adyen: [randomBytes(32).toString('hex').toUpperCase()],
+  mailgun: ['send-test-mailgun-signing-key'],
+  okta: ['Basic c2VuZC10ZXN0Om9rdGEtY3JlZGVudGlhbA=='],
   generic: ['send-test-generic-secret'],
   paddle: ['pdl_ntfset_01sendtest0paddle0000000000_sendTestPaddleSecretKey000000'],
   linear: ['lin_wh_send0test0linear0signing0secret'],
@@ -59,7 +89,8 @@ function runSend(args: string[], env: Record<string, string> = {}): Promise<Run>
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': 'exit' can come before the last output is read (seen under load).
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
@@ -105,6 +136,11 @@ describe('Command: npm run send', () => {
     readonly args: (url: string) => string[];
     readonly env?: Record<string, string>;
     readonly events?: number;
+    /**
+     * Senders that answer with a reply of their own instead of `{ received, eventId }`: the answer
+     * printed, and the ids of the events sent (from a --file).
+     */
+    readonly reply?: { readonly printed: RegExp; readonly eventIds: readonly string[] };
   }
 
   // Every provider's default type, through each way of naming the URL and the secret.
@@ -132,20 +168,39 @@ describe('Command: npm run send', () => {
     { provider: 'workos', type: 'user.created', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.workos[0]!] },
     { provider: 'razorpay', type: 'payment.captured', how: 'WEBHOOK_SECRET_RAZORPAY', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_RAZORPAY: SECRETS.razorpay[0]! } },
     { provider: 'box', type: 'FILE.UPLOADED', how: 'WEBHOOK_SECRET_BOX = primaryKey,secondaryKey', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_BOX: SECRETS.box.join(',') } },
+    { provider: 'mailgun', type: 'delivered', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.mailgun[0]!] },
+    { provider: 'okta', type: 'user.session.start', how: 'WEBHOOK_SECRET_OKTA', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_OKTA: SECRETS.okta[0]! } },
+    {
+      provider: 'discord',
+      type: 'application_command',
+      how: '--secret <PEM file>, --file',
+      args: (url) => ['--url', url, '--secret', DISCORD_PRIVATE_KEY_FILE, '--file', DISCORD_INTERACTION_FILE],
+      reply: { printed: /^200 OK {2}\{"type":5\}$/m, eventIds: [DISCORD_INTERACTION_ID] },
+    },
+    { provider: 'zoom', type: 'meeting.started', how: 'WEBHOOK_SECRET_ZOOM', args: (url) => ['--url', url], env: { WEBHOOK_SECRET_ZOOM: SECRETS.zoom[0]! } },
+    { provider: 'twitch', type: 'channel.follow', how: '--secret', args: (url) => ['--url', url, '--secret', SECRETS.twitch[0]!] },
+    {
+      provider: 'adyen',
+      type: 'AUTHORISATION',
+      how: 'WEBHOOK_SECRET_ADYEN, --file',
+      args: (url) => ['--url', url, '--file', ADYEN_NOTIFICATION_FILE],
+      env: { WEBHOOK_SECRET_ADYEN: SECRETS.adyen[0]! },
+      reply: { printed: /^200 OK {2}\[accepted\]$/m, eventIds: [`${ADYEN_PSP_REFERENCE}:AUTHORISATION:true`] },
+    },
   ];
 
   it('has a default case for every provider', () => {
     expect(new Set(defaults.map((entry) => entry.provider))).toEqual(new Set(providerNames));
   });
 
-  it.concurrent.each(defaults)('$provider $type is accepted and published ($how)', async ({ provider, type, args, env, events = 1 }) => {
+  it.concurrent.each(defaults)('$provider $type is accepted and published ($how)', async ({ provider, type, args, env, events = 1, reply }) => {
     // Act
     const { url } = await gateway();
     const run = await runSend([provider, ...args(url)], env);
 
     // Assess
-    expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/^200 OK {2}events? \S/) });
-    const ids = printedIds(run.stdout);
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(reply?.printed ?? /^200 OK {2}events? \S/) });
+    const ids = reply?.eventIds ?? printedIds(run.stdout);
     expect(ids).toHaveLength(events);
     const envelopes = await waitForPublished(ids);
     for (const envelope of envelopes) expect(envelope).toMatchObject({ provider, type });

@@ -10,6 +10,10 @@ import type { HubSpotEventMap, HubSpotOtherEvent } from './providers/hubspot';
 import type { LinearEventMap, LinearOtherEvent } from './providers/linear';
 import type { PaddleEventMap, PaddleOtherEvent } from './providers/paddle';
 import type { RazorpayEventMap, RazorpayOtherEvent } from './providers/razorpay';
+import type { AdyenEventMap, AdyenOtherEvent } from './providers/adyen';
+import type { DiscordEventMap, DiscordOtherEvent } from './providers/discord';
+import type { MailgunEventMap, MailgunOtherEvent } from './providers/mailgun';
+import type { OktaEventMap, OktaOtherEvent } from './providers/okta';
 import type { SendGridEventMap, SendGridOtherEvent } from './providers/sendgrid';
 import type { ShopifyEventMap, ShopifyOtherEvent } from './providers/shopify';
 import type { SlackEventMap, SlackOtherEvent } from './providers/slack';
@@ -19,6 +23,8 @@ import type { StripeEventMap, StripeOtherEvent } from './providers/stripe';
 import type { TypeformEventMap, TypeformOtherEvent } from './providers/typeform';
 import type { TwilioEventMap, TwilioOtherEvent } from './providers/twilio';
 import type { WorkOSEventMap, WorkOSOtherEvent } from './providers/workos';
+import type { TwitchEventMap, TwitchOtherEvent } from './providers/twitch';
+import type { ZoomEventMap, ZoomOtherEvent } from './providers/zoom';
 
 /**
  * A provider's payload types: `Known` maps each event type to its payload; `Other` types the
@@ -57,6 +63,12 @@ export interface ProviderEventMaps {
   pagerduty: ProviderEvents<PagerDutyEventMap, PagerDutyOtherEvent>;
   typeform: ProviderEvents<TypeformEventMap, TypeformOtherEvent>;
   sentry: ProviderEvents<SentryEventMap, SentryOtherEvent>;
+  discord: ProviderEvents<DiscordEventMap, DiscordOtherEvent>;
+  zoom: ProviderEvents<ZoomEventMap, ZoomOtherEvent>;
+  twitch: ProviderEvents<TwitchEventMap, TwitchOtherEvent>;
+  adyen: ProviderEvents<AdyenEventMap, AdyenOtherEvent>;
+  mailgun: ProviderEvents<MailgunEventMap, MailgunOtherEvent>;
+  okta: ProviderEvents<OktaEventMap, OktaOtherEvent>;
   /** Anything the route's configuration accepts: validate it yourself. */
   generic: ProviderEvents<{}, unknown>;
   paddle: ProviderEvents<PaddleEventMap, PaddleOtherEvent>;

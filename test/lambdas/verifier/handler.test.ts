@@ -11,7 +11,7 @@ import { verifierUnderTest } from '../../helpers/verifier-under-test';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
 
-const SECRETS = { stripe: ['whsec_new', 'whsec_old'], github: ['gh-secret'], twilio: ['twilio-auth-token'] };
+const SECRETS = { stripe: ['whsec_new', 'whsec_old'], github: ['gh-secret'], twilio: ['twilio-auth-token'], mailgun: ['mailgun-signing-key'] };
 let resources: LocalResources;
 let verifier: VerifierHandler;
 let clients: AwsClients;
@@ -46,6 +46,7 @@ describe('Handler: verifier', () => {
     await drainQueue('stripe');
     await drainQueue('github');
     await drainQueue('twilio');
+    await drainQueue('mailgun');
   });
 
   describe('accepting a signed event', () => {
@@ -230,6 +231,51 @@ describe('Handler: verifier', () => {
       expect(replay.headers?.['Idempotent-Replayed']).toBe('true');
       expect(published).toHaveLength(1);
       expect(await drainQueue('twilio')).toHaveLength(0);
+    });
+
+    describe('Mailgun, whose signature covers a timestamp and a token but not the event data', () => {
+      /** A Mailgun webhook: the signature object (fresh token unless given) and the event data. */
+      function mailgunBody(eventData: Record<string, unknown>, token = randomUUID().replaceAll('-', '')): string {
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        const signature = createHmac('sha256', 'mailgun-signing-key').update(timestamp + token).digest('hex');
+        return JSON.stringify({ signature: { token, timestamp, signature }, 'event-data': eventData });
+      }
+      const sendMailgun = (body: string) => invoke('mailgun', body, { 'Content-Type': 'application/json' });
+
+      it('the same signature with other event data is refused 401 and not enqueued; the genuine request repeated is a repeat', async () => {
+        // Prepare
+        const genuine = mailgunBody({ id: randomUUID(), event: 'delivered', recipient: 'zoe@example.com' });
+        const { signature } = JSON.parse(genuine) as { signature: unknown };
+        const first = await sendMailgun(genuine);
+
+        // Act
+        const relabelled = await sendMailgun(JSON.stringify({ signature, 'event-data': { id: randomUUID(), event: 'failed', recipient: 'zoe@example.com' } }));
+        const published = await publishQueued('mailgun');
+        const repeated = await sendMailgun(genuine);
+
+        // Assess
+        expect([first.statusCode, relabelled.statusCode, repeated.statusCode]).toEqual([200, 401, 200]);
+        expect(JSON.parse(relabelled.body)).toEqual({ error: expect.any(String), code: 'INVALID_SIGNATURE' });
+        expect({ replayed: repeated.headers?.['Idempotent-Replayed'], body: repeated.body }).toEqual({ replayed: 'true', body: first.body });
+        expect(published.map((text) => (JSON.parse(text) as { type: string }).type)).toEqual(['delivered']);
+        expect(await drainQueue('mailgun')).toEqual([]);
+      });
+
+      it('a retry Mailgun signs afresh (new token, same event id) is a repeat of the event, enqueued once', async () => {
+        // Prepare
+        const eventData = { id: randomUUID(), event: 'opened', recipient: 'zoe@example.com' };
+        const first = await sendMailgun(mailgunBody(eventData));
+        const published = await publishQueued('mailgun');
+
+        // Act
+        const retry = await sendMailgun(mailgunBody(eventData));
+
+        // Assess
+        expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
+        expect(retry.headers?.['Idempotent-Replayed']).toBe('true');
+        expect(published).toHaveLength(1);
+        expect(await drainQueue('mailgun')).toEqual([]);
+      });
     });
   });
 

@@ -6,9 +6,12 @@ import { expectTypeOf } from 'expect-type';
 import type Stripe from 'stripe';
 import {
   createSubscriber,
+  type AdyenNotificationRequestItem,
+  type DiscordApplicationCommand,
   type EventFor,
   type HookrelayEvent,
   type JsonObject,
+  type OktaLogEvent,
   type ProviderEvents,
   type SendGridBounceEvent,
   type ShopifyOrder,
@@ -18,6 +21,10 @@ import {
   type SubscriberLogger,
   type TwilioMessageStatusCallback,
   type TwilioParams,
+  type TwitchFollowEvent,
+  type TwitchRevocation,
+  type ZoomMeeting,
+  type ZoomOtherEvent,
 } from '@hookrelay/subscriber';
 import type { IsAny } from '../../../packages/subscriber/src/json';
 import type { StripeEventMap } from '../../../packages/subscriber/src/providers/stripe';
@@ -91,6 +98,23 @@ describe('Typing: handlers receive the sender’s own payload types', () => {
       expectTypeOf(event.payload).toEqualTypeOf<SendGridBounceEvent>();
       expectTypeOf(event.payload.type).toEqualTypeOf<'bounce' | 'blocked'>();
     });
+  });
+
+  it('hand-written types for the senders added with the provider platform', () => {
+    subscriber.on('discord', 'application_command', (event) => {
+      expectTypeOf(event.payload).toEqualTypeOf<DiscordApplicationCommand>();
+      expectTypeOf(event.payload.type).toEqualTypeOf<2>();
+    });
+    // @ts-expect-error -- PING is answered by hookrelay, never published
+    subscriber.on('discord', 'ping', () => undefined);
+    subscriber.on('zoom', 'meeting.ended', (event) => expectTypeOf(event.payload.payload.object).toEqualTypeOf<ZoomMeeting & { readonly end_time: string }>());
+    subscriber.on('zoom', 'webinar.started', (event) => expectTypeOf(event.payload).toEqualTypeOf<ZoomOtherEvent>());
+    subscriber.on('twitch', 'channel.follow', (event) => expectTypeOf(event.payload.event).toEqualTypeOf<TwitchFollowEvent>());
+    subscriber.on('twitch', 'revocation', (event) => expectTypeOf(event.payload).toEqualTypeOf<TwitchRevocation>());
+    subscriber.on('adyen', 'REFUND', (event) => expectTypeOf(event.payload).toEqualTypeOf<AdyenNotificationRequestItem<'REFUND'>>());
+    subscriber.on('mailgun', 'failed', (event) => expectTypeOf(event.payload['event-data'].severity).toEqualTypeOf<'permanent' | 'temporary'>());
+    subscriber.on('okta', 'user.account.lock', (event) => expectTypeOf(event.payload).toEqualTypeOf<OktaLogEvent<'user.account.lock'>>());
+    subscriber.on('okta', 'policy.evaluate_sign_on', (event) => expectTypeOf(event.payload).toEqualTypeOf<OktaLogEvent>());
   });
 
   it('open providers accept any type: unknown ones typed by their fallback', () => {
