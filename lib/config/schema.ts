@@ -426,5 +426,3 @@ export type HookrelayConfigInput = Omit<z.input<typeof configSchema>, 'stage'>;
 export type HookrelayConfig = z.output<typeof configSchema>;
 /** One route with its settings and its provider resolved. */
 export type RouteConfig = HookrelayConfig['routes'][number];
-/** An existing secret a route names instead of the one the stack creates. */
-export type ExistingSecretConfig = NonNullable<RouteConfig['secret']>;
