@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { findProvider, providerNames } from './core/registry';
-import { routeDeclarationShape, ROUTE_NAME_PATTERN } from './runtime-config';
+import { routeDeclarationShape } from './runtime-config';
 
 /**
  * Routes are named instances of providers: `POST /webhooks/<route>` verified by the route's
@@ -14,6 +14,9 @@ import { routeDeclarationShape, ROUTE_NAME_PATTERN } from './runtime-config';
 
 /** Longest route name: it becomes part of queue, secret and resource names. */
 export const MAX_ROUTE_NAME_LENGTH = 40;
+
+/** Route names: lower-case letters, digits and `-` (not first or last), at most 40: URL- and resource-name-safe. */
+export const ROUTE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 export const routeDeclarationSchema = z.strictObject(routeDeclarationShape);
 export type RouteDeclaration = z.infer<typeof routeDeclarationSchema>;
@@ -44,8 +47,8 @@ export function resolveRoutes(declarations: Readonly<Record<string, unknown>>): 
   const problems: string[] = [];
   const routes: ResolvedRoute[] = [];
   for (const [route, raw] of Object.entries(declarations)) {
-    if (!ROUTE_NAME_PATTERN.test(route) || route.length > MAX_ROUTE_NAME_LENGTH) {
-      problems.push(`route "${route}": names are lower-case letters, digits and single "-" (at most ${MAX_ROUTE_NAME_LENGTH})`);
+    if (!ROUTE_NAME.test(route)) {
+      problems.push(`route "${route}": names are lower-case letters, digits and "-" (not first or last), at most ${MAX_ROUTE_NAME_LENGTH} characters`);
       continue;
     }
     const parsed = routeDeclarationSchema.safeParse(raw ?? {});

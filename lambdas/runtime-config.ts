@@ -106,9 +106,6 @@ export const routeSettingsSchema = z.strictObject({
 });
 export type RouteSettings = z.infer<typeof routeSettingsSchema>;
 
-/** Route names: lower-case letters, digits and single hyphens (they end up in URLs and resource names). */
-export const ROUTE_NAME_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
 /**
  * Physical names derived from the deployment's name prefix (the stack name): the stack creates
  * them with these names and the verifier derives them from the prefixes. Queues belong to a

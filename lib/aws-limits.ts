@@ -1,4 +1,4 @@
-import { CfnOutput, CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -12,6 +12,8 @@ export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 export const CLOUDFORMATION_MAX_RESOURCES = 500;
 /** CloudFormation: outputs per stack. */
 export const CLOUDFORMATION_MAX_OUTPUTS = 200;
+/** CloudFormation: parameters per stack (a nested stack receives the root stack's values as parameters). */
+export const CLOUDFORMATION_MAX_PARAMETERS = 200;
 
 /**
  * Longest value a reference can resolve to, by pseudo parameter, resource type (`Ref`) or
@@ -47,21 +49,28 @@ export class UnestimableValueError extends Error {
 
 /**
  * `value` (anything that may hold tokens) as its longest possible resolved string: each reference
- * becomes as many characters as the longest value it can take.
+ * becomes as many characters as the longest value it can take. In a nested stack, a reference to one
+ * of its parameters is followed to the value its parent passes.
  */
 export function worstCaseString(scope: IConstruct, value: unknown): string {
   const stack = Stack.of(scope);
+  return longestValue(stack, stack.resolve(value));
+}
+
+function longestValue(stack: Stack, resolved: unknown): string {
   const typeOf = resourceTypes(stack);
-  const longest = (resolved: unknown): string => {
-    if (typeof resolved === 'string') return resolved;
-    if (typeof resolved === 'number' || typeof resolved === 'boolean') return String(resolved);
-    if (resolved && typeof resolved === 'object') {
-      const record = resolved as Record<string, unknown>;
+  const longest = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    if (typeof part === 'number' || typeof part === 'boolean') return String(part);
+    if (part && typeof part === 'object') {
+      const record = part as Record<string, unknown>;
       if ('Ref' in record) {
         const target = String(record['Ref']);
-        if (target === 'AWS::StackName') return stack.stackName;
+        if (target === 'AWS::StackName' && !stack.nested) return stack.stackName;
         const length = PSEUDO_PARAMETER_MAX_LENGTH[target] ?? REFERENCE_MAX_LENGTH[typeOf.get(target) ?? ''];
         if (length !== undefined) return 'x'.repeat(length);
+        const passed = valuePassedByParent(stack, target);
+        if (passed !== undefined) return longestValue(stack.nestedStackParent!, passed);
       }
       if ('Fn::GetAtt' in record) {
         const [target, attribute] = record['Fn::GetAtt'] as [string, string];
@@ -73,9 +82,17 @@ export function worstCaseString(scope: IConstruct, value: unknown): string {
         return parts.map(longest).join(separator);
       }
     }
-    throw new UnestimableValueError(resolved);
+    throw new UnestimableValueError(part);
   };
-  return longest(stack.resolve(value));
+  return longest(resolved);
+}
+
+/** The value (resolved in the parent) that a nested stack's parent passes to its parameter `name`. */
+function valuePassedByParent(stack: Stack, name: string): unknown {
+  const resource = stack.nestedStackResource as (CfnResource & { parameters?: unknown }) | undefined;
+  if (!resource || !stack.nestedStackParent) return undefined;
+  const parameters = stack.nestedStackParent.resolve(resource.parameters) as Record<string, unknown> | undefined;
+  return parameters?.[name];
 }
 
 function resourceTypes(stack: Stack): Map<string, string> {
@@ -115,17 +132,48 @@ export function entriesBySize(json: string): { key: string; bytes: number }[] {
     .sort((a, b) => b.bytes - a.bytes);
 }
 
-/** Problems with the number of resources and outputs of `stack`, for `node.addValidation`. */
-export function templateLimitProblems(stack: Stack, hint: string): string[] {
+/** What one CloudFormation stack (a nested stack is one) declares, as CloudFormation counts it. */
+export interface TemplateCounts {
+  /** The stack's construct path (a nested stack's name is only known at deploy time). */
+  readonly stack: string;
+  readonly resources: number;
+  readonly outputs: number;
+  readonly parameters: number;
+}
+
+/**
+ * The resources, outputs and parameters of `stack` alone — a nested stack is one resource of its
+ * parent and counts its own. Outputs and parameters that carry references between a stack and its
+ * nested stacks are created when the app is prepared for synthesis, so count after that (as
+ * validation does).
+ */
+export function templateCounts(stack: Stack): TemplateCounts {
   const constructs = stack.node.findAll().filter((construct) => Stack.of(construct) === stack);
-  const resources = constructs.filter((construct) => CfnResource.isCfnResource(construct)).length;
-  const outputs = constructs.filter((construct) => construct instanceof CfnOutput).length;
+  return {
+    stack: stack.node.path,
+    resources: constructs.filter((construct) => CfnResource.isCfnResource(construct)).length,
+    outputs: constructs.filter((construct) => construct instanceof CfnOutput).length,
+    parameters: constructs.filter((construct) => construct instanceof CfnParameter).length,
+  };
+}
+
+/** `root` and each of its nested stacks, at any depth. */
+export function stacksOf(root: Stack): Stack[] {
+  return [root, ...root.node.findAll().filter((construct): construct is NestedStack => NestedStack.isNestedStack(construct))];
+}
+
+/**
+ * Problems with the number of resources, outputs and parameters of `root` and of each of its nested
+ * stacks (CloudFormation's limits apply to each stack), for `node.addValidation`.
+ */
+export function templateLimitProblems(root: Stack, hint: string): string[] {
   const problems: string[] = [];
-  if (resources > CLOUDFORMATION_MAX_RESOURCES) {
-    problems.push(`${stack.stackName} has ${resources} resources; CloudFormation allows ${CLOUDFORMATION_MAX_RESOURCES} per stack. ${hint}`);
-  }
-  if (outputs > CLOUDFORMATION_MAX_OUTPUTS) {
-    problems.push(`${stack.stackName} has ${outputs} outputs; CloudFormation allows ${CLOUDFORMATION_MAX_OUTPUTS} per stack. ${hint}`);
+  for (const counts of stacksOf(root).map(templateCounts)) {
+    const exceeded = (what: string, count: number, limit: number) =>
+      problems.push(`${counts.stack} has ${count} ${what}; CloudFormation allows ${limit} per stack. ${hint}`);
+    if (counts.resources > CLOUDFORMATION_MAX_RESOURCES) exceeded('resources', counts.resources, CLOUDFORMATION_MAX_RESOURCES);
+    if (counts.outputs > CLOUDFORMATION_MAX_OUTPUTS) exceeded('outputs', counts.outputs, CLOUDFORMATION_MAX_OUTPUTS);
+    if (counts.parameters > CLOUDFORMATION_MAX_PARAMETERS) exceeded('parameters', counts.parameters, CLOUDFORMATION_MAX_PARAMETERS);
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-/** `generic-hmac` → `GenericHmac`: construct ids and output keys derived from provider names. */
+/** `generic-hmac` → `GenericHmac`: construct ids and output keys derived from route and provider names. */
 export function pascalCase(name: string): string {
   return name
     .split(/[^A-Za-z0-9]+/)
@@ -7,10 +7,37 @@ export function pascalCase(name: string): string {
     .join('');
 }
 
+/** What the stack outputs for each route: the URL to register with the sender, and where its secret is. */
+export type RouteOutput = 'WebhookUrl' | 'SecretName';
+
 /**
- * Stack output key of one provider's resource, e.g. `StripeWebhookUrl`. The operator tools read
- * outputs by these keys (`tools/lib/stack-outputs.ts`); a test keeps the two in step.
+ * What the stack outputs for each provider: the topic to subscribe to, and its queues as one JSON
+ * object `{"queueUrl","queueArn","dlqUrl","dlqArn"}` (what `npm run redrive` needs) — one output
+ * instead of four keeps a deployment of every provider within CloudFormation's 200 outputs.
  */
-export function providerOutputKey(provider: string, thing: string): string {
-  return `${pascalCase(provider)}${thing}`;
+export type ProviderOutput = 'TopicArn' | 'Queues';
+
+/** The stack-wide outputs, by key. */
+export const STACK_OUTPUT_KEYS = {
+  healthUrl: 'HealthUrl',
+  dashboardUrl: 'DashboardUrl',
+  alarmTopicArn: 'AlarmTopicArn',
+  payloadBucketName: 'PayloadBucketName',
+} as const;
+
+/**
+ * Stack output key of one route's or provider's value, e.g. `StripeEuWebhookUrl`, `StripeTopicArn`.
+ * The operator tools read outputs by these keys (`tools/lib/stack-outputs.ts`). Route names whose
+ * keys would coincide (`x-1` and `x1`) are refused by the configuration.
+ */
+export function outputKey(name: string, thing: RouteOutput | ProviderOutput): string {
+  return `${pascalCase(name)}${thing}`;
+}
+
+/** The value of a provider's `Queues` output. */
+export interface ProviderQueues {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
 }

@@ -1,7 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { CfnResource, Validations, type IPolicyValidationPlugin, type Stack } from 'aws-cdk-lib';
+import {
+  CfnResource,
+  NestedStack,
+  Validations,
+  type IPolicyValidationContext,
+  type IPolicyValidationPlugin,
+  type PolicyValidationPluginReport,
+  type Stack,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -45,21 +53,67 @@ export function guardRulesFor(resourceTypes: ReadonlySet<string>): string[] {
 }
 
 /**
+ * A template-reading plugin that also reads the templates of the nested stacks under `stack`. CDK
+ * hands a policy plugin the templates of top-level stacks only; a nested stack's template is an
+ * asset next to them, named by its `templateFile`, and CDK maps a finding in it back to its
+ * construct (and so to its acknowledgements) by that name.
+ */
+export class WithNestedTemplates implements IPolicyValidationPlugin {
+  public readonly name: string;
+  public readonly version?: string;
+  public readonly ruleIds?: string[];
+
+  readonly #plugin: IPolicyValidationPlugin;
+  readonly #stack: Stack;
+
+  public constructor(plugin: IPolicyValidationPlugin, stack: Stack) {
+    this.#plugin = plugin;
+    this.#stack = stack;
+    this.name = plugin.name;
+    this.version = plugin.version;
+    this.ruleIds = plugin.ruleIds;
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const outdir = path.dirname(context.templatePaths[0] ?? '.');
+    const root = context.stackTemplates.find((template) => template.stackConstructPath === this.#stack.node.path);
+    const nested = this.#stack.node
+      .findAll()
+      .filter((construct): construct is NestedStack => NestedStack.isNestedStack(construct))
+      .map((nestedStack) => ({
+        stackConstructPath: nestedStack.node.path,
+        templatePath: path.join(outdir, nestedStack.templateFile),
+        accountId: root?.accountId,
+        region: root?.region,
+      }));
+    return this.#plugin.validate({
+      ...context,
+      templatePaths: [...context.templatePaths, ...nested.map((template) => template.templatePath)],
+      stackTemplates: [...context.stackTemplates, ...nested],
+    });
+  }
+}
+
+/**
  * The two independent policy checks every synth runs (`bin/app.ts`), each failing it on a finding
- * that is not acknowledged next to its resource: cdk-nag's AwsSolutions rules, and AWS's
- * CloudFormation Guard rules (the Control Tower proactive controls, run offline by
- * `@cdklabs/cdk-validator-cfnguard`) limited to the rules that apply to the stack's resource types.
+ * that is not acknowledged next to its resource: cdk-nag's AwsSolutions rules (which walk the
+ * construct tree, nested stacks included), and AWS's CloudFormation Guard rules (the Control Tower
+ * proactive controls, run offline by `@cdklabs/cdk-validator-cfnguard` on the root template and
+ * every nested one) limited to the rules that apply to the stacks' resource types.
  */
 export function policyChecks(stack: Stack): IPolicyValidationPlugin[] {
   const resourceTypes = new Set(stack.node.findAll().filter(CfnResource.isCfnResource).map((resource) => resource.cfnResourceType));
   return [
     new AwsSolutionsChecks(stack.node.root, { verbose: true }),
-    new CfnGuardValidator({
-      controlTowerRulesEnabled: false,
-      rules: guardRulesFor(resourceTypes),
-      // The JSON report of a large stack outgrows Node's default 1 MB buffer.
-      maxBuffer: 64 * 1024 * 1024,
-    }),
+    new WithNestedTemplates(
+      new CfnGuardValidator({
+        controlTowerRulesEnabled: false,
+        rules: guardRulesFor(resourceTypes),
+        // The JSON report of a large stack outgrows Node's default 1 MB buffer.
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+      stack,
+    ),
   ];
 }
 

@@ -1,39 +1,71 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { methodsOf } from '../lambdas/core/provider';
+import { methodsOf, type HttpMethod } from '../lambdas/core/provider';
 import { findProvider } from '../lambdas/core/registry';
-import { routeNaming, SERVICE_NAMES, verifierEnvironment, type RouteConfig, type RouteNaming } from '../lambdas/runtime-config';
+import {
+  routeNaming,
+  routeResourceNames,
+  SERVICE_NAMES,
+  verifierEnvironment,
+  type RouteConfig as VerifierRouteConfig,
+  type RouteNaming,
+} from '../lambdas/runtime-config';
 import { templateLimitProblems } from './aws-limits';
-import type { HookrelayConfig, ProviderConfig } from './config/schema';
+import type { HookrelayConfig, RouteConfig } from './config/schema';
 import { IdempotencyTable } from './constructs/idempotency-table';
 import { IngressApi } from './constructs/ingress-api';
 import { Observability } from './constructs/observability';
 import { PayloadBucket } from './constructs/payload-bucket';
 import { ProviderPipeline } from './constructs/provider-pipeline';
+import { RouteSecret } from './constructs/route-secret';
 import { WebhookFunction } from './constructs/webhook-function';
-import { pascalCase, providerOutputKey } from './naming';
+import { outputKey, pascalCase, STACK_OUTPUT_KEYS, type ProviderQueues } from './naming';
+import { ProviderStack } from './provider-stack';
 
 /** The verifier's service name, as `lambdas/handlers/verifier.ts` reports it in logs and metrics. */
 export const VERIFIER_SERVICE_NAME = SERVICE_NAMES.verifier;
 
+/** The methods a provider's routes answer, from its module in the registry. */
+export function registeredProviderMethods(provider: string): readonly HttpMethod[] {
+  const module = findProvider(provider);
+  if (!module) throw new Error(`No provider "${provider}" in lambdas/core/registry.ts`);
+  return methodsOf(module);
+}
+
 export interface WebhookStackProps extends StackProps {
   /** The validated configuration of the stage (`loadConfig`). */
   readonly config: HookrelayConfig;
+  /**
+   * The HTTP methods the routes of a provider answer: `POST`, and `GET` for senders that verify
+   * endpoints with one. Tests pass their own to build a route of a provider with other methods.
+   * @default registeredProviderMethods: `methodsOf` the provider's module in the registry
+   */
+  readonly providerMethods?: (provider: string) => readonly HttpMethod[];
 }
 
 /**
- * One hookrelay deployment: the ingress API and verifier, the idempotency table, the payload
- * bucket, one pipeline per enabled provider and the alarms and dashboard — all driven by the
- * configuration, looping over its providers; no provider is named here.
+ * One hookrelay deployment, driven by the configuration's routes; no provider is named here.
+ *
+ * The root stack holds what every route shares — the ingress API (one resource per route), the
+ * verifier, the idempotency table, the payload bucket, the topic key, the alarm topic and the
+ * dashboard — and one nested stack per provider with a route (`ProviderStack`: its queue, DLQ,
+ * processor, topic, its routes' secrets and the alarms of both). Each stack counts against
+ * CloudFormation's limits on its own, so every registered provider fits in one deployment; synth
+ * checks each stack (`templateLimitProblems`).
  */
 export class WebhookStack extends Stack {
   public readonly config: HookrelayConfig;
   public readonly idempotency: IdempotencyTable;
   public readonly payloads: PayloadBucket;
   public readonly topicKey: Key;
+  /** One nested stack per provider with a route, in the configuration's order. */
+  public readonly providerStacks: readonly ProviderStack[];
+  /** Each provider's pipeline (`providerStacks[i].pipeline`). */
   public readonly pipelines: readonly ProviderPipeline[];
+  /** Each route's secret, by route name. */
+  public readonly routeSecrets: ReadonlyMap<string, RouteSecret>;
   public readonly verifier: WebhookFunction;
   public readonly ingress: IngressApi;
   public readonly observability: Observability;
@@ -44,6 +76,7 @@ export class WebhookStack extends Stack {
     // The configured name is the physical stack name: queue and secret names derive from it.
     super(scope, id, { ...props, stackName: props.stackName ?? props.config.stackName });
     const { config } = props;
+    const providerMethods = props.providerMethods ?? registeredProviderMethods;
     this.config = config;
     this.routeNaming = routeNaming(this.stackName, `https://sqs.${this.region}.${this.urlSuffix}/${this.account}`);
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -85,28 +118,6 @@ export class WebhookStack extends Stack {
       }),
     );
 
-    this.pipelines = config.providers.map(
-      (provider) =>
-        new ProviderPipeline(this, `${pascalCase(provider.name)}Pipeline`, {
-          provider: provider.name,
-          namePrefix: this.stackName,
-          idempotencyTable: this.idempotency,
-          topicKey: this.topicKey,
-          existingSecret: provider.existingSecret,
-          maxReceiveCount: config.pipeline.maxReceiveCount,
-          processorTimeout: Duration.seconds(config.pipeline.processorTimeoutSeconds),
-          processorMemorySize: config.pipeline.processorMemorySize,
-          maxConcurrency: config.pipeline.processorMaxConcurrency,
-          batchSize: config.pipeline.batchSize,
-          maxBatchingWindow: Duration.seconds(config.pipeline.maxBatchingWindowSeconds),
-          visibilityTimeout: Duration.seconds(config.pipeline.visibilityTimeoutSeconds),
-          queueRetention: Duration.days(config.pipeline.queueRetentionDays),
-          idempotencyWindowSeconds: config.idempotencyWindowSeconds,
-          removalPolicy,
-          ...functionDefaults,
-        }),
-    );
-
     this.verifier = new WebhookFunction(this, 'Verifier', {
       entry: 'lambdas/handlers/verifier.ts',
       serviceName: VERIFIER_SERVICE_NAME,
@@ -115,9 +126,10 @@ export class WebhookStack extends Stack {
       memorySize: config.verifier.memorySize,
       reservedConcurrentExecutions: config.verifier.reservedConcurrency,
       ...functionDefaults,
-      // Built by the verifier's own module, the inverse of the loader it runs at cold start.
+      // Built by the verifier's own module, the inverse of the loader it runs at cold start. Queue
+      // URLs and created secrets' names derive from the stack name: no reference to a nested stack.
       environment: verifierEnvironment({
-        routes: this.#routes(),
+        routes: this.#verifierRoutes(),
         routeNaming: this.routeNaming,
         ...(this.#publicBaseUrl() !== undefined ? { publicBaseUrl: this.#publicBaseUrl() } : {}),
         idempotencyTableName: this.idempotency.table.tableName,
@@ -130,19 +142,16 @@ export class WebhookStack extends Stack {
     });
     this.idempotency.grantRecordAccess(this.verifier);
     this.payloads.grantWritePayloads(this.verifier);
-    for (const pipeline of this.pipelines) {
-      pipeline.grantEnqueue(this.verifier);
-      pipeline.grantReadSigningSecrets(this.verifier);
-    }
 
     this.ingress = new IngressApi(this, 'Ingress', {
       stageName: config.stage,
       verifier: this.verifier,
-      routes: config.providers.map((provider) => ({
-        provider: provider.name,
-        methods: methodsOf(findProvider(provider.name)!),
-        throttling: provider.throttling,
-        allowedSourceCidrs: provider.allowedSourceCidrs,
+      routes: config.routes.map((route) => ({
+        route: route.name,
+        provider: route.provider,
+        methods: providerMethods(route.provider),
+        throttling: route.throttling,
+        allowedSourceCidrs: route.allowedSourceCidrs,
       })),
       throttling: config.api.throttling,
       accessLogRetention: config.logging.retentionDays,
@@ -159,46 +168,82 @@ export class WebhookStack extends Stack {
       alarmEmail: config.alarms.email,
       api: this.ingress.api,
       verifier: this.verifier,
-      pipelines: this.pipelines,
       thresholds: config.alarms,
     });
+
+    this.providerStacks = config.providers.map(
+      (provider) =>
+        new ProviderStack(this, `${pascalCase(provider)}Pipeline`, {
+          provider,
+          routes: this.#routesOf(provider).map((route) => ({ name: route.name, secret: route.secret })),
+          alarms: this.observability.alarms,
+          verifierServiceName: VERIFIER_SERVICE_NAME,
+          namePrefix: this.stackName,
+          idempotencyTable: this.idempotency,
+          topicKey: this.topicKey,
+          maxReceiveCount: config.pipeline.maxReceiveCount,
+          processorTimeout: Duration.seconds(config.pipeline.processorTimeoutSeconds),
+          processorMemorySize: config.pipeline.processorMemorySize,
+          maxConcurrency: config.pipeline.processorMaxConcurrency,
+          batchSize: config.pipeline.batchSize,
+          maxBatchingWindow: Duration.seconds(config.pipeline.maxBatchingWindowSeconds),
+          visibilityTimeout: Duration.seconds(config.pipeline.visibilityTimeoutSeconds),
+          queueRetention: Duration.days(config.pipeline.queueRetentionDays),
+          idempotencyWindowSeconds: config.idempotencyWindowSeconds,
+          removalPolicy,
+          ...functionDefaults,
+        }),
+    );
+    this.pipelines = this.providerStacks.map((stack) => stack.pipeline);
+    this.routeSecrets = new Map(this.providerStacks.flatMap((stack) => [...stack.secrets]));
+
+    // Across the stack boundary, still exactly these queues and secrets: each ARN comes from its
+    // nested stack's outputs, which also makes the verifier's policy wait for them.
+    ProviderPipeline.grantEnqueue(this.verifier, this.pipelines);
+    RouteSecret.grantRead(this.verifier, [...this.routeSecrets.values()]);
+
+    this.observability.addDashboard(
+      this.providerStacks.map((stack) => ({ pipeline: stack.pipeline, routes: this.#routesOf(stack.provider).map((route) => route.name) })),
+    );
 
     this.#addOutputs();
     this.node.addValidation({
       validate: () =>
         templateLimitProblems(
           this,
-          `With ${config.providers.length} routes, split the providers across stacks: each stack its own stackName and enabledProviders.`,
+          `Each route adds its API resource and method(s) and two outputs here, each provider a nested stack and two outputs: ` +
+            `with ${config.routes.length} routes of ${config.providers.length} providers, split the routes across stacks, each its own stackName and routes.`,
         ),
     });
   }
 
-  /**
-   * Every route as the verifier uses it (`lambdas/runtime-config.ts`). The queue URL is the one
-   * derived from the name prefix — the queue is created with exactly that name — so it, like the
-   * created secret's name, stays out of `HOOKRELAY_ROUTES`.
-   */
-  #routes(): Record<string, RouteConfig> {
-    const routes: Record<string, RouteConfig> = {};
-    this.config.providers.forEach((provider, index) => {
-      const pipeline = this.pipelines[index]!;
-      const publicUrl = this.#publicUrl(provider);
-      routes[provider.name] = {
-        queueUrl: `${this.routeNaming.queueUrlPrefix}${provider.name}`,
-        secretId: pipeline.secretId,
-        ...(provider.maxBodyBytes !== undefined ? { maxBodyBytes: provider.maxBodyBytes } : {}),
-        ...(provider.toleranceSeconds !== undefined ? { toleranceSeconds: provider.toleranceSeconds } : {}),
-        ...(publicUrl !== undefined ? { publicUrl } : {}),
-        ...(provider.signedUrl !== undefined ? { signedUrl: provider.signedUrl } : {}),
-        ...(provider.options !== undefined ? { options: provider.options } : {}),
-      };
-    });
-    return routes;
+  #routesOf(provider: string): RouteConfig[] {
+    return this.config.routes.filter((route) => route.provider === provider);
   }
 
-  /** The URL senders post to, for senders that sign it: configured, else the custom domain. */
-  #publicUrl(provider: ProviderConfig): string | undefined {
-    return provider.publicUrl ?? this.#publicBaseUrl();
+  /**
+   * Every route as the verifier uses it (`lambdas/runtime-config.ts`). The queue URL is the one
+   * derived from the name prefix and the route's provider — the queue is created with exactly that
+   * name — so it, like a created secret's name and a provider equal to the route's name, stays out
+   * of `HOOKRELAY_ROUTES`.
+   */
+  #verifierRoutes(): Record<string, VerifierRouteConfig> {
+    const routes: Record<string, VerifierRouteConfig> = {};
+    for (const route of this.config.routes) {
+      const publicUrl = route.publicUrl ?? this.#publicBaseUrl();
+      const secret = route.secret;
+      routes[route.name] = {
+        ...(route.provider !== route.name ? { provider: route.provider } : {}),
+        queueUrl: `${this.routeNaming.queueUrlPrefix}${route.provider}`,
+        secretId: secret === undefined ? routeResourceNames(this.stackName, route.name, route.provider).secretName : 'arn' in secret ? secret.arn : secret.name,
+        ...(route.maxBodyBytes !== undefined ? { maxBodyBytes: route.maxBodyBytes } : {}),
+        ...(route.toleranceSeconds !== undefined ? { toleranceSeconds: route.toleranceSeconds } : {}),
+        ...(publicUrl !== undefined ? { publicUrl } : {}),
+        ...(route.signedUrl !== undefined ? { signedUrl: route.signedUrl } : {}),
+        ...(route.options !== undefined ? { options: route.options } : {}),
+      };
+    }
+    return routes;
   }
 
   /** The custom domain's URL, the public URL of every route that configures none. */
@@ -206,25 +251,53 @@ export class WebhookStack extends Stack {
     return this.config.customDomain ? `https://${this.config.customDomain.domainName}` : undefined;
   }
 
-  /** Outputs named as the operator tools read them (`tools/lib/stack-outputs.ts`). */
+  /**
+   * Outputs named as the operator tools read them (`tools/lib/stack-outputs.ts`): per route its URL
+   * and secret, per provider its topic and queues — four for a provider with one route, so the
+   * outputs of every provider stay within CloudFormation's 200.
+   */
   #addOutputs(): void {
-    for (const pipeline of this.pipelines) {
-      const output = (thing: string, value: string, description: string) =>
-        new CfnOutput(this, providerOutputKey(pipeline.provider, thing), { value, description });
-      output('WebhookUrl', this.ingress.webhookUrl(pipeline.provider), `Register this URL with ${pipeline.provider}`);
-      output('TopicArn', pipeline.topic.topicArn, `Subscribe to ${pipeline.provider} events here`);
-      output('SecretName', pipeline.secret.secretName, `Put {"secrets":["<signing secret>"]} for ${pipeline.provider} here`);
-      output('QueueUrl', pipeline.queue.queueUrl, `${pipeline.provider} queue`);
-      output('QueueArn', pipeline.queue.queueArn, `${pipeline.provider} queue`);
-      output('DlqUrl', pipeline.deadLetterQueue.queueUrl, `${pipeline.provider} dead-letter queue`);
-      output('DlqArn', pipeline.deadLetterQueue.queueArn, `${pipeline.provider} dead-letter queue`);
+    for (const route of this.config.routes) {
+      const secret = this.routeSecrets.get(route.name)!;
+      new CfnOutput(this, outputKey(route.name, 'WebhookUrl'), {
+        value: this.ingress.webhookUrl(route.name),
+        description: `Register this URL with ${route.provider}${route.provider === route.name ? '' : ` (route ${route.name})`}`,
+      });
+      new CfnOutput(this, outputKey(route.name, 'SecretName'), {
+        value: secret.secretId,
+        description: `Put {"secrets":["<signing secret>"],"verifyTokens":[]} for route ${route.name} here`,
+      });
     }
-    new CfnOutput(this, 'HealthUrl', { value: this.ingress.api.urlForPath('/health'), description: 'GET for a health check' });
-    new CfnOutput(this, 'DashboardUrl', { value: this.observability.dashboardUrl, description: 'CloudWatch dashboard' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn, description: 'Every alarm notifies this topic' });
-    new CfnOutput(this, 'PayloadBucketName', {
+    for (const pipeline of this.pipelines) {
+      new CfnOutput(this, outputKey(pipeline.provider, 'TopicArn'), {
+        value: pipeline.topic.topicArn,
+        description: `Subscribe to ${pipeline.provider} events here (every route of ${pipeline.provider})`,
+      });
+      new CfnOutput(this, outputKey(pipeline.provider, 'Queues'), {
+        value: queuesJson({
+          queueUrl: pipeline.queue.queueUrl,
+          queueArn: pipeline.queue.queueArn,
+          dlqUrl: pipeline.deadLetterQueue.queueUrl,
+          dlqArn: pipeline.deadLetterQueue.queueArn,
+        }),
+        description: `${pipeline.provider} queue and dead-letter queue (npm run redrive)`,
+      });
+    }
+    new CfnOutput(this, STACK_OUTPUT_KEYS.healthUrl, { value: this.ingress.api.urlForPath('/health'), description: 'GET for a health check' });
+    new CfnOutput(this, STACK_OUTPUT_KEYS.dashboardUrl, { value: this.observability.dashboardUrl, description: 'CloudWatch dashboard' });
+    new CfnOutput(this, STACK_OUTPUT_KEYS.alarmTopicArn, {
+      value: this.observability.alarmTopic.topicArn,
+      description: 'Every alarm notifies this topic',
+    });
+    new CfnOutput(this, STACK_OUTPUT_KEYS.payloadBucketName, {
       value: this.payloads.bucket.bucketName,
       description: 'Claim-checked payloads (payloadLocation): grant subscribers s3:GetObject here',
     });
   }
+}
+
+/** `{"queueUrl":"…",…}` with each value a token: URLs and ARNs hold no character JSON would escape. */
+function queuesJson(queues: ProviderQueues): string {
+  const parts = Object.entries(queues).flatMap(([key, value], index) => [`${index === 0 ? '{' : ','}"${key}":"`, value, '"']);
+  return Fn.join('', [...parts, '}']);
 }

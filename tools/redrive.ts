@@ -1,6 +1,6 @@
 /**
  * `npm run redrive -- --provider <name>`: moves a provider's DLQ messages back to its queue and
- * reports how many moved.
+ * reports how many moved. Every route of a provider shares its queue and DLQ.
  *
  *   --provider <name>   required
  *   --local [--url U]   against the local gateway (default URL http://127.0.0.1:$PORT or :3000)
@@ -10,7 +10,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
 import { redriveDeadLetters } from '../lambdas/adapters/dead-letters';
-import { outputKey, readStackOutputs, requireOutput } from './lib/stack-outputs';
+import { providerQueues, readStackOutputs } from './lib/stack-outputs';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -42,12 +42,7 @@ async function main(): Promise<number> {
 
   const stack = values.stack!;
   const outputs = await readStackOutputs(stack, values.region);
-  const target = {
-    queueUrl: requireOutput(outputs, outputKey(provider, 'QueueUrl'), stack),
-    queueArn: requireOutput(outputs, outputKey(provider, 'QueueArn'), stack),
-    dlqUrl: requireOutput(outputs, outputKey(provider, 'DlqUrl'), stack),
-    dlqArn: requireOutput(outputs, outputKey(provider, 'DlqArn'), stack),
-  };
+  const target = providerQueues(outputs, provider, stack);
   const sqs = new SQSClient(values.region ? { region: values.region } : {});
   const result = await redriveDeadLetters(sqs, target);
   console.log(`${provider}: moved ${result.moved} message(s) from the DLQ back to the queue (${result.method})`);

@@ -22,7 +22,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { patternToFilterPolicy, patternToRegExp } from './lib/event-pattern';
-import { readStackOutputs } from './lib/stack-outputs';
+import { providerTopicArns, readStackOutputs } from './lib/stack-outputs';
 
 interface TailedMessage {
   topic: string;
@@ -188,9 +188,7 @@ async function main(): Promise<void> {
     let topicArns = values['topic-arn'] ?? [];
     if (values.stack) {
       const outputs = await readStackOutputs(values.stack, values.region);
-      topicArns = Object.entries(outputs)
-        .filter(([key]) => key.endsWith('TopicArn') && (!provider || key.toLowerCase() === `${provider}topicarn`))
-        .map(([, value]) => value);
+      topicArns = providerTopicArns(outputs, provider);
       if (topicArns.length === 0) throw new Error(`Stack ${values.stack} has no topic output${provider ? ` for ${provider}` : ''}`);
     }
     await tailTopics(topicArns, values.type, print, controller.signal, values.region);

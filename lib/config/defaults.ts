@@ -13,8 +13,8 @@ import {
  * handlers apply themselves at run time come from `lambdas/runtime-config.ts`, not repeated here.
  */
 export const DEFAULTS = {
-  /** Settings of one provider's route. */
-  provider: {
+  /** Settings of one route. */
+  route: {
     throttling: { rateLimit: 100, burstLimit: 200 },
   },
   api: {

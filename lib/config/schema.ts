@@ -1,7 +1,9 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { findProvider, providerNames, type ProviderName } from '../../lambdas/core/registry';
-import { ROUTE_NAME_PATTERN, routeResourceNames } from '../../lambdas/runtime-config';
+import { ROUTE_NAME } from '../../lambdas/routes';
+import { routeResourceNames } from '../../lambdas/runtime-config';
+import { pascalCase } from '../naming';
 import { DEFAULTS, DLQ_RETENTION_DAYS } from './defaults';
 
 export { DLQ_RETENTION_DAYS } from './defaults';
@@ -64,88 +66,90 @@ const kmsKeyArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'must be a KMS key ARN (arn:…:kms:<region>:<account>:key/<id>), not an alias');
 
-/** Settings of one provider's route, built from the provider module so its options are validated by it. */
-function providerSettingsSchema(name: ProviderName) {
-  const provider = findProvider(name)!;
-  return z.strictObject({
-    /**
-     * Largest signed timestamp skew accepted, in seconds (providers that sign one).
-     * @default the provider module's `defaultToleranceSeconds` (300 for most)
-     */
-    toleranceSeconds: z.number().int().nonnegative().max(86_400).optional(),
-    /**
-     * Provider-specific options (e.g. the `generic` provider's HMAC scheme), validated by the
-     * provider's own `parseOptions` and passed to the verifier unchanged.
-     * @default none
-     */
-    options: z
-      .unknown()
-      .optional()
-      .superRefine((raw, ctx) => {
-        try {
-          provider.parseOptions(raw);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        }
-      }),
-    /**
-     * Largest accepted request body in bytes; larger ones are answered 413.
-     * @default the provider module's `defaultMaxBodyBytes` (docs/providers.md), e.g. 1 MiB
-     */
-    maxBodyBytes: positiveInt().min(KIB).max(MAX_BODY_BYTES_LIMIT).optional(),
-    /** Throttling of `POST /webhooks/{provider}`. @default { rateLimit: 100, burstLimit: 200 } */
-    throttling: throttlingSchema(DEFAULTS.provider.throttling).prefault({}),
-    /**
-     * Source CIDR blocks allowed to post to this provider's route (API Gateway resource policy);
-     * empty allows any source — the signature is the authentication.
-     * @default []
-     */
-    allowedSourceCidrs: z.array(cidr).default([]),
-    /**
-     * The public base URL the sender posts to, e.g. `https://hooks.example.com`; the verifier
-     * appends the request path. Only senders that sign the URL (Twilio) need it.
-     * @default the custom domain when one is configured, else rebuilt from the request
-     */
-    publicUrl: httpsUrl().optional(),
-    /**
-     * The exact public URL (query included) that the sender signs, verified byte for byte, for
-     * senders that sign the URL (Twilio) when the URL they post to cannot be rebuilt from the
-     * request (a proxy in front rewrites it, or the query carries something the sender signed).
-     * @default rebuilt from the request (and `publicUrl`)
-     */
-    signedUrl: httpsUrl().optional(),
-    /**
-     * An existing Secrets Manager secret holding `{"secrets":[...]}`, by name or complete ARN,
-     * instead of the one the stack creates; `kmsKeyArn` names the customer-managed key it is
-     * encrypted with, so the verifier may decrypt through Secrets Manager.
-     * @default a new secret holding `{"secrets":[]}` (encrypted with the AWS managed key)
-     */
-    existingSecret: z
-      .union([
-        z.strictObject({
-          name: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a secret name'),
-          kmsKeyArn: kmsKeyArn.optional(),
-        }),
-        z.strictObject({
-          arn: z
-            .string()
-            .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'must be a complete secret ARN'),
-          kmsKeyArn: kmsKeyArn.optional(),
-        }),
-      ])
-      .optional(),
-  });
+/** An existing Secrets Manager secret, by name or complete ARN, with the key it is encrypted with. */
+const existingSecretSchema = z.union([
+  z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a secret name'),
+    kmsKeyArn: kmsKeyArn.optional(),
+  }),
+  z.strictObject({
+    arn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'must be a complete secret ARN'),
+    kmsKeyArn: kmsKeyArn.optional(),
+  }),
+]);
+
+/**
+ * Settings of one route: a named instance of a provider, served at `/webhooks/<route>`. Its
+ * `options` are validated by its provider's module (`parseOptions`), once the provider is known
+ * (see `configSchema`).
+ */
+const routeSettingsSchema = z.strictObject({
+  /**
+   * The provider module that verifies the route's requests (`lambdas/core/registry.ts`). Routes of
+   * one provider share its queue, DLQ, processor and topic.
+   * @default the route's name
+   */
+  provider: z.string().optional(),
+  /**
+   * An existing Secrets Manager secret holding `{"secrets":[...],"verifyTokens":[...]}`, by name or
+   * complete ARN, instead of the one the stack creates; `kmsKeyArn` names the customer-managed key it
+   * is encrypted with, so the verifier may decrypt through Secrets Manager.
+   * @default a new secret `<stackName>/<route>` holding `{"secrets":[],"verifyTokens":[]}` (encrypted with the AWS managed key)
+   */
+  secret: existingSecretSchema.optional(),
+  /**
+   * Provider-specific options (e.g. the `generic` provider's HMAC scheme), validated by the
+   * provider's own `parseOptions` and passed to the verifier unchanged.
+   * @default none
+   */
+  options: z.unknown().optional(),
+  /**
+   * Largest signed timestamp skew accepted, in seconds (providers that sign one).
+   * @default the provider module's `defaultToleranceSeconds` (300 for most)
+   */
+  toleranceSeconds: z.number().int().nonnegative().max(86_400).optional(),
+  /**
+   * Largest accepted request body in bytes; larger ones are answered 413.
+   * @default the provider module's `defaultMaxBodyBytes` (docs/providers.md), e.g. 1 MiB
+   */
+  maxBodyBytes: positiveInt().min(KIB).max(MAX_BODY_BYTES_LIMIT).optional(),
+  /** Throttling of `/webhooks/<route>` (each of its methods). @default { rateLimit: 100, burstLimit: 200 } */
+  throttling: throttlingSchema(DEFAULTS.route.throttling).prefault({}),
+  /**
+   * Source CIDR blocks allowed to call this route (API Gateway resource policy); empty allows any
+   * source — the signature is the authentication.
+   * @default []
+   */
+  allowedSourceCidrs: z.array(cidr).default([]),
+  /**
+   * The exact public URL (query included) that the sender signs, verified byte for byte, for
+   * senders that sign the URL (Twilio) when the URL they post to cannot be rebuilt from the
+   * request (a proxy in front rewrites it, or the query carries something the sender signed).
+   * @default rebuilt from the request (and `publicUrl`)
+   */
+  signedUrl: httpsUrl().optional(),
+  /**
+   * The public base URL the sender posts to, e.g. `https://hooks.example.com`; the verifier
+   * appends the request path. Only senders that sign the URL (Twilio) need it.
+   * @default the custom domain when one is configured, else rebuilt from the request
+   */
+  publicUrl: httpsUrl().optional(),
+});
+
+export type RouteSettingsInput = z.input<typeof routeSettingsSchema>;
+
+/** One route per registered provider, named after it, every setting at its default. */
+export function everyProviderRoutes(): Record<ProviderName, RouteSettingsInput> {
+  return Object.fromEntries(providerNames.map((name) => [name, {}])) as Record<ProviderName, RouteSettingsInput>;
 }
 
-export type ProviderSettings = z.output<ReturnType<typeof providerSettingsSchema>>;
-export type ProviderSettingsInput = z.input<ReturnType<typeof providerSettingsSchema>>;
-
-/** One `providers.<name>` key per registered provider, and no other: a typo is an error. */
-const providersSchema = z.strictObject(
-  Object.fromEntries(providerNames.map((name) => [name, providerSettingsSchema(name).optional()])) as {
-    [Name in ProviderName]: z.ZodOptional<ReturnType<typeof providerSettingsSchema>>;
-  },
-);
+/**
+ * A key that no longer exists: the problem says what replaced it, instead of zod's "unrecognized
+ * key", so an older configuration fails synth with its migration.
+ */
+const replaced = (message: string) => z.never({ error: message }).optional();
 
 const pipelineSchema = z
   .strictObject({
@@ -219,7 +223,7 @@ const alarmsSchema = z.strictObject({
   queueMessageAgeSeconds: positiveInt().default(DEFAULTS.alarms.queueMessageAgeSeconds),
   /** Age in days of the oldest DLQ message that raises an alarm (the DLQ drops messages at 14 days). @default 10 */
   deadLetterAgeDays: positiveInt().max(DLQ_RETENTION_DAYS - 1).default(DEFAULTS.alarms.deadLetterAgeDays),
-  /** Signature refusals (401 codes) per provider in 5 minutes that raise an alarm. @default 25 */
+  /** Signature refusals (401 codes) of one route in 5 minutes that raise an alarm. @default 25 */
   rejectedPerFiveMinutes: positiveInt().default(DEFAULTS.alarms.rejectedPerFiveMinutes),
   /** API Gateway 5xx answers in 5 minutes that raise an alarm. @default 5 */
   serverErrorsPerFiveMinutes: positiveInt().default(DEFAULTS.alarms.serverErrorsPerFiveMinutes),
@@ -235,22 +239,29 @@ export const configSchema = z
     stage: z.enum(stages),
     /**
      * CloudFormation stack name; the operator tools default to `hookrelay-dev`. It prefixes the
-     * physical names of the queues (`<stackName>-<route>`, `<stackName>-<route>-dlq`, at most 80
-     * characters) and secrets (`<stackName>/<route>`), so it is checked against each route.
+     * physical names of each provider's queues (`<stackName>-<provider>`, `<stackName>-<provider>-dlq`,
+     * at most 80 characters) and each route's created secret (`<stackName>/<route>`), so it is
+     * checked against each of them.
      * @default `hookrelay-${stage}`
      */
     stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must be a CloudFormation stack name').optional(),
     /**
-     * Providers that get a route, queue, DLQ, processor, topic and secret.
-     * @default every provider in `lambdas/core/registry.ts`
+     * The routes, by name (`/webhooks/<route>`): each a named instance of a provider with its own
+     * secret, options, limits, throttling and allowlist. Several routes may share a provider (a
+     * second Stripe account, one `generic` route per partner); each provider with a route gets one
+     * queue, DLQ, processor and topic. Listed routes are exactly the routes deployed.
+     * @default one route per provider in `lambdas/core/registry.ts`, named after it (`everyProviderRoutes()`)
      */
-    enabledProviders: z
-      .array(z.enum(providerNames))
-      .min(1)
-      .refine((names) => new Set(names).size === names.length, 'must not repeat a provider')
-      .default(() => [...providerNames]),
-    /** Per-provider settings; a provider without an entry takes every default. @default {} */
-    providers: providersSchema.default({}),
+    routes: z
+      .record(z.string(), routeSettingsSchema)
+      .prefault(() => everyProviderRoutes())
+      .refine((routes) => Object.keys(routes).length > 0, 'must declare at least one route'),
+    enabledProviders: replaced(
+      'replaced by routes: list one route per provider instead, e.g. routes: { stripe: {}, github: {} } (README, "Upgrading")',
+    ),
+    providers: replaced(
+      'replaced by routes: the settings of providers.<name> are those of routes.<name>, and existingSecret is now secret (README, "Upgrading")',
+    ),
     api: z
       .strictObject({
         /** Stage-wide throttling. @default { rateLimit: 200, burstLimit: 400 } */
@@ -306,7 +317,7 @@ export const configSchema = z
         enabled: z.boolean().default(DEFAULTS.waf.enabled),
         /**
          * Requests per source IP in any 5-minute window before WAF answers 429; addresses in a
-         * provider's `allowedSourceCidrs` are exempt.
+         * route's `allowedSourceCidrs` are exempt.
          * @default 10000
          */
         rateLimitPerFiveMinutes: positiveInt().min(100).max(2_000_000_000).default(DEFAULTS.waf.rateLimitPerFiveMinutes),
@@ -337,40 +348,68 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     const stackName = config.stackName ?? defaultStackName(config.stage);
-    for (const [index, route] of config.enabledProviders.entries()) {
-      if (!ROUTE_NAME_PATTERN.test(route)) {
-        ctx.addIssue({ code: 'custom', path: ['enabledProviders', index], message: `route name "${route}" must be lower-case letters, digits and single hyphens` });
+    const routesByKey = new Map<string, string>();
+    const providers = new Set<string>();
+    for (const [route, settings] of Object.entries(config.routes)) {
+      const path = ['routes', route];
+      if (!ROUTE_NAME.test(route)) {
+        ctx.addIssue({ code: 'custom', path, message: `route name "${route}" must be 1–40 lower-case letters, digits and "-", starting and ending with a letter or digit` });
         continue;
       }
-      const names = routeResourceNames(stackName, route);
-      if (names.deadLetterQueueName.length > MAX_QUEUE_NAME_LENGTH) {
+      // x-1 and x1 would both be X1 in output keys and construct ids.
+      const key = pascalCase(route);
+      const clash = routesByKey.get(key);
+      if (clash !== undefined) ctx.addIssue({ code: 'custom', path, message: `routes "${clash}" and "${route}" would share the output keys ${key}…; rename one` });
+      routesByKey.set(key, route);
+
+      const providerName = settings.provider ?? route;
+      const provider = findProvider(providerName);
+      if (!provider) {
+        ctx.addIssue({
+          code: 'custom',
+          path: settings.provider === undefined ? path : [...path, 'provider'],
+          message: `no provider "${providerName}" (one of ${providerNames.join(', ')})${settings.provider === undefined ? '; name it with provider' : ''}`,
+        });
+        continue;
+      }
+      if (findProvider(route) && providerName !== route) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'provider'], message: `a route named after the ${route} provider must be verified by it, not by ${providerName}` });
+      }
+      try {
+        provider.parseOptions(settings.options);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'options'], message: error instanceof Error ? error.message : String(error) });
+      }
+      const names = routeResourceNames(stackName, route, providerName);
+      // Secrets Manager reads a name ending in '-' and six characters as a partial ARN.
+      if (settings.secret === undefined && /-[A-Za-z0-9]{6}$/.test(names.secretName)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `the secret name "${names.secretName}" ends in a hyphen and six characters, which Secrets Manager reads as an ARN suffix`,
+        });
+      }
+      if (!providers.has(providerName) && names.deadLetterQueueName.length > MAX_QUEUE_NAME_LENGTH) {
         ctx.addIssue({
           code: 'custom',
           path: ['stackName'],
           message:
-            `is too long for route "${route}": its dead-letter queue would be named "${names.deadLetterQueueName}" ` +
+            `is too long for provider "${providerName}": its dead-letter queue would be named "${names.deadLetterQueueName}" ` +
             `(${names.deadLetterQueueName.length} characters); SQS allows ${MAX_QUEUE_NAME_LENGTH}`,
         });
       }
-      // Secrets Manager reads a name ending in '-' and six characters as a partial ARN.
-      if (/-[A-Za-z0-9]{6}$/.test(names.secretName)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['enabledProviders', index],
-          message: `route "${route}": the secret name "${names.secretName}" ends in a hyphen and six characters, which Secrets Manager reads as an ARN suffix`,
-        });
-      }
+      providers.add(providerName);
     }
   })
-  .transform((config) => {
+  .transform(({ routes, enabledProviders: _enabledProviders, providers: _providers, ...config }) => {
     const isProd = config.stage === 'prod';
+    const resolvedRoutes = Object.entries(routes).map(([name, settings]) => ({ ...settings, name, provider: settings.provider ?? name }));
     return {
       ...config,
       stackName: config.stackName ?? defaultStackName(config.stage),
-      providers: config.enabledProviders.map((name) => ({
-        name,
-        ...providerSettingsSchema(name).parse(config.providers[name] ?? {}),
-      })),
+      routes: resolvedRoutes,
+      /** Every provider with a route, in the order of its first route: one pipeline each. */
+      providers: [...new Set(resolvedRoutes.map((route) => route.provider))],
       pipeline: {
         ...config.pipeline,
         visibilityTimeoutSeconds: config.pipeline.visibilityTimeoutSeconds ?? visibilityTimeoutFloor(config.pipeline),
@@ -385,5 +424,5 @@ export const configSchema = z
 export type HookrelayConfigInput = Omit<z.input<typeof configSchema>, 'stage'>;
 /** The validated configuration with every default applied, as the stack reads it. */
 export type HookrelayConfig = z.output<typeof configSchema>;
-/** One enabled provider with its settings. */
-export type ProviderConfig = HookrelayConfig['providers'][number];
+/** One route with its settings and its provider resolved. */
+export type RouteConfig = HookrelayConfig['routes'][number];

@@ -1,10 +1,11 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
   ContentHandling,
   EndpointType,
-  LambdaIntegration,
+  Integration,
+  IntegrationType,
   LogGroupLogDestination,
   MethodLoggingLevel,
   MockIntegration,
@@ -17,12 +18,13 @@ import {
   type Method,
 } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnPermission, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import type { HttpMethod } from '../../lambdas/core/provider';
 import { DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
@@ -36,16 +38,15 @@ export interface Throttling {
 }
 
 export interface WebhookRoute {
-  /** Provider name: the route is `POST /webhooks/{provider}`. */
+  /** Route name: the route is `/webhooks/{route}`. */
+  readonly route: string;
+  /** The provider verifying the route (reported by the health check). */
   readonly provider: string;
-  /**
-   * Methods the route answers: `GET` too where the sender verifies its endpoint with a GET (Okta,
-   * Meta). Each is throttled like the route. @default ['POST']
-   */
-  readonly methods?: ReadonlyArray<'GET' | 'POST'>;
-  /** Throttling of this route alone. */
+  /** The methods the route answers: its provider's (`POST`, and `GET` for senders that verify endpoints with one). */
+  readonly methods: readonly HttpMethod[];
+  /** Throttling of each of this route's methods. */
   readonly throttling: Throttling;
-  /** Source CIDR blocks allowed to post; empty allows any. @default [] */
+  /** Source CIDR blocks allowed to call the route; empty allows any. @default [] */
   readonly allowedSourceCidrs?: readonly string[];
 }
 
@@ -65,7 +66,7 @@ export interface IngressApiProps {
   readonly apiName?: string;
   /** API Gateway stage name (also the path segment of the execute-api URL). */
   readonly stageName: string;
-  /** One route per enabled provider. */
+  /** The webhook routes. */
   readonly routes: readonly WebhookRoute[];
   /** The verifier: every route is a Lambda proxy integration with it. */
   readonly verifier: IFunction;
@@ -131,9 +132,10 @@ export const GATEWAY_ANSWERS: readonly GatewayAnswer[] = [
 ];
 
 /**
- * The public face of hookrelay: a regional REST API, named per deployment, with
- * `POST /webhooks/{provider}` for each enabled provider — one resource each, so each has its own
- * throttling and source allowlist — all integrated with the one verifier, plus `GET /health`.
+ * The public face of hookrelay: a regional REST API, named per deployment, with `/webhooks/{route}`
+ * for each route — one resource each, so each has its own throttling and source allowlist, answering
+ * `POST` and, where the route's sender verifies endpoints with one, `GET` — all integrated with the
+ * one verifier through one Lambda permission, plus `GET /health`.
  * Every body is binary to API Gateway (`*\/*`): it reaches the verifier base64-encoded, byte for
  * byte as sent, whatever its encoding; JSON answers still go out as text (the verifier's are not
  * flagged `isBase64Encoded`). Access logs are JSON and never contain bodies.
@@ -141,8 +143,14 @@ export const GATEWAY_ANSWERS: readonly GatewayAnswer[] = [
 export class IngressApi extends Construct {
   public readonly api: RestApi;
   public readonly accessLogs: LogGroup;
-  /** The `POST /webhooks/{provider}` method of each provider. */
-  public readonly webhookMethods: ReadonlyMap<string, Method>;
+  /** The methods of each route's `/webhooks/{route}` resource. */
+  public readonly webhookMethods: ReadonlyMap<string, readonly Method[]>;
+  /**
+   * The one permission for API Gateway to invoke the verifier: from this API's stage, any method
+   * under `/webhooks/` (one per method would grow the function's policy, which Lambda caps at
+   * 20 KB, with every route).
+   */
+  public readonly invokePermission: CfnPermission;
   public readonly firewall: WebhookFirewall | undefined;
   public readonly domain: DomainName | undefined;
 
@@ -162,8 +170,8 @@ export class IngressApi extends Construct {
     // repeats the logging settings next to its own throttling.
     const methodThrottling: Record<string, MethodDeploymentOptions> = {};
     for (const route of props.routes) {
-      for (const method of route.methods ?? ['POST']) {
-        methodThrottling[`/webhooks/${route.provider}/${method}`] = {
+      for (const method of route.methods) {
+        methodThrottling[`/webhooks/${route.route}/${method}`] = {
           ...executionLogging,
           throttlingRateLimit: route.throttling.rateLimit,
           throttlingBurstLimit: route.throttling.burstLimit,
@@ -207,13 +215,25 @@ export class IngressApi extends Construct {
       });
     }
 
-    const integration = new LambdaIntegration(props.verifier, { proxy: true, allowTestInvoke: false });
+    // A Lambda proxy integration without LambdaIntegration's permission per method: the one
+    // permission below covers every route.
+    const integration = new Integration({
+      type: IntegrationType.AWS_PROXY,
+      integrationHttpMethod: 'POST',
+      uri: Stack.of(this).formatArn({
+        service: 'apigateway',
+        account: 'lambda',
+        resource: 'path/2015-03-31/functions',
+        resourceName: `${props.verifier.functionArn}/invocations`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    });
     const webhooks = this.api.root.addResource('webhooks');
-    const methods = new Map<string, Method>();
+    const methods = new Map<string, Method[]>();
     for (const route of props.routes) {
-      const resource = webhooks.addResource(route.provider);
-      for (const httpMethod of route.methods ?? ['POST']) {
-        const method = resource.addMethod(httpMethod, integration);
+      const resource = webhooks.addResource(route.route);
+      const routeMethods = route.methods.map((httpMethod) => resource.addMethod(httpMethod, integration));
+      for (const method of routeMethods) {
         Validations.of(method).acknowledge(
           {
             id: 'AwsSolutions::AwsSolutions-APIG4',
@@ -224,17 +244,24 @@ export class IngressApi extends Construct {
             reason: 'Webhook senders cannot use IAM or Cognito; every request is authenticated by its signature in the verifier.',
           },
         );
-        acknowledgeGuardFinding(
-          method,
-          'lambda_function_public_access_prohibited_check',
-          "A false positive: the permission's SourceArn names this API, stage, method and path (Fn::Join of the API's id), which the rule " +
-            '(CT.LAMBDA.PR.2) reads as neither a string nor a local reference.',
-        );
-        if (httpMethod === 'POST') methods.set(route.provider, method);
       }
+      methods.set(route.route, routeMethods);
     }
     this.webhookMethods = methods;
-    this.#addHealthCheck(props.routes.map((route) => route.provider));
+    props.verifier.addPermission('InvokeFromWebhookRoutes', {
+      principal: new ServicePrincipal('apigateway.amazonaws.com'),
+      // This stage, any method, any route: `arn:…:execute-api:<region>:<account>:<api id>/<stage>/*/webhooks/*`.
+      sourceArn: this.api.arnForExecuteApi('*', '/webhooks/*', props.stageName),
+      scope: this,
+    });
+    this.invokePermission = this.node.findChild('InvokeFromWebhookRoutes') as CfnPermission;
+    acknowledgeGuardFinding(
+      this.invokePermission,
+      'lambda_function_public_access_prohibited_check',
+      "A false positive: the permission's SourceArn names this API, stage and the /webhooks/ paths (Fn::Join of the API's id), which the rule " +
+        '(CT.LAMBDA.PR.2) reads as neither a string nor a local reference.',
+    );
+    this.#addHealthCheck(props.routes);
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG2',
@@ -278,15 +305,21 @@ export class IngressApi extends Construct {
     this.domain = props.customDomain ? this.#addCustomDomain(props.customDomain) : undefined;
   }
 
-  /** The public URL of a provider's route (on the custom domain when there is one). */
-  public webhookUrl(provider: string): string {
-    return this.#customDomainName
-      ? `https://${this.#customDomainName}/webhooks/${provider}`
-      : this.api.urlForPath(`/webhooks/${provider}`);
+  /** The public URL of a route (on the custom domain when there is one). */
+  public webhookUrl(route: string): string {
+    return this.#customDomainName ? `https://${this.#customDomainName}/webhooks/${route}` : this.api.urlForPath(`/webhooks/${route}`);
   }
 
-  /** `GET /health` answered by API Gateway itself: no Lambda invocation, no cost beyond the request. */
-  #addHealthCheck(providers: readonly string[]): void {
+  /**
+   * `GET /health` answered by API Gateway itself — no Lambda invocation, no cost beyond the request —
+   * with what the local gateway answers: `{ status, providers: [route names], routes: [{ route, provider, methods }] }`.
+   */
+  #addHealthCheck(routes: readonly WebhookRoute[]): void {
+    const answer = {
+      status: 'ok',
+      providers: routes.map((route) => route.route),
+      routes: routes.map((route) => ({ route: route.route, provider: route.provider, methods: route.methods })),
+    };
     const health = this.api.root.addResource('health').addMethod(
       'GET',
       new MockIntegration({
@@ -296,7 +329,7 @@ export class IngressApi extends Construct {
         passthroughBehavior: PassthroughBehavior.NEVER,
         requestTemplates: { 'application/json': '{"statusCode": 200}' },
         integrationResponses: [
-          { statusCode: '200', responseTemplates: { 'application/json': JSON.stringify({ status: 'ok', providers }) } },
+          { statusCode: '200', responseTemplates: { 'application/json': JSON.stringify(answer) } },
         ],
       }),
       { methodResponses: [{ statusCode: '200' }] },
@@ -353,7 +386,7 @@ function accessLogFormat(): AccessLogFormat {
 
 /**
  * The API's resource policy when any route restricts its sources: everything is allowed, except
- * posting to a restricted route from outside its CIDR blocks. Without restrictions, no policy.
+ * calling a restricted route (any method) from outside its CIDR blocks. Without restrictions, no policy.
  */
 function sourceAllowlistPolicy(routes: readonly WebhookRoute[]): PolicyDocument | undefined {
   const restricted = routes.filter((route) => (route.allowedSourceCidrs ?? []).length > 0);
@@ -372,7 +405,7 @@ function sourceAllowlistPolicy(routes: readonly WebhookRoute[]): PolicyDocument 
             effect: Effect.DENY,
             principals: [new AnyPrincipal()],
             actions: ['execute-api:Invoke'],
-            resources: [`execute-api:/*/POST/webhooks/${route.provider}`],
+            resources: [`execute-api:/*/*/webhooks/${route.route}`],
             conditions: { NotIpAddress: { 'aws:SourceIp': [...(route.allowedSourceCidrs ?? [])] } },
           }),
       ),

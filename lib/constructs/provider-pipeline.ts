@@ -1,9 +1,8 @@
-import { ArnFormat, Duration, RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -19,27 +18,19 @@ export const DEAD_LETTER_RETENTION = Duration.days(DLQ_RETENTION_DAYS);
 /** The processor's service name, as `lambdas/handlers/processor.ts` reports it in logs and metrics. */
 export const PROCESSOR_SERVICE_NAME = SERVICE_NAMES.processor;
 
-/**
- * An existing Secrets Manager secret holding the provider's `{"secrets":[...]}`, and the
- * customer-managed KMS key it is encrypted with, if any.
- */
-export type ExistingSecretReference = ({ readonly name: string } | { readonly arn: string }) & { readonly kmsKeyArn?: string };
-
 export interface ProviderPipelineProps {
   /** Provider name, as in `lambdas/core/registry.ts`. */
   readonly provider: string;
   /**
-   * Prefix of the physical names of the queues and the created secret (`routeResourceNames`):
-   * the verifier derives them from it.
-   * @default the stack name
+   * Prefix of the physical names of the queues (`routeResourceNames`), from which the verifier
+   * derives their URLs: the deployment's stack name (a nested stack's own name is not known at
+   * synth time).
    */
-  readonly namePrefix?: string;
+  readonly namePrefix: string;
   /** Idempotency records of the processor. */
   readonly idempotencyTable: IdempotencyTable;
   /** Customer-managed key encrypting the topic (see `docs/configuration.md`, "Topic encryption"). */
   readonly topicKey: IKey;
-  /** Use this secret instead of creating one. @default a new secret holding `{"secrets":[]}` */
-  readonly existingSecret?: ExistingSecretReference;
   /** Receives before a message moves to the DLQ. @default 5 */
   readonly maxReceiveCount?: number;
   /** @default Duration.seconds(30) */
@@ -58,7 +49,7 @@ export interface ProviderPipelineProps {
   readonly queueRetention?: Duration;
   /** `IDEMPOTENCY_WINDOW_SECONDS` of the processor. @default 604800 (7 days) */
   readonly idempotencyWindowSeconds?: number;
-  /** What happens to the queues and the created secret when the stack is deleted. @default RemovalPolicy.DESTROY */
+  /** What happens to the queues when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
@@ -69,9 +60,10 @@ export interface ProviderPipelineProps {
 }
 
 /**
- * Everything one provider needs after verification: its queue and DLQ, the processor that moves
- * events from the queue to the provider's SNS topic (partial batch failures, bounded concurrency),
- * the topic, and the secret holding the provider's signing secrets.
+ * Everything one provider needs after verification, shared by every route of the provider: its
+ * queue and DLQ, the processor that moves events from the queue to the provider's SNS topic
+ * (partial batch failures, bounded concurrency), and the topic. Each route's signing secrets are
+ * its own (`RouteSecret`).
  */
 export class ProviderPipeline extends Construct {
   public readonly provider: string;
@@ -79,23 +71,13 @@ export class ProviderPipeline extends Construct {
   public readonly deadLetterQueue: Queue;
   public readonly processor: WebhookFunction;
   public readonly topic: Topic;
-  public readonly secret: ISecret;
-  /**
-   * What the verifier passes to GetSecretValue: the created secret's name (derived, like the
-   * queue URL, from the name prefix), or the configured name/ARN.
-   */
-  public readonly secretId: string;
-  /** Physical names of the queues and the created secret. */
-  public readonly names: ReturnType<typeof routeResourceNames>;
-
-  /** The created or configured ARN; for a secret referenced by name, its ARN with the `-??????` suffix pattern. */
-  readonly #secretArnForPolicies: string;
-  readonly #secretKmsKeyArn: string | undefined;
+  /** Physical names of the queues. */
+  public readonly names: Pick<ReturnType<typeof routeResourceNames>, 'queueName' | 'deadLetterQueueName'>;
 
   public constructor(scope: Construct, id: string, props: ProviderPipelineProps) {
     super(scope, id);
     this.provider = props.provider;
-    this.names = routeResourceNames(props.namePrefix ?? Stack.of(this).stackName, props.provider);
+    this.names = routeResourceNames(props.namePrefix, props.provider);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const processorTimeout = props.processorTimeout ?? Duration.seconds(DEFAULTS.pipeline.processorTimeoutSeconds);
     const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(DEFAULTS.pipeline.maxBatchingWindowSeconds);
@@ -136,12 +118,6 @@ export class ProviderPipeline extends Construct {
       enforceSSL: true,
     });
 
-    const secret = this.#signingSecret(props.existingSecret, removalPolicy);
-    this.secret = secret.secret;
-    this.secretId = secret.secretId;
-    this.#secretArnForPolicies = secret.arnForPolicies;
-    this.#secretKmsKeyArn = props.existingSecret?.kmsKeyArn;
-
     this.processor = new WebhookFunction(this, 'Processor', {
       entry: 'lambdas/handlers/processor.ts',
       serviceName: PROCESSOR_SERVICE_NAME,
@@ -172,80 +148,19 @@ export class ProviderPipeline extends Construct {
   }
 
   /**
-   * Lets `grantee` enqueue events for this provider: `sqs:SendMessage` on this queue, nothing else
-   * (`grantSendMessages` adds GetQueueAttributes and GetQueueUrl, which the verifier never calls:
-   * it derives the queue URL). The queue is encrypted with SQS-managed keys, so no KMS permission
-   * is needed.
+   * Lets `grantee` enqueue events for these providers: `sqs:SendMessage` on their queues, nothing
+   * else (`grantSendMessages` adds GetQueueAttributes and GetQueueUrl, which the verifier never
+   * calls: it derives queue URLs). One statement for every queue keeps the verifier's policy small
+   * however many providers there are (IAM allows 10,240 characters of inline policy per role). The
+   * queues are encrypted with SQS-managed keys, so no KMS permission is needed.
    */
-  public grantEnqueue(grantee: IGrantable): Grant {
-    return Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [this.queue.queueArn] });
-  }
-
-  /**
-   * Lets `grantee` read the signing secrets: `secretsmanager:GetSecretValue` on this secret only,
-   * and, for an existing secret encrypted with a customer-managed key, `kms:Decrypt` on that key
-   * only through Secrets Manager in this region. Created secrets use the AWS managed key, which
-   * needs no grant.
-   */
-  public grantReadSigningSecrets(grantee: IGrantable): Grant {
-    const grant = Grant.addToPrincipal({
-      grantee,
-      actions: ['secretsmanager:GetSecretValue'],
-      resourceArns: [this.#secretArnForPolicies],
-    });
-    if (this.#secretKmsKeyArn !== undefined) {
-      grantee.grantPrincipal.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ['kms:Decrypt'],
-          resources: [this.#secretKmsKeyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
-        }),
-      );
-    }
-    return grant;
+  public static grantEnqueue(grantee: IGrantable, pipelines: readonly ProviderPipeline[]): Grant {
+    return Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: pipelines.map((pipeline) => pipeline.queue.queueArn) });
   }
 
   /** sns:Publish on this topic, and the two key actions publishing to an encrypted topic needs. */
   #grantPublish(grantee: WebhookFunction, topicKey: IKey): void {
     grantee.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
     grantee.addToRolePolicy(new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [topicKey.keyArn] }));
-  }
-
-  #signingSecret(
-    existing: ExistingSecretReference | undefined,
-    removalPolicy: RemovalPolicy,
-  ): { secret: ISecret; secretId: string; arnForPolicies: string } {
-    if (existing && 'arn' in existing) {
-      const secret = Secret.fromSecretCompleteArn(this, 'SigningSecrets', existing.arn);
-      return { secret, secretId: existing.arn, arnForPolicies: existing.arn };
-    }
-    if (existing) {
-      const secret = Secret.fromSecretNameV2(this, 'SigningSecrets', existing.name);
-      // Secrets Manager appends six random characters to a secret's ARN; by name, only the
-      // pattern is known.
-      const arnForPolicies = Stack.of(this).formatArn({
-        service: 'secretsmanager',
-        resource: 'secret',
-        resourceName: `${existing.name}-??????`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
-      return { secret, secretId: existing.name, arnForPolicies };
-    }
-    const secret = new Secret(this, 'SigningSecrets', {
-      secretName: this.names.secretName,
-      description: `hookrelay: ${this.provider} signing secrets, newest first: {"secrets":["<newest>","<older>"]}`,
-      // A placeholder, not a secret: the operator puts the provider's signing secret in after
-      // deployment. Until then the verifier answers 503 and the provider retries.
-      secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ secrets: [] })),
-      removalPolicy,
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason:
-        'Signing secrets are issued by the provider (Stripe, GitHub, …) and can only be rotated there; ' +
-        'the {"secrets":[newest, older]} list gives zero-downtime manual rotation.',
-    });
-    // The name, not the ARN: the verifier derives it from the name prefix (HOOKRELAY_SECRET_NAME_PREFIX).
-    return { secret, secretId: this.names.secretName, arnForPolicies: secret.secretArn };
   }
 }

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { providerNames } from '../../lambdas/core/registry';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -24,6 +25,8 @@ interface ValidationReport {
 describe('Command: npx cdk synth', () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'hookrelay-synth-'));
   let template: Template;
+  /** Each provider's nested stack template, written next to the root template. */
+  let nested: Template[] = [];
   let report: ValidationReport | undefined;
   let output = '';
 
@@ -36,14 +39,18 @@ describe('Command: npx cdk synth', () => {
     });
     output = `${stdout}\n${stderr}`;
     template = JSON.parse(readFileSync(path.join(outdir, 'hookrelay-dev.template.json'), 'utf8')) as Template;
+    nested = readdirSync(outdir)
+      .filter((file) => file.endsWith('.nested.template.json'))
+      .map((file) => JSON.parse(readFileSync(path.join(outdir, file), 'utf8')) as Template);
     const reportFile = path.join(outdir, 'validation-report.json');
     report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as ValidationReport) : undefined;
   }, 120_000);
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
+  const everyResource = () => [template, ...nested].flatMap((stackTemplate) => Object.values(stackTemplate.Resources));
   const webhookFunctions = () =>
-    Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties['Handler'] === 'index.handler' && r.Properties['Runtime'] === 'nodejs22.x');
+    everyResource().filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties['Handler'] === 'index.handler' && r.Properties['Runtime'] === 'nodejs22.x');
 
   it('passes both policy checks, cdk-nag and CloudFormation Guard, with no finding left', () => {
     expect(report?.pluginReports.map((plugin) => [plugin.pluginName, plugin.violations.length]).sort()).toEqual([
@@ -56,9 +63,14 @@ describe('Command: npx cdk synth', () => {
     expect(output).not.toMatch(/Template validation found issues|CloudFormation Validate/);
   });
 
-  it('bundles two handlers, not one per function: the verifier, and one processor bundle every provider runs', () => {
+  it("writes one nested stack template per provider, referenced by the root stack", () => {
+    expect(nested).toHaveLength(providerNames.length);
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudFormation::Stack')).toHaveLength(providerNames.length);
+  });
+
+  it('bundles two handlers, not one per function: the verifier, and one processor bundle every provider runs from its own stack', () => {
     const assetPaths = new Set(webhookFunctions().map((fn) => fn.Metadata!['aws:asset:path']!));
-    expect(webhookFunctions()).toHaveLength(9);
+    expect(webhookFunctions()).toHaveLength(providerNames.length + 1);
     expect(assetPaths.size).toBe(2);
   });
 
@@ -74,8 +86,8 @@ describe('Command: npx cdk synth', () => {
     }
   });
 
-  it('synthesizes every kind of resource the stack is made of', () => {
-    const types = new Set(Object.values(template.Resources).map((r) => r.Type));
+  it('synthesizes every kind of resource the stacks are made of', () => {
+    const types = new Set(everyResource().map((r) => r.Type));
     for (const type of [
       'AWS::ApiGateway::RestApi',
       'AWS::ApiGateway::GatewayResponse',

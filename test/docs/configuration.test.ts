@@ -40,7 +40,10 @@ function documentedOptions(): DocumentedOption[] {
 
 type Schema = { _zod: { def: Record<string, any> } };
 
-/** Every option path the schema accepts; each provider's settings as `providers.<name>.…`. */
+/**
+ * Every option path the schema accepts; each route's settings as `routes.<name>.…`. A key the schema
+ * accepts only to refuse it with its migration (`z.never`) is no option.
+ */
 function schemaOptions(schema: Schema, prefix = ''): string[] {
   let current = schema;
   for (;;) {
@@ -49,14 +52,15 @@ function schemaOptions(schema: Schema, prefix = ''): string[] {
     else if (def['type'] === 'pipe') current = def['in'];
     else break;
   }
-  if (current._zod.def['type'] !== 'object' || prefix.endsWith('existingSecret')) return [prefix];
-  return Object.entries(current._zod.def['shape'] as Record<string, Schema>).flatMap(([key, value]) =>
-    schemaOptions(value, prefix === 'providers' ? 'providers.<name>' : prefix ? `${prefix}.${key}` : key),
-  );
+  const def = current._zod.def;
+  if (def['type'] === 'never') return [];
+  if (def['type'] === 'record') return schemaOptions(def['valueType'], `${prefix}.<name>`);
+  if (def['type'] !== 'object') return [prefix];
+  return Object.entries(def['shape'] as Record<string, Schema>).flatMap(([key, value]) => schemaOptions(value, prefix ? `${prefix}.${key}` : key));
 }
 
 function valueAt(config: HookrelayConfig, optionPath: string): unknown {
-  const steps = optionPath.replace(/^providers\.<name>/, 'providers.0').split('.');
+  const steps = optionPath.replace(/^routes\.<name>/, 'routes.0').split('.');
   return steps.reduce<unknown>((value, step) => (value as Record<string, unknown> | undefined)?.[step], config);
 }
 
@@ -75,7 +79,7 @@ describe('Document: docs/configuration.md', () => {
 
   it('documents every option the schema accepts', () => {
     // A row covers the options under it only when it is documented as a whole (customDomain.hostedZone),
-    // not when it heads a section of its own (providers.<name>).
+    // not when it heads a section of its own (routes.<name>).
     const wholes = documented.filter((doc) => !documented.some((other) => other.path.startsWith(`${doc.path}.`)));
     const isDocumented = (option: string) => wholes.some((doc) => option === doc.path || option.startsWith(`${doc.path}.`));
     expect(accepted.filter((option) => !isDocumented(option))).toEqual([]);
@@ -88,7 +92,9 @@ describe('Document: docs/configuration.md', () => {
 
   it.each(['dev', 'prod'] as const)('states the default loadConfig applies for every option that has one (%s)', (stage) => {
     const stale = documented
-      .filter((doc) => !['enabledProviders'].includes(doc.path))
+      // The default routes are stated in words (one per registered provider; config.test.ts checks
+      // them), and a route's provider defaults to its name.
+      .filter((doc) => !['routes', 'routes.<name>.provider'].includes(doc.path))
       .map((doc) => ({ ...doc, value: valueAt(configs[stage], doc.path) }))
       .filter((doc) => doc.value !== undefined && (typeof doc.value !== 'object' || Array.isArray(doc.value)))
       .filter((doc) => !states(doc.defaultCell, doc.value, stage))

@@ -61,6 +61,15 @@ describe('Function: verifierEnvironment', () => {
         },
       }),
     },
+    {
+      case: "a second route of a provider: the provider's queue, the route's own secret",
+      config: stackConfig({
+        routes: {
+          ...stackConfig().routes,
+          'stripe-eu': { provider: 'stripe', queueUrl: `${naming.queueUrlPrefix}stripe`, secretId: `${naming.secretNamePrefix}stripe-eu` },
+        },
+      }),
+    },
     { case: 'no prefixes (every route names its queue and secret)', config: { ...stackConfig(), routeNaming: undefined, payloadBucketName: undefined } },
   ])('is inverted by loadVerifierConfig: $case', ({ config }) => {
     // Act
@@ -68,6 +77,24 @@ describe('Function: verifierEnvironment', () => {
 
     // Assess
     expect(loaded).toEqual(JSON.parse(JSON.stringify(config)));
+  });
+
+  it("writes a route of another provider as { provider }: its queue URL derives from the provider's name, its secret from the route's", () => {
+    // Prepare
+    const config = stackConfig({
+      routes: { 'stripe-eu': { provider: 'stripe', queueUrl: `${naming.queueUrlPrefix}stripe`, secretId: `${naming.secretNamePrefix}stripe-eu` } },
+    });
+
+    // Act
+    const environment = verifierEnvironment(config);
+
+    // Assess
+    expect(JSON.parse(environment[ENV.routes]!)).toEqual({ 'stripe-eu': { provider: 'stripe' } });
+    expect(loadVerifierConfig(environment).routes['stripe-eu']).toEqual({
+      provider: 'stripe',
+      queueUrl: `${QUEUE_BASE_URL}/hookrelay-dev-stripe`,
+      secretId: 'hookrelay-dev/stripe-eu',
+    });
   });
 
   it('writes a route with every default as {}: its queue URL and secret name are derived from the prefixes', () => {

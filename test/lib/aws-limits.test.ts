@@ -1,46 +1,78 @@
-import { Stack } from 'aws-cdk-lib';
-import { LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseString } from '../../lib/aws-limits';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Stack, type App } from 'aws-cdk-lib';
+import { providerNames } from '../../lambdas/core/registry';
+import {
+  CLOUDFORMATION_MAX_OUTPUTS,
+  CLOUDFORMATION_MAX_PARAMETERS,
+  CLOUDFORMATION_MAX_RESOURCES,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  stacksOf,
+  templateCounts,
+  worstCaseString,
+} from '../../lib/aws-limits';
 import { loadConfig } from '../../lib/config/load-config';
-import type { HookrelayConfig, ProviderConfig } from '../../lib/config/schema';
+import type { HookrelayConfig, RouteConfig } from '../../lib/config/schema';
 import { WebhookStack } from '../../lib/webhook-stack';
-import { testApp } from './synth';
+import { logicalIdOf, synthesizeConfig, testApp, type SynthesizedStage } from './synth';
 
-/** 28 route names as long as real senders' names (and some longer). */
-const ROUTE_NAMES = [
-  'stripe', 'github', 'shopify', 'slack', 'twilio', 'sendgrid', 'standard', 'generic',
-  'paddle', 'discord', 'linear', 'hubspot', 'square', 'workos', 'clerk', 'resend',
-  'adyen', 'razorpay', 'box', 'mailgun', 'postmark', 'intercom', 'zendesk', 'pagerduty',
-  'bitbucket', 'gitlab', 'docusign', 'calendly',
-];
+/** 40 provider names as long as real senders' names (and some longer): the registry's, then more. */
+const PROVIDER_NAMES = [
+  ...providerNames,
+  ...['paddle', 'discord', 'linear', 'hubspot', 'square', 'workos', 'clerk', 'resend', 'adyen', 'razorpay', 'box', 'mailgun', 'postmark', 'intercom']
+    .concat(['zendesk', 'pagerduty', 'bitbucket', 'gitlab', 'docusign', 'calendly', 'typeform', 'mollie', 'coinbase', 'plaid', 'okta', 'auth0'])
+    .concat(['segment', 'sentry', 'vercel', 'netlify', 'jira', 'asana', 'notion', 'airtable', 'dropbox', 'figma'])
+    .filter((name) => !(providerNames as readonly string[]).includes(name)),
+].slice(0, 40);
 
 /**
- * The dev configuration with `count` routes instead of the registry's, each with the settings of
- * a busy deployment: a few routes with a tolerance, a body limit, an existing secret, a signed URL
- * and options. Built past the schema (which knows only registered providers): the stack loops over
- * whatever routes it is given.
+ * The dev configuration with `count` providers, one route each named after it, with the settings of
+ * a busy deployment where asked. Built past the schema, which knows only the providers in the
+ * registry: the stack loops over whatever routes and providers it is given, so 28 and 40 providers
+ * can be measured before their modules exist (their routes answer POST: the stack is told so).
  */
-function configWithRoutes(count: number, settings: (name: string, index: number) => Partial<ProviderConfig> = () => ({})): HookrelayConfig {
+function configWithProviders(count: number, settings: (name: string, index: number) => Partial<RouteConfig> = () => ({})): HookrelayConfig {
   const base = loadConfig('dev', {});
-  const template = base.providers[0]!;
-  const providers = ROUTE_NAMES.slice(0, count).map((name, index) => ({ ...template, name, ...settings(name, index) }) as ProviderConfig);
-  return { ...base, enabledProviders: providers.map((p) => p.name), providers };
+  const template = base.routes[0]!;
+  const names = PROVIDER_NAMES.slice(0, count);
+  const routes = names.map((name, index) => ({ ...template, name, provider: name, ...settings(name, index) }) as RouteConfig);
+  return { ...base, routes, providers: names };
 }
 
-const busyRoute = (name: string, index: number): Partial<ProviderConfig> =>
+const postOnly = () => ['POST'] as const;
+
+const busyRoute = (name: string, index: number): Partial<RouteConfig> =>
   index % 4 === 0
     ? {
         toleranceSeconds: 600,
         maxBodyBytes: 2_097_152,
-        existingSecret: { arn: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhooks/${name}-AbCdEf` },
+        secret: { arn: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhooks/${name}-AbCdEf` },
         signedUrl: `https://hooks.example.com/webhooks/${name}?account=AC0123456789abcdef`,
       }
     : {};
 
-const stackWith = (config: HookrelayConfig) => new WebhookStack(testApp(), config.stackName, { config });
+const stackWith = (config: HookrelayConfig) => new WebhookStack(testApp(), config.stackName, { config, providerMethods: postOnly });
 
-/** 28 busy routes: built once, read by the environment and the template checks. */
+/** 28 busy routes: built once, read by the environment checks. */
 let busyStack: WebhookStack | undefined;
-const busy28 = () => (busyStack ??= stackWith(configWithRoutes(28, busyRoute)));
+const busy28 = () => (busyStack ??= stackWith(configWithProviders(28, busyRoute)));
+
+/**
+ * Synthesizes `stack`'s app with validation skipped — so that a stack over a limit still yields its
+ * templates — and returns the limit problems validation would report, with each stack's counts.
+ */
+function synthesizeAndCount(stack: WebhookStack) {
+  const assembly = (stack.node.root as App).synth({ skipValidation: true });
+  return {
+    problems: stack.node.validate(),
+    counts: stacksOf(stack).map(templateCounts),
+    rootTemplateBytes: Buffer.byteLength(readFileSync(path.join(assembly.directory, stack.templateFile))),
+  };
+}
+
+/** 40 providers, synthesized once for the limit and the permission checks. */
+let synthesized40: SynthesizedStage | undefined;
+const providers40 = () => (synthesized40 ??= synthesizeConfig(configWithProviders(40), { providerMethods: postOnly }));
 
 describe('Limits AWS enforces at deploy, checked at synth', () => {
   describe("the verifier's environment (Lambda: 4 KB)", () => {
@@ -58,7 +90,7 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
     it('fails synth when the routes cannot fit, naming the routes by the bytes each takes', () => {
       // Prepare: generic HMAC options on every route, 160 bytes each
       const options = { signatureHeader: 'X-Partner-Webhook-Signature-SHA256', timestampHeader: 'X-Partner-Webhook-Timestamp', signedContent: '{timestamp}.{body}', algorithm: 'sha256' };
-      const stack = stackWith(configWithRoutes(28, (name, index) => ({ ...busyRoute(name, index), options })));
+      const stack = stackWith(configWithProviders(28, (name, index) => ({ ...busyRoute(name, index), options })));
 
       // Act
       const problems = stack.verifier.node.validate();
@@ -68,13 +100,14 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
         expect.stringMatching(/^The environment of hookrelay-verifier \(hookrelay-dev\/Verifier\) can take \d+ bytes; Lambda allows 4096\. Largest variables, in bytes: HOOKRELAY_ROUTES \d+/),
       ]);
       // The routes with the most settings come first: the ones to trim.
-      expect(problems[0]).toMatch(/HOOKRELAY_ROUTES by entry: (?:(?:stripe|twilio|paddle|square|adyen|postmark|bitbucket) \d+, ){7}\w+ \d+/);
-      for (const name of ROUTE_NAMES) expect(problems[0]).toContain(` ${name} `);
+      const busiest = PROVIDER_NAMES.slice(0, 28).filter((_, index) => index % 4 === 0);
+      expect(problems[0]).toMatch(new RegExp(`HOOKRELAY_ROUTES by entry: (?:(?:${busiest.join('|')}) \\d+, ){7}[\\w-]+ \\d+`));
+      for (const name of PROVIDER_NAMES.slice(0, 28)) expect(problems[0]).toContain(` ${name} `);
     });
 
     it('counts every reference at the longest value it can take (a generated table name at 255 characters)', () => {
       // Prepare
-      const stack = stackWith(configWithRoutes(1));
+      const stack = stackWith(configWithProviders(1));
 
       // Act
       const { resolved } = stack.verifier.worstCaseEnvironment();
@@ -82,6 +115,19 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
       // Assess
       expect(resolved['IDEMPOTENCY_TABLE_NAME']).toHaveLength(255);
       expect(resolved['HOOKRELAY_QUEUE_URL_PREFIX']).toMatch(/^https:\/\/sqs\.x{20}\.x{20}\/x{12}\/hookrelay-dev-$/);
+    });
+
+    it("follows a nested stack's parameter to the value the root stack passes: a processor's table name counts as the root table's", () => {
+      // Prepare
+      const stack = stackWith(configWithProviders(1));
+      (stack.node.root as App).synth({ skipValidation: true });
+
+      // Act
+      const { resolved } = stack.pipelines[0]!.processor.worstCaseEnvironment();
+
+      // Assess
+      expect(resolved['IDEMPOTENCY_TABLE_NAME']).toHaveLength(255);
+      expect(stack.pipelines[0]!.processor.node.validate()).toEqual([]);
     });
 
     it('refuses to guess the length of a reference it has no maximum for', () => {
@@ -93,29 +139,79 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
     });
   });
 
-  describe('the template (CloudFormation: 500 resources, 200 outputs)', () => {
-    it('fits the eight built-in providers', () => {
-      expect(stackWith(loadConfig('dev', {})).node.validate()).toEqual([]);
-    });
-
-    it.each([
-      { routes: 21, problems: 0 },
-      { routes: 22, problems: 1 },
-    ])('holds at most 21 routes in one stack ($routes routes: $problems problems)', ({ routes, problems }) => {
-      expect(stackWith(configWithRoutes(routes)).node.validate()).toHaveLength(problems);
-    });
-
-    it('fails synth for 28 routes in one stack, which CloudFormation would refuse, saying how to split them', () => {
+  describe('the templates (CloudFormation, per stack: 500 resources, 200 outputs, 200 parameters)', () => {
+    it('passes every check for the default deployment: one route per registered provider, each stack within every limit', () => {
       // Act
-      const problems = busy28().node.validate();
+      const { problems, counts } = synthesizeAndCount(new WebhookStack(testApp(), 'hookrelay-dev', { config: loadConfig('dev', {}) }));
 
       // Assess
+      expect(problems).toEqual([]);
+      expect(counts).toHaveLength(1 + providerNames.length);
+      expect(counts[0]).toMatchObject({ outputs: 4 * providerNames.length + 5 });
+      for (const stack of counts) expect(stack.resources).toBeLessThanOrEqual(CLOUDFORMATION_MAX_RESOURCES);
+    });
+
+    it.each([{ providers: 28 }, { providers: 40 }])(
+      'fits $providers providers in one deployment: the root stack and each nested stack within every limit',
+      ({ providers }) => {
+        // Act
+        const { problems, counts, rootTemplateBytes } = synthesizeAndCount(providers === 40 ? providers40().stack : stackWith(configWithProviders(providers)));
+
+        // Assess
+        expect(problems).toEqual([]);
+        const [root, ...nested] = counts;
+        expect(nested).toHaveLength(providers);
+        for (const stack of counts) {
+          expect(stack.resources).toBeLessThanOrEqual(CLOUDFORMATION_MAX_RESOURCES);
+          expect(stack.outputs).toBeLessThanOrEqual(CLOUDFORMATION_MAX_OUTPUTS);
+          expect(stack.parameters).toBeLessThanOrEqual(CLOUDFORMATION_MAX_PARAMETERS);
+        }
+        // Per provider with one route, the root holds its nested stack, the route's API resource and
+        // method, and four outputs (URL, secret, topic, queues); its own stack the rest.
+        expect(root!.outputs).toBe(4 * providers + 5);
+        // (36 shared resources; CDK adds a managed policy to the verifier's role past about 35 providers)
+        expect(root!.resources).toBeGreaterThanOrEqual(36 + 3 * providers);
+        expect(root!.resources).toBeLessThanOrEqual(37 + 3 * providers);
+        expect(new Set(nested.map((stack) => stack.resources))).toEqual(new Set([19]));
+        // CloudFormation reads a template of at most 1 MB from S3.
+        expect(rootTemplateBytes).toBeLessThan(1_000_000);
+      },
+    );
+
+    it('fails synth when a stack exceeds a limit, naming the stack, the count and how to split the routes', () => {
+      // Prepare: 100 routes of one provider — 207 outputs in the root, and in the provider's stack an
+      // output per route's secret and alarm for the root stack to read
+      const routes = Object.fromEntries(Array.from({ length: 100 }, (_, index) => [`partner-${index}`, { provider: 'generic' }]));
+      const stack = new WebhookStack(testApp(), 'hookrelay-dev', { config: loadConfig('dev', { routes }) });
+
+      // Act
+      const { problems } = synthesizeAndCount(stack);
+
+      // Assess
+      const hint = 'Each route adds its API resource and method\\(s\\) and two outputs here, each provider a nested stack and two outputs: with 100 routes of 1 providers, split the routes across stacks, each its own stackName and routes\\.';
       expect(problems).toEqual([
-        expect.stringMatching(
-          /^hookrelay-dev has \d{3} resources; CloudFormation allows 500 per stack\. With 28 routes, split the providers across stacks: each stack its own stackName and enabledProviders\.$/,
-        ),
-        expect.stringMatching(/^hookrelay-dev has \d{3} outputs; CloudFormation allows 200 per stack\./),
+        expect.stringMatching(new RegExp(`^hookrelay-dev has 207 outputs; CloudFormation allows 200 per stack\\. ${hint}$`)),
+        expect.stringMatching(new RegExp(`^hookrelay-dev/GenericPipeline has 2\\d\\d outputs; CloudFormation allows 200 per stack\\. ${hint}$`)),
       ]);
+    });
+  });
+
+  describe("the verifier's permissions at scale", () => {
+    it('lets the verifier send to exactly each queue and read exactly each secret of 40 providers, wherever CDK puts the statements', () => {
+      // Prepare
+      const synthesized = providers40();
+      const role = synthesized.stack.verifier.executionRole;
+      // With 80 ARNs, each estimated at 150 characters, CDK moves statements into managed policies
+      // (IAM allows 10,240 characters of inline policy per role); the statements stay the same.
+      const documents = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
+        Object.values(synthesized.template.findResources(type)).filter((policy) => JSON.stringify(policy['Properties'].Roles) === JSON.stringify([{ Ref: logicalIdOf(role) }])),
+      );
+      const statements = documents.flatMap((policy) => synthesized.throughNestedOutputs(policy['Properties'].PolicyDocument.Statement) as Array<{ Action: string; Resource: unknown }>);
+      const resourcesOf = (action: string) => statements.filter((statement) => statement.Action === action).flatMap((statement) => [statement.Resource].flat());
+
+      // Act & Assess
+      expect(resourcesOf('sqs:SendMessage')).toEqual(synthesized.stack.pipelines.map((pipeline) => ({ 'Fn::GetAtt': [logicalIdOf(pipeline.queue), 'Arn'] })));
+      expect(resourcesOf('secretsmanager:GetSecretValue')).toEqual([...synthesized.stack.routeSecrets.values()].map((secret) => ({ Ref: logicalIdOf(secret.secret) })));
     });
   });
 });

@@ -1,13 +1,14 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
-import type { CfnElement } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
 import { lambdaContext, toRecord } from '../../local/queue-poller';
 import { provisionLocalResources, type LocalResources } from '../../local/local-resources';
 import { webhookEvent } from '../helpers/api-gateway-events';
 import { stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
-import { resolveWithStandIns, synthesizeStage } from './synth';
+import { logicalIdOf, resolveWithStandIns, synthesizeStage } from './synth';
 
 /**
  * Every metric an alarm or the dashboard reads, taken from the synthesized template, must be one
@@ -37,14 +38,17 @@ interface EmittedMetric {
 }
 
 const SECRET = 'whsec_metrics_contract_secret';
-const { template, stack } = synthesizeStage('dev');
-const resources = template.toJSON()['Resources'] as Record<string, { Type: string; Properties: Record<string, any> }>;
-const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+const synthesized = synthesizeStage('dev');
+const { stack } = synthesized;
+const resources = synthesized.template.toJSON()['Resources'] as Resources;
+// The alarms of each provider and its routes are in the provider's nested stack.
+const resourcesOfEveryStack = synthesized.templates.flatMap((template) => Object.values(template.toJSON()['Resources'] as Resources));
 
-/** Metrics in alarms: a single metric, or the MetricStat entries of a math expression. */
+/** Metrics in alarms, in every stack: a single metric, or the MetricStat entries of a math expression. */
 function alarmMetrics(): ReadMetric[] {
   const read: ReadMetric[] = [];
-  for (const resource of Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm')) {
+  for (const resource of resourcesOfEveryStack.filter((r) => r.Type === 'AWS::CloudWatch::Alarm')) {
     const p = resource.Properties;
     const single = p['MetricName'] ? [{ Namespace: p['Namespace'], MetricName: p['MetricName'], Dimensions: p['Dimensions'] ?? [] }] : [];
     const stats = ((p['Metrics'] ?? []) as Array<{ MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: unknown[] } } }>)
@@ -86,12 +90,17 @@ function dashboardMetrics(): ReadMetric[] {
   return read;
 }
 
-/** The function's environment from the template, each resource reference replaced by its local stand-in. */
-function environmentOf(functionLogicalId: string, replacements: Readonly<Record<string, string>>): Record<string, string> {
-  const variables = resources[functionLogicalId]!.Properties['Environment'].Variables as Record<string, unknown>;
+/**
+ * The function's environment from its stack's template (a nested stack's parameters followed to the
+ * root stack's values), each resource reference replaced by its local stand-in.
+ */
+function environmentOf(fn: IConstruct, replacements: Readonly<Record<string, string>>): Record<string, string> {
+  const template = synthesized.templateOf(fn);
+  const variables = template.toJSON()['Resources'][logicalIdOf(fn)].Properties['Environment'].Variables as Record<string, unknown>;
+  const nested = Stack.of(fn) === stack ? undefined : stack.providerStacks.find((providerStack) => providerStack === Stack.of(fn));
   return Object.fromEntries(
     Object.entries(variables).map(([name, value]) => {
-      let resolved = resolveWithStandIns(value);
+      let resolved = resolveWithStandIns(nested ? synthesized.throughParameters(nested, value) : value);
       for (const [from, to] of Object.entries(replacements)) resolved = resolved.split(from).join(to);
       return [name, resolved];
     }),
@@ -152,7 +161,7 @@ function emits(emitted: readonly EmittedMetric[], read: ReadMetric): boolean {
 }
 
 describe('Contract: the metrics alarms and the dashboard read are the metrics the handlers emit', () => {
-  const namespace = environmentOf(logicalId(stack.verifier), {})['POWERTOOLS_METRICS_NAMESPACE']!;
+  const namespace = environmentOf(stack.verifier, {})['POWERTOOLS_METRICS_NAMESPACE']!;
   const read = [...alarmMetrics(), ...dashboardMetrics()].filter((metric) => metric.namespace === namespace);
   let local: LocalResources;
   let emitted: EmittedMetric[] = [];
@@ -167,17 +176,17 @@ describe('Contract: the metrics alarms and the dashboard read are the metrics th
     const toLocal = {
       'https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/': queueBase,
       [stack.stackName]: prefix,
-      [`<Ref:${logicalId(stack.idempotency.table)}>`]: local.tableName,
-      [`<Ref:${logicalId(stack.payloads.bucket)}>`]: local.bucketName,
+      [`<Ref:${logicalIdOf(stack.idempotency.table)}>`]: local.tableName,
+      [`<Ref:${logicalIdOf(stack.payloads.bucket)}>`]: local.bucketName,
     };
     const stripePipeline = stack.pipelines.find((pipeline) => pipeline.provider === 'stripe')!;
     const verifier = loadEntry<(event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>>(
       '../../lambdas/handlers/verifier',
-      environmentOf(logicalId(stack.verifier), toLocal),
+      environmentOf(stack.verifier, toLocal),
     );
     const processor = loadEntry<(event: SQSEvent, context: Context) => Promise<SQSBatchResponse>>(
       '../../lambdas/handlers/processor',
-      environmentOf(logicalId(stripePipeline.processor), { ...toLocal, [`<Ref:${logicalId(stripePipeline.topic)}>`]: stripe.topicArn }),
+      environmentOf(stripePipeline.processor, { ...toLocal, [`<Ref:${logicalIdOf(stripePipeline.topic)}>`]: stripe.topicArn }),
     );
 
     // Act: every outcome the alarms and the dashboard count

@@ -1,8 +1,10 @@
-import { App } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { loadConfig } from '../../lib/config/load-config';
-import type { HookrelayConfigInput, Stage } from '../../lib/config/schema';
-import { WebhookStack } from '../../lib/webhook-stack';
+import type { HookrelayConfig, HookrelayConfigInput, RouteConfig, Stage } from '../../lib/config/schema';
+import type { ProviderStack } from '../../lib/provider-stack';
+import { WebhookStack, type WebhookStackProps } from '../../lib/webhook-stack';
 
 /**
  * An App for unit tests: asset bundling off (no esbuild run) and without CloudFormation's
@@ -12,15 +14,19 @@ export function testApp(context: Record<string, unknown> = {}): App {
   return new App({ context: { 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
 }
 
-/** Every optional feature on, with a subset of providers: WAF, tracing, custom domain, allowlist, existing secrets. */
+/**
+ * Every optional feature on, with a subset of providers and several routes sharing one: WAF, tracing,
+ * custom domain, allowlist, existing secrets, a second Stripe account, two generic partners.
+ */
 export const everyOption: HookrelayConfigInput = {
-  enabledProviders: ['stripe', 'github', 'shopify', 'twilio', 'generic'],
-  providers: {
+  routes: {
     stripe: { toleranceSeconds: 600, allowedSourceCidrs: ['3.18.12.63/32', '2600:1f18::/32'], throttling: { rateLimit: 20, burstLimit: 40 } },
-    github: { existingSecret: { name: 'hookrelay/github', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } },
-    shopify: { existingSecret: { arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hookrelay/shopify-AbCdEf' } },
+    'stripe-eu': { provider: 'stripe', throttling: { rateLimit: 30, burstLimit: 60 } },
+    github: { secret: { name: 'hookrelay/github', kmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } },
+    shopify: { secret: { arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hookrelay/shopify-AbCdEf' } },
     twilio: { publicUrl: 'https://twilio-hooks.example.com', signedUrl: 'https://twilio-hooks.example.com/webhooks/twilio?account=AC1' },
     generic: { options: { algorithm: 'sha512', encoding: 'base64', signatureHeader: 'X-Partner-Signature' } },
+    'partner-a': { provider: 'generic', options: { signatureHeader: 'X-Partner-A-Signature', signaturePrefix: 'sha256=' }, allowedSourceCidrs: ['198.51.100.0/24'] },
   },
   pipeline: { maxReceiveCount: 3, batchSize: 25, maxBatchingWindowSeconds: 2, processorMaxConcurrency: 7, processorTimeoutSeconds: 20 },
   verifier: { reservedConcurrency: 40 },
@@ -34,16 +40,82 @@ export const everyOption: HookrelayConfigInput = {
   alarms: { email: 'oncall@example.com' },
 };
 
+/** The logical id of `construct`'s resource in its own stack's template (root or nested). */
+export function logicalIdOf(construct: IConstruct): string {
+  const resource = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(resource).getLogicalId(resource);
+}
+
 export interface SynthesizedStage {
   readonly stack: WebhookStack;
+  /** The root stack's template. */
   readonly template: Template;
+  /** Root first, then each provider's nested stack. */
+  readonly templates: readonly Template[];
+  /** The template of the stack `construct` belongs to. */
+  templateOf(construct: IConstruct): Template;
+  /** A provider's nested stack. */
+  providerStack(provider: string): ProviderStack;
+  /**
+   * `value` from the root template with each reference to a nested stack's output replaced by the
+   * output's value in that stack (`{ 'Fn::GetAtt': [queue, 'Arn'] }`, in the nested stack's terms).
+   */
+  throughNestedOutputs(value: unknown): unknown;
+  /**
+   * `value` from a nested stack's template with each reference to one of its parameters replaced by
+   * what the root stack passes (in the root stack's terms).
+   */
+  throughParameters(nested: NestedStack, value: unknown): unknown;
 }
 
 /** Builds the stack of `stage` from `input` (defaults for everything left out) and synthesizes it once. */
-export function synthesizeStage(stage: Stage, input: HookrelayConfigInput = {}): SynthesizedStage {
-  const config = loadConfig(stage, input);
-  const stack = new WebhookStack(testApp(), config.stackName, { config });
-  return { stack, template: Template.fromStack(stack) };
+export function synthesizeStage(stage: Stage, input: HookrelayConfigInput = {}, props: Omit<WebhookStackProps, 'config'> = {}): SynthesizedStage {
+  return synthesizeConfig(loadConfig(stage, input), props);
+}
+
+/** Builds and synthesizes the stack of a configuration as given (tests may build one past the schema). */
+export function synthesizeConfig(config: HookrelayConfig, props: Omit<WebhookStackProps, 'config'> = {}): SynthesizedStage {
+  const stack = new WebhookStack(testApp(), config.stackName, { ...props, config });
+  const template = Template.fromStack(stack);
+  const nested = new Map(stack.providerStacks.map((providerStack) => [providerStack as Stack, Template.fromStack(providerStack)]));
+  const root = template.toJSON() as { Resources: Record<string, { Properties?: { Parameters?: Record<string, unknown> } }> };
+  const nestedByLogicalId = new Map(stack.providerStacks.map((providerStack) => [stack.getLogicalId(providerStack.nestedStackResource as CfnElement), providerStack]));
+  const mapDeep = (value: unknown, replace: (record: Record<string, unknown>) => unknown): unknown => {
+    if (Array.isArray(value)) return value.map((item) => mapDeep(item, replace));
+    if (value && typeof value === 'object') {
+      const replaced = replace(value as Record<string, unknown>);
+      if (replaced !== undefined) return replaced;
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapDeep(item, replace)]));
+    }
+    return value;
+  };
+  return {
+    stack,
+    template,
+    templates: [template, ...nested.values()],
+    templateOf: (construct) => (Stack.of(construct) === stack ? template : nested.get(Stack.of(construct))!),
+    providerStack: (provider) => stack.providerStacks.find((providerStack) => providerStack.provider === provider)!,
+    throughNestedOutputs: (value) =>
+      mapDeep(value, (record) => {
+        const getAtt = record['Fn::GetAtt'] as [string, string] | undefined;
+        const providerStack = getAtt && nestedByLogicalId.get(getAtt[0]);
+        if (!providerStack || !getAtt[1].startsWith('Outputs.')) return undefined;
+        const outputs = nested.get(providerStack)!.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+        return outputs[getAtt[1].slice('Outputs.'.length)]!.Value;
+      }),
+    throughParameters: (nestedStack, value) => {
+      const passed = root.Resources[stack.getLogicalId(nestedStack.nestedStackResource as CfnElement)]!.Properties?.Parameters ?? {};
+      return mapDeep(value, (record) => {
+        const ref = record['Ref'];
+        return typeof ref === 'string' && Object.hasOwn(passed, ref) ? passed[ref] : undefined;
+      });
+    },
+  };
+}
+
+/** The routes of a synthesized stage's configuration, by name. */
+export function routeNamed(synthesized: SynthesizedStage, name: string): RouteConfig {
+  return synthesized.stack.config.routes.find((route) => route.name === name)!;
 }
 
 type CfnValue = unknown;

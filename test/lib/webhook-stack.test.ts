@@ -1,37 +1,38 @@
-import type { CfnElement } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { methodsOf } from '../../lambdas/core/provider';
 import { findProvider, providerNames } from '../../lambdas/core/registry';
 import { loadProcessorConfig, loadVerifierConfig } from '../../lambdas/runtime-config';
-import { outputKey } from '../../tools/lib/stack-outputs';
-import { SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
 import { GATEWAY_ANSWERS } from '../../lib/constructs/ingress-api';
+import { MAX_ALARMS_PER_STATUS_WIDGET, SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
+import { INITIAL_SECRET_VALUE } from '../../lib/constructs/route-secret';
 import { COUNTED_COMMON_RULES } from '../../lib/constructs/webhook-firewall';
-import { everyOption, resolveWithStandIns, synthesizeStage, type SynthesizedStage } from './synth';
+import { registeredProviderMethods } from '../../lib/webhook-stack';
+import { outputKey, providerQueues, providerTopicArns } from '../../tools/lib/stack-outputs';
+import { everyOption, logicalIdOf, resolveWithStandIns, routeNamed, synthesizeStage, type SynthesizedStage } from './synth';
 
 // Each stage is synthesized once for the whole file; the tests read the shared templates.
 const dev = synthesizeStage('dev');
 const prod = synthesizeStage('prod');
+// Every option, and the generic provider answering GET as well (the registry has no such provider
+// yet): its two routes get a GET method, every other route stays POST-only.
+const custom = synthesizeStage('dev', everyOption, {
+  providerMethods: (provider) => (provider === 'generic' ? ['GET', 'POST'] : registeredProviderMethods(provider)),
+});
 
-const custom = synthesizeStage('dev', everyOption);
-
-const logicalId = (synthesized: SynthesizedStage, construct: IConstruct): string =>
-  synthesized.stack.getLogicalId(construct.node.defaultChild as CfnElement);
-
-const pipelineOf = (synthesized: SynthesizedStage, provider: string) =>
-  synthesized.stack.pipelines.find((pipeline) => pipeline.provider === provider)!;
+const pipelineOf = (synthesized: SynthesizedStage, provider: string) => synthesized.providerStack(provider).pipeline;
 
 interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
-/** Every statement of the policies attached to the role of `construct`'s function. */
-function statementsOfRole(synthesized: SynthesizedStage, roleLogicalId: string): Statement[] {
-  const policies = synthesized.template.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: Match.arrayWith([{ Ref: roleLogicalId }]) },
+/** Every statement of the policies attached to `role`, in its own stack's template. */
+function statementsOfRole(synthesized: SynthesizedStage, role: IConstruct): Statement[] {
+  const policies = synthesized.templateOf(role).findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: logicalIdOf(role) }]) },
   });
   return Object.values(policies).flatMap(
     (policy) => (policy['Properties'] as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
@@ -41,76 +42,139 @@ function statementsOfRole(synthesized: SynthesizedStage, roleLogicalId: string):
 const actionsOf = (statements: readonly Statement[]): string[] =>
   [...new Set(statements.flatMap((statement) => [statement.Action].flat()))].sort();
 
-function environmentOf(synthesized: SynthesizedStage, functionLogicalId: string): Record<string, string> {
-  const fn = synthesized.template.toJSON()['Resources'][functionLogicalId] as {
+function environmentOf(synthesized: SynthesizedStage, fn: IConstruct): Record<string, string> {
+  const resource = synthesized.templateOf(fn).toJSON()['Resources'][logicalIdOf(fn)] as {
     Properties: { Environment: { Variables: Record<string, unknown> } };
   };
-  return Object.fromEntries(
-    Object.entries(fn.Properties.Environment.Variables).map(([name, value]) => [name, resolveWithStandIns(value)]),
-  );
+  return Object.fromEntries(Object.entries(resource.Properties.Environment.Variables).map(([name, value]) => [name, resolveWithStandIns(value)]));
 }
 
+/** Every resource of `type` in the root and nested templates, with its properties and policies. */
+function resourcesEverywhere(synthesized: SynthesizedStage, type: string): Array<Record<string, any>> {
+  return synthesized.templates.flatMap((template: Template) => Object.values(template.findResources(type)));
+}
+
+const methodsOfRoute = (synthesized: SynthesizedStage, route: string) =>
+  synthesized.stack.ingress.webhookMethods.get(route)!.map((method) => method.httpMethod).sort();
+
 describe('Stack: WebhookStack', () => {
-  describe('ingress API', () => {
-    it('creates POST /webhooks/{provider} for each enabled provider, each a Lambda proxy integration with the one verifier', () => {
-      const verifierArn = { 'Fn::GetAtt': [logicalId(dev, dev.stack.verifier), 'Arn'] };
-      for (const provider of providerNames) {
-        dev.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: provider });
-      }
-      const posts = dev.template.findResources('AWS::ApiGateway::Method', {
-        Properties: { HttpMethod: 'POST', Integration: { Type: 'AWS_PROXY', Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([verifierArn])] }) } },
-      });
-      expect(Object.keys(posts)).toHaveLength(providerNames.length);
-      const methods = providerNames.reduce((count, provider) => count + methodsOf(findProvider(provider)!).length, 0);
-      dev.template.resourceCountIs('AWS::Lambda::Permission', methods);
+  describe('stacks', () => {
+    it("puts each provider's queue, DLQ, processor, topic, its routes' secrets and its alarms in a nested stack of its own", () => {
+      // Assess
+      expect(custom.stack.providerStacks.map((stack) => stack.provider)).toEqual(['stripe', 'github', 'shopify', 'twilio', 'generic']);
+      const stripe = custom.providerStack('stripe');
+      const nested = custom.templateOf(stripe.pipeline.queue);
+      expect(nested).not.toBe(custom.template);
+      nested.resourceCountIs('AWS::SQS::Queue', 2);
+      nested.resourceCountIs('AWS::SNS::Topic', 1);
+      nested.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      // Two routes: stripe and stripe-eu, each with its secret and its signature alarm.
+      nested.resourceCountIs('AWS::SecretsManager::Secret', 2);
+      expect(stripe.alarms.map((alarm) => custom.templateOf(alarm) === nested)).toEqual(stripe.alarms.map(() => true));
+      expect(stripe.alarms).toHaveLength(6 + 2);
     });
 
-    it('adds GET /webhooks/{provider}, throttled like the route, only where the sender verifies its endpoint with a GET', () => {
-      // Prepare
-      const withGet = providerNames.filter((provider) => methodsOf(findProvider(provider)!).includes('GET'));
-      const resourceIdOf = (provider: string) =>
-        Object.keys(dev.template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: provider } }))[0]!;
-
-      // Act
-      const gets = dev.template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'GET', Integration: { Type: 'AWS_PROXY' } } });
-
+    it("keeps in the root stack only what every route shares, one nested stack per provider, and each route's API resource and methods", () => {
       // Assess
-      expect(withGet).toContain('okta');
-      expect(Object.values(gets).map((method) => (method['Properties'] as { ResourceId: { Ref: string } }).ResourceId.Ref).sort()).toEqual(withGet.map(resourceIdOf).sort());
-      dev.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      const rootTypes = new Set(Object.values(dev.template.toJSON()['Resources'] as Record<string, { Type: string }>).map((resource) => resource.Type));
+      for (const type of ['AWS::SQS::Queue', 'AWS::SNS::Subscription', 'AWS::Lambda::EventSourceMapping', 'AWS::SecretsManager::Secret']) {
+        expect(rootTypes).not.toContain(type);
+      }
+      dev.template.resourceCountIs('AWS::CloudFormation::Stack', providerNames.length);
+      dev.template.resourceCountIs('AWS::Lambda::Function', 2); // the verifier and CDK's bucket-emptying function
+      dev.template.resourceCountIs('AWS::CloudWatch::Alarm', 4); // API 5xx and the verifier's three
+      // One method per method each route answers (GET too for Meta and Okta), and GET /health.
+      const routeMethods = providerNames.reduce((count, provider) => count + methodsOf(findProvider(provider)!).length, 0);
+      expect(routeMethods).toBeGreaterThan(providerNames.length);
+      dev.template.resourceCountIs('AWS::ApiGateway::Method', routeMethods + 1);
+    });
+  });
+
+  describe('ingress API', () => {
+    it('creates /webhooks/{route} for each route, each method a Lambda proxy integration with the one verifier', () => {
+      // Assess
+      const verifierArn = { 'Fn::GetAtt': [logicalIdOf(custom.stack.verifier), 'Arn'] };
+      for (const route of Object.keys(everyOption.routes!)) {
+        custom.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: route });
+      }
+      const webhookMethods = custom.template.findResources('AWS::ApiGateway::Method', {
+        Properties: { Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([verifierArn])] }) } },
+      });
+      // Seven routes, POST each, and GET on the two generic ones.
+      expect(Object.keys(webhookMethods)).toHaveLength(7 + 2);
+    });
+
+    it("answers GET only on routes whose provider declares it, with the route's integration, throttling and allowlist; every other route is POST-only", () => {
+      // Assess
+      expect(methodsOfRoute(custom, 'generic')).toEqual(['GET', 'POST']);
+      expect(methodsOfRoute(custom, 'partner-a')).toEqual(['GET', 'POST']);
+      for (const route of ['stripe', 'stripe-eu', 'github', 'shopify', 'twilio']) expect(methodsOfRoute(custom, route)).toEqual(['POST']);
+      const [get, post] = custom.stack.ingress.webhookMethods.get('partner-a')!.slice().sort((a, b) => a.httpMethod.localeCompare(b.httpMethod));
+      const integrationOf = (method: IConstruct) => custom.template.toJSON()['Resources'][logicalIdOf(method)]['Properties']['Integration'];
+      expect(integrationOf(get!)).toEqual(integrationOf(post!));
+      custom.template.hasResourceProperties('AWS::ApiGateway::Stage', {
         MethodSettings: Match.arrayWith([
-          Match.objectLike({ ResourcePath: '/~1webhooks~1okta', HttpMethod: 'GET', ThrottlingRateLimit: Match.anyValue() }),
-          Match.objectLike({ ResourcePath: '/~1webhooks~1okta', HttpMethod: 'POST', ThrottlingRateLimit: Match.anyValue() }),
+          Match.objectLike({ ResourcePath: '/~1webhooks~1partner-a', HttpMethod: 'GET', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
+          Match.objectLike({ ResourcePath: '/~1webhooks~1partner-a', HttpMethod: 'POST', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
         ]),
       });
+      const statements = custom.template.findResources('AWS::ApiGateway::RestApi')[logicalIdOf(custom.stack.ingress.api)]!['Properties'].Policy.Statement as Statement[];
+      // Any method: the allowlist covers GET as well as POST.
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Resource: 'execute-api:/*/*/webhooks/partner-a' }));
     });
 
-    it('throttles each provider route with its own limits and the stage with the stage limits', () => {
+    it('answers POST only on every route of the registered providers, none of which declares GET', () => {
+      // Assess
+      for (const provider of providerNames) {
+        expect(registeredProviderMethods(provider)).toEqual(methodsOf(findProvider(provider)!));
+        expect(methodsOfRoute(dev, provider)).toEqual([...registeredProviderMethods(provider)].sort());
+      }
+      expect(() => registeredProviderMethods('paypal')).toThrow(/No provider "paypal" in lambdas\/core\/registry\.ts/);
+    });
+
+    it('lets API Gateway invoke the verifier through one permission: from this API and stage, any method, /webhooks/* only', () => {
+      // Assess
+      for (const synthesized of [dev, custom]) {
+        const permissions = Object.values(synthesized.template.findResources('AWS::Lambda::Permission'));
+        expect(permissions).toHaveLength(1);
+        expect(permissions[0]!['Properties']).toMatchObject({
+          Action: 'lambda:InvokeFunction',
+          Principal: 'apigateway.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [logicalIdOf(synthesized.stack.verifier), 'Arn'] },
+        });
+        expect(resolveWithStandIns(permissions[0]!['Properties']['SourceArn'])).toBe(
+          `arn:<Ref:AWS::Partition>:execute-api:<Ref:AWS::Region>:<Ref:AWS::AccountId>:<Ref:${logicalIdOf(synthesized.stack.ingress.api)}>/dev/*/webhooks/*`,
+        );
+      }
+    });
+
+    it('throttles each route with its own limits, routes of one provider apart, and the stage with the stage limits', () => {
       custom.template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'dev',
         MethodSettings: Match.arrayWith([
           Match.objectLike({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
           Match.objectLike({ ResourcePath: '/~1webhooks~1stripe', HttpMethod: 'POST', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+          Match.objectLike({ ResourcePath: '/~1webhooks~1stripe-eu', HttpMethod: 'POST', ThrottlingRateLimit: 30, ThrottlingBurstLimit: 60 }),
           Match.objectLike({ ResourcePath: '/~1webhooks~1github', HttpMethod: 'POST', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
         ]),
       });
     });
 
-    it('answers GET /health from API Gateway itself with the enabled providers', () => {
-      custom.template.hasResourceProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'GET',
-        Integration: {
-          Type: 'MOCK',
-          IntegrationResponses: [
-            {
-              StatusCode: '200',
-              ResponseTemplates: {
-                'application/json': JSON.stringify({ status: 'ok', providers: everyOption.enabledProviders }),
-              },
-            },
-          ],
-        },
+    it('answers GET /health from API Gateway itself with every route, its provider and its methods', () => {
+      // Act
+      const health = Object.values(custom.template.findResources('AWS::ApiGateway::Method', { Properties: { Integration: { Type: 'MOCK' } } }))[0]!;
+      const body = JSON.parse(health['Properties'].Integration.IntegrationResponses[0].ResponseTemplates['application/json'] as string);
+
+      // Assess
+      expect(body).toEqual({
+        status: 'ok',
+        providers: Object.keys(everyOption.routes!),
+        routes: expect.arrayContaining([
+          { route: 'stripe-eu', provider: 'stripe', methods: ['POST'] },
+          { route: 'partner-a', provider: 'generic', methods: ['GET', 'POST'] },
+        ]),
       });
+      expect(body.routes).toHaveLength(7);
     });
 
     it.each([
@@ -171,14 +235,14 @@ describe('Stack: WebhookStack', () => {
       { stage: 'dev', synthesized: dev, days: 30 },
       { stage: 'prod', synthesized: prod, days: 365 },
     ])('writes JSON access logs without bodies, kept for the configured retention ($stage)', ({ synthesized, days }) => {
-      const accessLogsId = logicalId(synthesized, synthesized.stack.ingress.accessLogs);
+      const accessLogsId = logicalIdOf(synthesized.stack.ingress.accessLogs);
       const stage = Object.values(synthesized.template.findResources('AWS::ApiGateway::Stage'))[0]!['Properties'] as {
         AccessLogSetting: { DestinationArn: unknown; Format: string };
       };
       expect(stage.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': [accessLogsId, 'Arn'] });
       const format = JSON.parse(stage.AccessLogSetting.Format) as Record<string, string>;
       expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', resourcePath: '$context.resourcePath' });
-      expect(Object.values(format).some((variable) => /body|requestOverride|responseOverride/i.test(variable))).toBe(false);
+      expect(Object.values(format).filter((variable) => /body|requestOverride|responseOverride/i.test(variable))).toEqual([]);
       expect(synthesized.template.toJSON()['Resources'][accessLogsId]['Properties']).toEqual({ RetentionInDays: days });
     });
 
@@ -212,7 +276,7 @@ describe('Stack: WebhookStack', () => {
       dev.template.resourceCountIs('AWS::WAFv2::WebACL', 0);
     });
 
-    it('denies a restricted provider route outside its allowed CIDR blocks, and has no resource policy otherwise', () => {
+    it('denies a restricted route, any method, outside its allowed CIDR blocks, and has no resource policy otherwise', () => {
       custom.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
         Policy: {
           Statement: [
@@ -221,8 +285,15 @@ describe('Stack: WebhookStack', () => {
               Effect: 'Deny',
               Principal: { AWS: '*' },
               Action: 'execute-api:Invoke',
-              Resource: 'execute-api:/*/POST/webhooks/stripe',
+              Resource: 'execute-api:/*/*/webhooks/stripe',
               Condition: { NotIpAddress: { 'aws:SourceIp': ['3.18.12.63/32', '2600:1f18::/32'] } },
+            },
+            {
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'execute-api:Invoke',
+              Resource: 'execute-api:/*/*/webhooks/partner-a',
+              Condition: { NotIpAddress: { 'aws:SourceIp': ['198.51.100.0/24'] } },
             },
           ],
         },
@@ -267,23 +338,23 @@ describe('Stack: WebhookStack', () => {
     it('wires each provider queue to its DLQ with maxReceiveCount from config', () => {
       for (const [synthesized, maxReceiveCount] of [[dev, 5], [custom, 3]] as const) {
         for (const pipeline of synthesized.stack.pipelines) {
-          synthesized.template.hasResourceProperties('AWS::SQS::Queue', {
-            RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(synthesized, pipeline.deadLetterQueue), 'Arn'] }, maxReceiveCount },
+          synthesized.templateOf(pipeline.queue).hasResourceProperties('AWS::SQS::Queue', {
+            RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(pipeline.deadLetterQueue), 'Arn'] }, maxReceiveCount },
           });
         }
       }
     });
 
     it('encrypts every queue, refuses non-TLS access and sets the 1 MiB maximum message size explicitly', () => {
-      const queues = dev.template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(2 * providerNames.length);
-      for (const queue of Object.values(queues)) {
-        expect(queue['Properties']).toMatchObject({ SqsManagedSseEnabled: true, MaximumMessageSize: 1_048_576 });
-      }
-      const policies = dev.template.findResources('AWS::SQS::QueuePolicy', {
-        Properties: { PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] } },
-      });
-      expect(Object.keys(policies)).toHaveLength(2 * providerNames.length);
+      const queues = resourcesEverywhere(dev, 'AWS::SQS::Queue');
+      expect(queues).toHaveLength(2 * providerNames.length);
+      for (const queue of queues) expect(queue['Properties']).toMatchObject({ SqsManagedSseEnabled: true, MaximumMessageSize: 1_048_576 });
+      const tlsOnly = resourcesEverywhere(dev, 'AWS::SQS::QueuePolicy').filter((policy) =>
+        (policy['Properties'].PolicyDocument.Statement as Statement[]).some(
+          (statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+        ),
+      );
+      expect(tlsOnly).toHaveLength(2 * providerNames.length);
     });
 
     it.each([
@@ -291,18 +362,18 @@ describe('Stack: WebhookStack', () => {
       { case: 'configured processor timeout and batching window', synthesized: custom, processorTimeout: 20, visibility: 6 * 20 + 2 },
     ])('sets each queue visibility timeout to at least 6 × the processor timeout ($case)', ({ synthesized, processorTimeout, visibility }) => {
       for (const pipeline of synthesized.stack.pipelines) {
-        const resources = synthesized.template.toJSON()['Resources'];
-        expect(resources[logicalId(synthesized, pipeline.queue)]['Properties']['VisibilityTimeout']).toBe(visibility);
-        expect(resources[logicalId(synthesized, pipeline.processor)]['Properties']['Timeout']).toBe(processorTimeout);
+        const resources = synthesized.templateOf(pipeline.queue).toJSON()['Resources'];
+        expect(resources[logicalIdOf(pipeline.queue)]['Properties']['VisibilityTimeout']).toBe(visibility);
+        expect(resources[logicalIdOf(pipeline.processor)]['Properties']['Timeout']).toBe(processorTimeout);
         expect(visibility).toBeGreaterThanOrEqual(6 * processorTimeout);
       }
     });
 
     it('keeps dead letters for 14 days and queued events for 4', () => {
       const pipeline = pipelineOf(dev, 'stripe');
-      const resources = dev.template.toJSON()['Resources'];
-      expect(resources[logicalId(dev, pipeline.deadLetterQueue)]['Properties']['MessageRetentionPeriod']).toBe(14 * 86_400);
-      expect(resources[logicalId(dev, pipeline.queue)]['Properties']['MessageRetentionPeriod']).toBe(4 * 86_400);
+      const resources = dev.templateOf(pipeline.queue).toJSON()['Resources'];
+      expect(resources[logicalIdOf(pipeline.deadLetterQueue)]['Properties']['MessageRetentionPeriod']).toBe(14 * 86_400);
+      expect(resources[logicalIdOf(pipeline.queue)]['Properties']['MessageRetentionPeriod']).toBe(4 * 86_400);
     });
 
     it.each([
@@ -310,93 +381,113 @@ describe('Stack: WebhookStack', () => {
       { case: 'configured', synthesized: custom, batch: { BatchSize: 25, MaximumBatchingWindowInSeconds: 2, ScalingConfig: { MaximumConcurrency: 7 } } },
     ])('feeds each processor from its own queue with partial batch failures and the batching from config ($case)', ({ synthesized, batch }) => {
       for (const pipeline of synthesized.stack.pipelines) {
-        synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-          EventSourceArn: { 'Fn::GetAtt': [logicalId(synthesized, pipeline.queue), 'Arn'] },
-          FunctionName: { Ref: logicalId(synthesized, pipeline.processor) },
+        synthesized.templateOf(pipeline.queue).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(pipeline.queue), 'Arn'] },
+          FunctionName: { Ref: logicalIdOf(pipeline.processor) },
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ...batch,
         });
       }
     });
 
-    it('encrypts each topic with the customer-managed, rotating key and refuses non-TLS publishing', () => {
-      const keyId = logicalId(dev, dev.stack.topicKey);
+    it('encrypts each topic with the customer-managed, rotating key of the root stack and refuses non-TLS publishing', () => {
+      const keyArn = { 'Fn::GetAtt': [logicalIdOf(dev.stack.topicKey), 'Arn'] };
       dev.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-      const topics = dev.template.findResources('AWS::SNS::Topic', { Properties: { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } });
-      expect(Object.keys(topics)).toHaveLength(providerNames.length + 1);
-      const tlsOnly = dev.template.findResources('AWS::SNS::TopicPolicy', {
-        Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } },
-      });
-      expect(Object.keys(tlsOnly)).toHaveLength(providerNames.length + 1);
-    });
-
-    it('creates each provider secret holding the placeholder {"secrets":[]}', () => {
-      const secrets = dev.template.findResources('AWS::SecretsManager::Secret', { Properties: { SecretString: '{"secrets":[]}' } });
-      expect(Object.keys(secrets)).toHaveLength(providerNames.length);
-      dev.template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.absent() });
-    });
-
-    it('references existing secrets by name or ARN instead of creating them', () => {
-      custom.template.resourceCountIs('AWS::SecretsManager::Secret', 3);
-      expect(pipelineOf(custom, 'github').secretId).toBe('hookrelay/github');
-      expect(pipelineOf(custom, 'shopify').secretId).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:hookrelay/shopify-AbCdEf');
+      dev.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
+      for (const stack of dev.stack.providerStacks) {
+        const topic = dev.templateOf(stack.pipeline.topic).toJSON()['Resources'][logicalIdOf(stack.pipeline.topic)]['Properties'];
+        expect(dev.throughParameters(stack, topic.KmsMasterKeyId)).toEqual(keyArn);
+      }
+      const tlsOnly = resourcesEverywhere(dev, 'AWS::SNS::TopicPolicy').filter((policy) =>
+        (policy['Properties'].PolicyDocument.Statement as Statement[]).some((statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition).includes('SecureTransport')),
+      );
+      expect(tlsOnly).toHaveLength(providerNames.length + 1);
     });
 
     it('gives each processor PROVIDER, TOPIC_ARN, IDEMPOTENCY_TABLE_NAME and IDEMPOTENCY_WINDOW_SECONDS that its loader accepts', () => {
-      for (const pipeline of dev.stack.pipelines) {
-        const environment = environmentOf(dev, logicalId(dev, pipeline.processor));
-        expect(loadProcessorConfig(environment)).toEqual({
-          provider: pipeline.provider,
-          topicArn: `<Ref:${logicalId(dev, pipeline.topic)}>`,
-          idempotencyTableName: `<Ref:${logicalId(dev, dev.stack.idempotency.table)}>`,
-          idempotencyWindowSeconds: 604_800,
-        });
+      for (const stack of dev.stack.providerStacks) {
+        const { pipeline } = stack;
+        const config = loadProcessorConfig(environmentOf(dev, pipeline.processor));
+        expect(config).toMatchObject({ provider: pipeline.provider, topicArn: `<Ref:${logicalIdOf(pipeline.topic)}>`, idempotencyWindowSeconds: 604_800 });
+        const tableName = (dev.templateOf(pipeline.processor).toJSON()['Resources'][logicalIdOf(pipeline.processor)]['Properties'].Environment.Variables as Record<string, unknown>)['IDEMPOTENCY_TABLE_NAME'];
+        expect(dev.throughParameters(stack, tableName)).toEqual({ Ref: logicalIdOf(dev.stack.idempotency.table) });
       }
     });
 
-    it('creates a pipeline only for each enabled provider', () => {
-      expect(custom.stack.pipelines.map((pipeline) => pipeline.provider)).toEqual(everyOption.enabledProviders);
-      custom.template.resourceCountIs('AWS::SQS::Queue', 2 * everyOption.enabledProviders!.length);
-      custom.template.resourceCountIs('AWS::Lambda::EventSourceMapping', everyOption.enabledProviders!.length);
+    it('creates one pipeline per provider however many routes use it, for the providers of the routes only', () => {
+      expect(custom.stack.pipelines.map((pipeline) => pipeline.provider)).toEqual(['stripe', 'github', 'shopify', 'twilio', 'generic']);
+      expect(resourcesEverywhere(custom, 'AWS::SQS::Queue')).toHaveLength(2 * 5);
+      expect(resourcesEverywhere(custom, 'AWS::Lambda::EventSourceMapping')).toHaveLength(5);
     });
   });
 
-  describe('payload bucket', () => {
-    it('blocks public access, requires TLS, encrypts with S3-managed keys and expires payloads', () => {
-      dev.template.hasResourceProperties('AWS::S3::Bucket', {
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
-      });
-      dev.template.hasResourceProperties('AWS::S3::BucketPolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+  describe('routes', () => {
+    it('creates each route\'s own secret <stackName>/<route> holding {"secrets":[],"verifyTokens":[]}, routes of one provider apart', () => {
+      // Assess
+      const secrets = resourcesEverywhere(dev, 'AWS::SecretsManager::Secret');
+      expect(secrets.map((secret) => secret['Properties'].Name).sort()).toEqual(providerNames.map((name) => `hookrelay-dev/${name}`).sort());
+      for (const secret of secrets) {
+        expect(JSON.parse(secret['Properties'].SecretString as string)).toEqual({ secrets: [], verifyTokens: [] });
+        expect(secret['Properties'].GenerateSecretString).toBeUndefined();
+      }
+      expect(INITIAL_SECRET_VALUE).toEqual({ secrets: [], verifyTokens: [] });
+      const stripeSecrets = resourcesEverywhere(custom, 'AWS::SecretsManager::Secret').filter((secret) => String(secret['Properties'].Name).startsWith('hookrelay-dev/stripe'));
+      expect(stripeSecrets.map((secret) => secret['Properties'].Name).sort()).toEqual(['hookrelay-dev/stripe', 'hookrelay-dev/stripe-eu']);
+    });
+
+    it('references existing secrets by name or ARN instead of creating them', () => {
+      // Five of the seven routes get a created secret; github and shopify name theirs.
+      expect(resourcesEverywhere(custom, 'AWS::SecretsManager::Secret')).toHaveLength(5);
+      expect(custom.stack.routeSecrets.get('github')).toMatchObject({ secretId: 'hookrelay/github', created: false });
+      expect(custom.stack.routeSecrets.get('shopify')).toMatchObject({
+        secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hookrelay/shopify-AbCdEf',
+        created: false,
       });
     });
 
-    it.each([
-      { stage: 'dev', synthesized: dev, policy: 'Delete', autoDelete: 1 },
-      { stage: 'prod', synthesized: prod, policy: 'Retain', autoDelete: 0 },
-    ])('is emptied and deleted with the stack only in dev ($stage)', ({ synthesized, policy, autoDelete }) => {
-      synthesized.template.hasResource('AWS::S3::Bucket', { DeletionPolicy: policy });
-      synthesized.template.resourceCountIs('Custom::S3AutoDeleteObjects', autoDelete);
+    it("gives each route its own verifier settings: provider when it differs from the route's name, the provider's queue, the route's secret", () => {
+      // Act
+      const { routes } = loadVerifierConfig(environmentOf(custom, custom.stack.verifier));
+      const settings = JSON.parse(environmentOf(custom, custom.stack.verifier)['HOOKRELAY_ROUTES']!) as Record<string, Record<string, unknown>>;
+
+      // Assess
+      const queueOf = (provider: string) => `https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/hookrelay-dev-${provider}`;
+      expect(routes['stripe-eu']).toEqual({ provider: 'stripe', queueUrl: queueOf('stripe'), secretId: 'hookrelay-dev/stripe-eu', publicUrl: 'https://hooks.example.com' });
+      expect(routes['stripe']).toMatchObject({ queueUrl: queueOf('stripe'), secretId: 'hookrelay-dev/stripe' });
+      expect(routes['stripe']!.provider).toBeUndefined();
+      expect(routes['partner-a']).toMatchObject({ provider: 'generic', queueUrl: queueOf('generic'), options: routeNamed(custom, 'partner-a').options });
+      expect(routes['generic']).toMatchObject({ options: routeNamed(custom, 'generic').options });
+      // Derived values stay out of the environment: stripe-eu carries only its provider.
+      expect(settings['stripe-eu']).toEqual({ provider: 'stripe' });
+    });
+
+    it('creates each queue and DLQ with the physical name the verifier derives from the provider, and each secret from the route', () => {
+      for (const pipeline of dev.stack.pipelines) {
+        const resources = dev.templateOf(pipeline.queue).toJSON()['Resources'];
+        expect(resources[logicalIdOf(pipeline.queue)]['Properties']['QueueName']).toBe(`hookrelay-dev-${pipeline.provider}`);
+        expect(resources[logicalIdOf(pipeline.deadLetterQueue)]['Properties']['QueueName']).toBe(`hookrelay-dev-${pipeline.provider}-dlq`);
+      }
+      for (const [route, secret] of custom.stack.routeSecrets) {
+        if (!secret.created) continue;
+        expect(custom.templateOf(secret.secret).toJSON()['Resources'][logicalIdOf(secret.secret)]['Properties']['Name']).toBe(`hookrelay-dev/${route}`);
+      }
     });
   });
 
   describe('verifier', () => {
-    it("sets HOOKRELAY_ROUTES that the verifier's own loader accepts, with one route per enabled provider", () => {
-      const environment = environmentOf(dev, logicalId(dev, dev.stack.verifier));
-      const config = loadVerifierConfig(environment);
+    it("sets HOOKRELAY_ROUTES that the verifier's own loader accepts, with one route per registered provider by default", () => {
+      const config = loadVerifierConfig(environmentOf(dev, dev.stack.verifier));
       expect(Object.keys(config.routes)).toEqual(providerNames);
-      for (const pipeline of dev.stack.pipelines) {
-        expect(config.routes[pipeline.provider]).toEqual({
-          queueUrl: `https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/hookrelay-dev-${pipeline.provider}`,
-          secretId: `hookrelay-dev/${pipeline.provider}`,
+      for (const provider of providerNames) {
+        expect(config.routes[provider]).toEqual({
+          queueUrl: `https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/hookrelay-dev-${provider}`,
+          secretId: `hookrelay-dev/${provider}`,
         });
       }
     });
 
     it('derives each queue URL and secret name from two prefixes: a route with every default is {} in HOOKRELAY_ROUTES', () => {
-      const environment = environmentOf(dev, logicalId(dev, dev.stack.verifier));
+      const environment = environmentOf(dev, dev.stack.verifier);
       expect(JSON.parse(environment['HOOKRELAY_ROUTES']!)).toEqual(Object.fromEntries(providerNames.map((name) => [name, {}])));
       expect(environment).toMatchObject({
         HOOKRELAY_QUEUE_URL_PREFIX: 'https://sqs.<Ref:AWS::Region>.<Ref:AWS::URLSuffix>/<Ref:AWS::AccountId>/hookrelay-dev-',
@@ -404,18 +495,9 @@ describe('Stack: WebhookStack', () => {
       });
     });
 
-    it('creates each queue, DLQ and secret with the physical name the verifier derives', () => {
-      for (const pipeline of dev.stack.pipelines) {
-        const resources = dev.template.toJSON()['Resources'];
-        expect(resources[logicalId(dev, pipeline.queue)]['Properties']['QueueName']).toBe(`hookrelay-dev-${pipeline.provider}`);
-        expect(resources[logicalId(dev, pipeline.deadLetterQueue)]['Properties']['QueueName']).toBe(`hookrelay-dev-${pipeline.provider}-dlq`);
-        expect(resources[logicalId(dev, pipeline.secret)]['Properties']['Name']).toBe(`hookrelay-dev/${pipeline.provider}`);
-      }
-    });
-
     it('lets only its own queue dead-letter into each DLQ (redrive allow policy by queue, named by ARN without a reference cycle)', () => {
       for (const pipeline of dev.stack.pipelines) {
-        const dlq = dev.template.toJSON()['Resources'][logicalId(dev, pipeline.deadLetterQueue)]['Properties'];
+        const dlq = dev.templateOf(pipeline.queue).toJSON()['Resources'][logicalIdOf(pipeline.deadLetterQueue)]['Properties'];
         expect(dlq.RedriveAllowPolicy.redrivePermission).toBe('byQueue');
         expect(dlq.RedriveAllowPolicy.sourceQueueArns.map(resolveWithStandIns)).toEqual([
           `arn:<Ref:AWS::Partition>:sqs:<Ref:AWS::Region>:<Ref:AWS::AccountId>:hookrelay-dev-${pipeline.provider}`,
@@ -424,7 +506,7 @@ describe('Stack: WebhookStack', () => {
     });
 
     it('passes tolerance, public URL, signed URL and options to a route only when configured, the public URL defaulting to the custom domain', () => {
-      const environment = environmentOf(custom, logicalId(custom, custom.stack.verifier));
+      const environment = environmentOf(custom, custom.stack.verifier);
       const { routes } = loadVerifierConfig(environment);
       expect(environment['HOOKRELAY_PUBLIC_BASE_URL']).toBe('https://hooks.example.com');
       expect(routes['stripe']).toMatchObject({ toleranceSeconds: 600, publicUrl: 'https://hooks.example.com' });
@@ -433,35 +515,34 @@ describe('Stack: WebhookStack', () => {
         signedUrl: 'https://twilio-hooks.example.com/webhooks/twilio?account=AC1',
       });
       expect(routes['stripe']!.signedUrl).toBeUndefined();
-      expect(routes['generic']).toMatchObject({ options: everyOption.providers!.generic!.options });
       expect(routes['github']).toMatchObject({ secretId: 'hookrelay/github' });
       expect(routes['github']!.options).toBeUndefined();
       expect(routes['github']!.toleranceSeconds).toBeUndefined();
     });
 
     it('sets the idempotency, secrets cache and claim-check variables', () => {
-      const config = loadVerifierConfig(environmentOf(dev, logicalId(dev, dev.stack.verifier)));
+      const config = loadVerifierConfig(environmentOf(dev, dev.stack.verifier));
       expect(config).toMatchObject({
-        idempotencyTableName: `<Ref:${logicalId(dev, dev.stack.idempotency.table)}>`,
+        idempotencyTableName: `<Ref:${logicalIdOf(dev.stack.idempotency.table)}>`,
         idempotencyWindowSeconds: 604_800,
         secretsRefreshSeconds: 300,
         secretsMaxStaleSeconds: 3_600,
-        payloadBucketName: `<Ref:${logicalId(dev, dev.stack.payloads.bucket)}>`,
+        payloadBucketName: `<Ref:${logicalIdOf(dev.stack.payloads.bucket)}>`,
         largePayloadThresholdBytes: 200_000,
       });
     });
 
     it('runs with a 10 s timeout and 512 MB, reserving concurrency only when configured', () => {
-      const resources = (synthesized: SynthesizedStage) => synthesized.template.toJSON()['Resources'][logicalId(synthesized, synthesized.stack.verifier)]['Properties'];
-      expect(resources(dev)).toMatchObject({ Timeout: 10, MemorySize: 512 });
-      expect(resources(dev)['ReservedConcurrentExecutions']).toBeUndefined();
-      expect(resources(custom)).toMatchObject({ ReservedConcurrentExecutions: 40, TracingConfig: { Mode: 'Active' } });
+      const properties = (synthesized: SynthesizedStage) => synthesized.template.toJSON()['Resources'][logicalIdOf(synthesized.stack.verifier)]['Properties'];
+      expect(properties(dev)).toMatchObject({ Timeout: 10, MemorySize: 512 });
+      expect(properties(dev)['ReservedConcurrentExecutions']).toBeUndefined();
+      expect(properties(custom)).toMatchObject({ ReservedConcurrentExecutions: 40, TracingConfig: { Mode: 'Active' } });
     });
   });
 
   describe('least privilege', () => {
-    it('lets the verifier use idempotency items, send to the provider queues, read the provider secrets and put payloads — nothing more', () => {
-      const statements = statementsOfRole(dev, logicalId(dev, dev.stack.verifier.executionRole));
+    it('lets the verifier use idempotency items, send to the provider queues, read the route secrets and put payloads — nothing more', () => {
+      const statements = statementsOfRole(dev, dev.stack.verifier.executionRole);
       expect(actionsOf(statements)).toEqual([
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
@@ -473,22 +554,36 @@ describe('Stack: WebhookStack', () => {
         'secretsmanager:GetSecretValue',
         'sqs:SendMessage',
       ]);
-      const tableArn = { 'Fn::GetAtt': [logicalId(dev, dev.stack.idempotency.table), 'Arn'] };
+      const tableArn = { 'Fn::GetAtt': [logicalIdOf(dev.stack.idempotency.table), 'Arn'] };
       expect(statements).toContainEqual({ Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: [tableArn] });
-      for (const pipeline of dev.stack.pipelines) {
-        expect(statements).toContainEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: logicalId(dev, pipeline.secret) } });
-        expect(statements).toContainEqual({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [logicalId(dev, pipeline.queue), 'Arn'] } });
+    });
+
+    it("lets the verifier send to exactly each provider's queue and read exactly each route's secret, across the nested stacks, in one statement each", () => {
+      for (const synthesized of [dev, custom]) {
+        // Prepare: each ARN as its nested stack defines it
+        const statements = statementsOfRole(synthesized, synthesized.stack.verifier.executionRole).map((statement) => synthesized.throughNestedOutputs(statement) as Statement);
+        const send = statements.filter((statement) => statement.Action === 'sqs:SendMessage');
+        const read = statements.filter((statement) => statement.Action === 'secretsmanager:GetSecretValue');
+
+        // Assess
+        expect(send).toHaveLength(1);
+        expect([send[0]!.Resource].flat()).toEqual(synthesized.stack.pipelines.map((pipeline) => ({ 'Fn::GetAtt': [logicalIdOf(pipeline.queue), 'Arn'] })));
+        expect(read).toHaveLength(1);
+        const expectedSecrets = [...synthesized.stack.routeSecrets.values()].map((secret) =>
+          secret.created ? { Ref: logicalIdOf(secret.secret) } : expect.anything(),
+        );
+        expect([read[0]!.Resource].flat()).toEqual(expectedSecrets);
       }
     });
 
     it('gives the verifier sqs:SendMessage only: it derives queue URLs, so no GetQueueUrl or GetQueueAttributes, and SQS-managed encryption needs no KMS', () => {
-      const actions = actionsOf(statementsOfRole(prod, logicalId(prod, prod.stack.verifier.executionRole)));
+      const actions = actionsOf(statementsOfRole(prod, prod.stack.verifier.executionRole));
       expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
       expect(actions.filter((action) => action.startsWith('kms:'))).toEqual([]);
     });
 
     it('lets the verifier decrypt an existing secret with its customer-managed key, through Secrets Manager in this region only', () => {
-      const statements = statementsOfRole(custom, logicalId(custom, custom.stack.verifier.executionRole));
+      const statements = statementsOfRole(custom, custom.stack.verifier.executionRole);
       const kms = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('kms:')));
       expect(kms).toHaveLength(1);
       expect(kms[0]).toMatchObject({
@@ -496,14 +591,15 @@ describe('Stack: WebhookStack', () => {
         Action: 'kms:Decrypt',
         Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       });
-      expect(resolveWithStandIns((kms[0] as unknown as { Condition: { StringEquals: Record<string, unknown> } }).Condition.StringEquals['kms:ViaService'])).toBe(
-        'secretsmanager.<Ref:AWS::Region>.amazonaws.com',
-      );
+      const viaService = (kms[0] as unknown as { Condition: { StringEquals: Record<string, unknown> } }).Condition.StringEquals['kms:ViaService'];
+      expect(resolveWithStandIns(custom.throughNestedOutputs(viaService))).toBe('secretsmanager.<Ref:AWS::Region>.amazonaws.com');
     });
 
     it('grants GetSecretValue on the suffixed ARN of a secret referenced by name and on the exact ARN otherwise', () => {
-      const statements = statementsOfRole(custom, logicalId(custom, custom.stack.verifier.executionRole));
-      const secretResources = statements.filter((statement) => statement.Action === 'secretsmanager:GetSecretValue').map((statement) => resolveWithStandIns(statement.Resource));
+      const statements = statementsOfRole(custom, custom.stack.verifier.executionRole);
+      const secretResources = statements
+        .filter((statement) => statement.Action === 'secretsmanager:GetSecretValue')
+        .flatMap((statement) => [custom.throughNestedOutputs(statement.Resource)].flat().map((resource) => resolveWithStandIns(resource)));
       expect(secretResources).toEqual(
         expect.arrayContaining([
           'arn:<Ref:AWS::Partition>:secretsmanager:<Ref:AWS::Region>:<Ref:AWS::AccountId>:secret:hookrelay/github-??????',
@@ -512,9 +608,10 @@ describe('Stack: WebhookStack', () => {
       );
     });
 
-    it('lets each processor consume its own queue, publish to its own topic and use idempotency items — nothing more', () => {
-      for (const pipeline of dev.stack.pipelines) {
-        const statements = statementsOfRole(dev, logicalId(dev, pipeline.processor.executionRole));
+    it('lets each processor consume its own queue, publish to its own topic and use idempotency items of the root table — nothing more', () => {
+      for (const stack of dev.stack.providerStacks) {
+        const { pipeline } = stack;
+        const statements = statementsOfRole(dev, pipeline.processor.executionRole).map((statement) => dev.throughParameters(stack, statement) as Statement);
         expect(actionsOf(statements)).toEqual([
           'dynamodb:DeleteItem',
           'dynamodb:GetItem',
@@ -531,10 +628,14 @@ describe('Stack: WebhookStack', () => {
           'sqs:GetQueueUrl',
           'sqs:ReceiveMessage',
         ]);
-        expect(statements).toContainEqual({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: logicalId(dev, pipeline.topic) } });
+        expect(statements).toContainEqual({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: logicalIdOf(pipeline.topic) } });
         expect(statements).toContainEqual(
-          expect.objectContaining({ Action: expect.arrayContaining(['sqs:ReceiveMessage']), Resource: { 'Fn::GetAtt': [logicalId(dev, pipeline.queue), 'Arn'] } }),
+          expect.objectContaining({ Action: expect.arrayContaining(['sqs:ReceiveMessage']), Resource: { 'Fn::GetAtt': [logicalIdOf(pipeline.queue), 'Arn'] } }),
         );
+        expect(statements).toContainEqual(
+          expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:PutItem']), Resource: [{ 'Fn::GetAtt': [logicalIdOf(dev.stack.idempotency.table), 'Arn'] }] }),
+        );
+        expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [logicalIdOf(dev.stack.topicKey), 'Arn'] } });
       }
     });
 
@@ -542,14 +643,15 @@ describe('Stack: WebhookStack', () => {
       { case: 'dev', synthesized: dev },
       { case: 'prod', synthesized: prod },
       { case: 'every option', synthesized: custom },
-    ])('grants no wildcard action, and a wildcard resource only to X-Ray ($case)', ({ synthesized }) => {
-      for (const policy of Object.values(synthesized.template.findResources('AWS::IAM::Policy'))) {
+    ])('grants no wildcard action, and a wildcard resource only to X-Ray, in any stack ($case)', ({ synthesized }) => {
+      for (const policy of resourcesEverywhere(synthesized, 'AWS::IAM::Policy')) {
         for (const statement of (policy['Properties'] as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement) {
           const actions = [statement.Action].flat();
           expect(actions.filter((action) => action.includes('*'))).toEqual([]);
-          if (statement.Resource === '*') expect(actions.every((action) => action.startsWith('xray:'))).toBe(true);
+          if (statement.Resource === '*') expect(actions.filter((action) => !action.startsWith('xray:'))).toEqual([]);
         }
       }
+      expect(resourcesEverywhere(synthesized, 'AWS::IAM::ManagedPolicy')).toEqual([]);
     });
 
     /** The conditions that limit a statement to this stack's alarms, resolved for reading. */
@@ -588,7 +690,7 @@ describe('Stack: WebhookStack', () => {
     });
 
     it("lets CloudWatch publish to the operations topic, whose TLS-only policy replaces SNS's default, only for this stack's alarms", () => {
-      const topicRef = { Ref: logicalId(dev, dev.stack.observability.alarmTopic) };
+      const topicRef = { Ref: logicalIdOf(dev.stack.observability.alarmTopic) };
       const policies = Object.values(dev.template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [topicRef] } }));
       expect(policies).toHaveLength(1);
       const statements = (policies[0]!['Properties'] as { PolicyDocument: { Statement: Array<Record<string, any>> } }).PolicyDocument.Statement;
@@ -599,10 +701,10 @@ describe('Stack: WebhookStack', () => {
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     });
 
-    it("names every alarm with the stack's prefix, so the publish and key conditions cover them all", () => {
-      for (const alarm of Object.values(dev.template.findResources('AWS::CloudWatch::Alarm'))) {
-        expect((alarm['Properties'] as { AlarmName: string }).AlarmName).toMatch(/^hookrelay-dev-/);
-      }
+    it("names every alarm, in every stack, with the stack's prefix, so the publish and key conditions cover them all", () => {
+      const alarms = resourcesEverywhere(dev, 'AWS::CloudWatch::Alarm');
+      expect(alarms.length).toBeGreaterThan(4);
+      for (const alarm of alarms) expect((alarm['Properties'] as { AlarmName: string }).AlarmName).toMatch(/^hookrelay-dev-/);
     });
   });
 
@@ -613,8 +715,7 @@ describe('Stack: WebhookStack', () => {
       readonly Metrics?: readonly Record<string, unknown>[];
       readonly [property: string]: unknown;
     }
-    const alarms = (synthesized: SynthesizedStage) =>
-      Object.values(synthesized.template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as AlarmProperties);
+    const alarms = (synthesized: SynthesizedStage) => resourcesEverywhere(synthesized, 'AWS::CloudWatch::Alarm').map((alarm) => alarm['Properties'] as AlarmProperties);
     const alarmNamed = (synthesized: SynthesizedStage, name: string) => {
       const found = alarms(synthesized).find((alarm) => alarm.AlarmName === name);
       if (!found) throw new Error(`No alarm ${name}`);
@@ -626,7 +727,7 @@ describe('Stack: WebhookStack', () => {
         expect(alarmNamed(dev, `hookrelay-dev-${pipeline.provider}-dead-letters`)).toMatchObject({
           MetricName: 'ApproximateNumberOfMessagesVisible',
           Namespace: 'AWS/SQS',
-          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(dev, pipeline.deadLetterQueue), 'QueueName'] } }],
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(pipeline.deadLetterQueue), 'QueueName'] } }],
           Threshold: 1,
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         });
@@ -637,7 +738,7 @@ describe('Stack: WebhookStack', () => {
       for (const pipeline of dev.stack.pipelines) {
         expect(alarmNamed(dev, `hookrelay-dev-${pipeline.provider}-queue-backlog`)).toMatchObject({
           MetricName: 'ApproximateAgeOfOldestMessage',
-          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(dev, pipeline.queue), 'QueueName'] } }],
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(pipeline.queue), 'QueueName'] } }],
           Threshold: 900,
         });
         expect(alarmNamed(dev, `hookrelay-dev-${pipeline.provider}-dead-letters-expiring`)).toMatchObject({
@@ -656,7 +757,7 @@ describe('Stack: WebhookStack', () => {
       const dimensions = alarm['Dimensions'] as { Name: string; Value: unknown }[];
       expect(dimensions.map((dimension) => [dimension.Name, resolveWithStandIns(dimension.Value)])).toEqual([
         ['ApiName', `hookrelay-${stage}`],
-        ['Stage', `<Ref:${logicalId(synthesized, synthesized.stack.ingress.api.deploymentStage)}>`],
+        ['Stage', `<Ref:${logicalIdOf(synthesized.stack.ingress.api.deploymentStage)}>`],
       ]);
     });
 
@@ -665,31 +766,33 @@ describe('Stack: WebhookStack', () => {
       const body = JSON.parse(resolveWithStandIns(dashboard.DashboardBody)) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> };
       const apiLines = body.widgets.flatMap((widget) => widget.properties.metrics ?? []).filter((line) => line[0] === 'AWS/ApiGateway');
       expect(apiLines.length).toBeGreaterThanOrEqual(5);
-      const stageRef = `<Ref:${logicalId(dev, dev.stack.ingress.api.deploymentStage)}>`;
+      const stageRef = `<Ref:${logicalIdOf(dev.stack.ingress.api.deploymentStage)}>`;
       for (const line of apiLines) expect(line.slice(2, 6)).toEqual(['ApiName', 'hookrelay-dev', 'Stage', stageRef]);
     });
 
-    it('alarms on a spike of 401 refusals per provider, summing the Rejected metric of every 401 code', () => {
+    it('alarms on a spike of 401 refusals per route, summing the Rejected metric of every 401 code under the route', () => {
       expect(SIGNATURE_REJECTION_CODES).toEqual(['MISSING_SIGNATURE', 'MALFORMED_SIGNATURE', 'INVALID_SIGNATURE', 'TIMESTAMP_OUT_OF_TOLERANCE']);
-      const alarm = alarmNamed(dev, 'hookrelay-dev-stripe-signature-rejections');
-      expect(alarm.Threshold).toBe(25);
-      expect(alarm.Metrics).toContainEqual(expect.objectContaining({ Expression: expect.stringMatching(/^SUM\(\[FILL\(r0, 0\)/) }));
-      for (const code of SIGNATURE_REJECTION_CODES) {
-        expect(alarm.Metrics).toContainEqual(
-          expect.objectContaining({
-            MetricStat: expect.objectContaining({
-              Metric: {
-                Namespace: 'hookrelay',
-                MetricName: 'Rejected',
-                Dimensions: expect.arrayContaining([
-                  { Name: 'service', Value: 'hookrelay-verifier' },
-                  { Name: 'provider', Value: 'stripe' },
-                  { Name: 'code', Value: code },
-                ]),
-              },
+      for (const route of ['stripe', 'stripe-eu', 'partner-a']) {
+        const alarm = alarmNamed(custom, `hookrelay-dev-${route}-signature-rejections`);
+        expect(alarm.Threshold).toBe(25);
+        expect(alarm.Metrics).toContainEqual(expect.objectContaining({ Expression: expect.stringMatching(/^SUM\(\[FILL\(r0, 0\)/) }));
+        for (const code of SIGNATURE_REJECTION_CODES) {
+          expect(alarm.Metrics).toContainEqual(
+            expect.objectContaining({
+              MetricStat: expect.objectContaining({
+                Metric: {
+                  Namespace: 'hookrelay',
+                  MetricName: 'Rejected',
+                  Dimensions: expect.arrayContaining([
+                    { Name: 'service', Value: 'hookrelay-verifier' },
+                    { Name: 'provider', Value: route },
+                    { Name: 'code', Value: code },
+                  ]),
+                },
+              }),
             }),
-          }),
-        );
+          );
+        }
       }
     });
 
@@ -708,10 +811,19 @@ describe('Stack: WebhookStack', () => {
       },
     );
 
-    it('notifies the operations topic from every alarm, and e-mails it when configured', () => {
-      const topicRef = { Ref: logicalId(dev, dev.stack.observability.alarmTopic) };
-      for (const alarm of alarms(dev)) expect(alarm).toMatchObject({ AlarmActions: [topicRef], OKActions: [topicRef] });
-      dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    it('notifies the operations topic of the root stack from every alarm in every stack, and e-mails it when configured', () => {
+      const topicRef = { Ref: logicalIdOf(dev.stack.observability.alarmTopic) };
+      for (const alarm of Object.values(dev.template.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(alarm['Properties']).toMatchObject({ AlarmActions: [topicRef], OKActions: [topicRef] });
+      }
+      for (const stack of dev.stack.providerStacks) {
+        const nestedAlarms = Object.values(dev.templateOf(stack).findResources('AWS::CloudWatch::Alarm'));
+        expect(nestedAlarms).toHaveLength(7);
+        for (const alarm of nestedAlarms) {
+          expect(dev.throughParameters(stack, alarm['Properties'])).toMatchObject({ AlarmActions: [topicRef], OKActions: [topicRef] });
+        }
+      }
+      expect(resourcesEverywhere(dev, 'AWS::SNS::Subscription')).toEqual([]);
       custom.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
     });
 
@@ -722,33 +834,70 @@ describe('Stack: WebhookStack', () => {
       synthesized.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: `hookrelay-${stage}` });
     });
+
+    it(`shows every alarm on the dashboard, at most ${MAX_ALARMS_PER_STATUS_WIDGET} per status widget (CloudWatch's limit)`, () => {
+      const dashboard = Object.values(dev.template.findResources('AWS::CloudWatch::Dashboard'))[0]!['Properties'] as { DashboardBody: unknown };
+      const body = JSON.parse(resolveWithStandIns(dev.throughNestedOutputs(dashboard.DashboardBody))) as { widgets: Array<{ type: string; properties: { alarms?: string[] } }> };
+      const shown = body.widgets.filter((widget) => widget.type === 'alarm').map((widget) => widget.properties.alarms!);
+      for (const alarms of shown) expect(alarms.length).toBeLessThanOrEqual(MAX_ALARMS_PER_STATUS_WIDGET);
+      expect(shown.flat()).toHaveLength(dev.stack.observability.alarms.alarms.length);
+      expect(shown.flat()).toHaveLength(4 + 7 * providerNames.length);
+    });
   });
 
   describe('outputs', () => {
-    it.each(providerNames)('outputs the webhook URL, topic ARN, secret name, queue and DLQ of %s under the keys the tools read', (provider) => {
-      const outputs = dev.template.toJSON()['Outputs'] as Record<string, unknown>;
-      for (const thing of ['WebhookUrl', 'TopicArn', 'SecretName', 'QueueUrl', 'QueueArn', 'DlqUrl', 'DlqArn'] as const) {
-        expect(outputs).toHaveProperty(outputKey(provider, thing));
-      }
-      const pipeline = pipelineOf(dev, provider);
-      dev.template.hasOutput(outputKey(provider, 'TopicArn'), { Value: { Ref: logicalId(dev, pipeline.topic) } });
-      dev.template.hasOutput(outputKey(provider, 'WebhookUrl'), {
-        Value: { 'Fn::Join': ['', Match.arrayWith([`/webhooks/${provider}`])] },
-      });
+    const outputsOf = (synthesized: SynthesizedStage) => synthesized.template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+
+    it.each(Object.keys(everyOption.routes!))("outputs the webhook URL and secret name of route %s under the keys the tools read", (route) => {
+      const outputs = outputsOf(custom);
+      expect(resolveWithStandIns(outputs[outputKey(route, 'WebhookUrl')]!.Value)).toBe(`https://hooks.example.com/webhooks/${route}`);
+      expect(outputs[outputKey(route, 'SecretName')]!.Value).toBe(custom.stack.routeSecrets.get(route)!.secretId);
     });
 
-    it('outputs the webhook URLs on the custom domain when there is one', () => {
-      custom.template.hasOutput('StripeWebhookUrl', { Value: 'https://hooks.example.com/webhooks/stripe' });
+    it('outputs the topic ARN and queues of each provider, once however many routes use it', () => {
+      const outputs = outputsOf(custom);
+      for (const pipeline of custom.stack.pipelines) {
+        expect(custom.throughNestedOutputs(outputs[outputKey(pipeline.provider, 'TopicArn')]!.Value)).toEqual({ Ref: logicalIdOf(pipeline.topic) });
+        expect(outputs).toHaveProperty(outputKey(pipeline.provider, 'Queues'));
+      }
+      expect(Object.keys(outputs).filter((key) => key.endsWith('TopicArn'))).toHaveLength(5 + 1);
+    });
+
+    it("gives npm run redrive and npm run tail what they read: each provider's queue, DLQ and topic, and no provider topic but the providers'", () => {
+      // Prepare: the outputs as CloudFormation would report them, each reference a recognisable stand-in
+      const outputs = Object.fromEntries(
+        Object.entries(outputsOf(dev)).map(([key, output]) => [key, resolveWithStandIns(dev.throughNestedOutputs(output.Value))]),
+      );
+
+      // Act
+      const queues = providerQueues(outputs, 'stripe', 'hookrelay-dev');
+      const topics = providerTopicArns(outputs);
+
+      // Assess
+      const stripe = pipelineOf(dev, 'stripe');
+      expect(queues).toEqual({
+        queueUrl: `<Ref:${logicalIdOf(stripe.queue)}>`,
+        queueArn: `<GetAtt:${logicalIdOf(stripe.queue)}.Arn>`,
+        dlqUrl: `<Ref:${logicalIdOf(stripe.deadLetterQueue)}>`,
+        dlqArn: `<GetAtt:${logicalIdOf(stripe.deadLetterQueue)}.Arn>`,
+      });
+      expect(topics.sort()).toEqual(dev.stack.pipelines.map((pipeline) => `<Ref:${logicalIdOf(pipeline.topic)}>`).sort());
+      expect(providerTopicArns(outputs, 'github')).toEqual([`<Ref:${logicalIdOf(pipelineOf(dev, 'github').topic)}>`]);
+      expect(() => providerQueues(outputs, 'paypal', 'hookrelay-dev')).toThrow(/Stack hookrelay-dev has no output PaypalQueues/);
+    });
+
+    it('outputs four values per provider with one route, and four for the stack: every registered provider fits in 200 outputs', () => {
+      expect(Object.keys(outputsOf(dev))).toHaveLength(4 * providerNames.length + 5); // and the API endpoint CDK adds
     });
 
     it('outputs the payload bucket name, which subscribers are granted s3:GetObject on', () => {
-      dev.template.hasOutput('PayloadBucketName', { Value: { Ref: logicalId(dev, dev.stack.payloads.bucket) } });
+      dev.template.hasOutput('PayloadBucketName', { Value: { Ref: logicalIdOf(dev.stack.payloads.bucket) } });
     });
 
     it('outputs the dashboard URL', () => {
-      const url = resolveWithStandIns(dev.template.toJSON()['Outputs']['DashboardUrl']['Value']);
+      const url = resolveWithStandIns(outputsOf(dev)['DashboardUrl']!.Value);
       expect(url).toBe(
-        `https://<Ref:AWS::Region>.console.aws.amazon.com/cloudwatch/home?region=<Ref:AWS::Region>#dashboards:name=<Ref:${logicalId(dev, dev.stack.observability.dashboard)}>`,
+        `https://<Ref:AWS::Region>.console.aws.amazon.com/cloudwatch/home?region=<Ref:AWS::Region>#dashboards:name=<Ref:${logicalIdOf(dev.stack.observability.dashboard)}>`,
       );
     });
   });
@@ -757,13 +906,13 @@ describe('Stack: WebhookStack', () => {
     it.each([
       { stage: 'dev', synthesized: dev, policy: 'Delete', days: 30 },
       { stage: 'prod', synthesized: prod, policy: 'Retain', days: 365 },
-    ])('retains data and logs only in prod ($stage)', ({ synthesized, policy, days }) => {
+    ])('retains data and logs only in prod, in every stack ($stage)', ({ synthesized, policy, days }) => {
       for (const type of ['AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
-        for (const resource of Object.values(synthesized.template.findResources(type))) expect(resource['DeletionPolicy']).toBe(policy);
+        const resources = resourcesEverywhere(synthesized, type);
+        expect(resources.length).toBeGreaterThan(0);
+        for (const resource of resources) expect(resource['DeletionPolicy']).toBe(policy);
       }
-      for (const logGroup of Object.values(synthesized.template.findResources('AWS::Logs::LogGroup'))) {
-        expect(logGroup['Properties']).toMatchObject({ RetentionInDays: days });
-      }
+      for (const logGroup of resourcesEverywhere(synthesized, 'AWS::Logs::LogGroup')) expect(logGroup['Properties']).toMatchObject({ RetentionInDays: days });
     });
   });
 });
