@@ -94,7 +94,9 @@ const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export async function startLocalHookrelay(options: LocalHookrelayOptions): Promise<LocalHookrelay> {
   const prefix = options.prefix ?? 'hookrelay';
   const routeNames = Object.keys(options.routes);
-  const adminClients = createAwsClients();
+  // Every provider queue and its observer queue is long-polled on this client at once, and
+  // `settled` asks each queue's depth: a socket for each, or polls wait a whole poll for one.
+  const adminClients = createAwsClients({ maxSockets: 4 * routeNames.length + 16 });
   const resources = await provisionLocalResources(adminClients, {
     prefix,
     routes: options.routes,

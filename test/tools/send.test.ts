@@ -7,6 +7,7 @@ import { findProvider, providerNames, type ProviderName } from '../../lambdas/co
 import type { LocalHookrelay } from '../../local/hookrelay-local';
 import { routesWithSecrets, startTestGateway } from '../helpers/local-hookrelay';
 import { waitFor } from '../helpers/wait';
+import { runSendCommand } from '../../tools/lib/send-command';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -78,11 +79,23 @@ interface Run {
   readonly stderr: string;
 }
 
-/** `npm run send -- …` (tools/send.ts), with no WEBHOOK_SECRET_* inherited unless `env` sets it. */
-function runSend(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('WEBHOOK_SECRET_')));
+/** The environment the command sees: no WEBHOOK_SECRET_* inherited unless `env` sets it. */
+function sendEnvironment(env: Record<string, string>): Record<string, string | undefined> {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('WEBHOOK_SECRET_'))), ...env };
+}
+
+/** The command in-process (`runSendCommand`, what tools/send.ts runs), its output captured. */
+async function runSend(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runSendCommand(args, sendEnvironment(env), { out: (line) => out.push(line), err: (line) => err.push(line) });
+  return { code, stdout: out.map((line) => `${line}\n`).join(''), stderr: err.map((line) => `${line}\n`).join('') };
+}
+
+/** `npm run send -- …` as a process (tools/send.ts): exit status and streams as a user sees them. */
+function runSendProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/send.ts', ...args], { cwd: ROOT, env: { ...inherited, ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/send.ts', ...args], { cwd: ROOT, env: sendEnvironment(env) });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
@@ -263,17 +276,17 @@ describe('Command: npm run send', () => {
     expect(envelopes.map((envelope) => [envelope.type, envelope.payload])).toEqual([['deployment', expect.objectContaining({ hello: 'Zoë' })]]);
   });
 
-  it.concurrent('a wrong secret exits 1 and shows 401 INVALID_SIGNATURE, without printing the secret', async () => {
+  it.concurrent('a wrong secret exits 1 and shows 401 INVALID_SIGNATURE, without printing the secret (as a process)', async () => {
     const { url } = await gateway();
-    const run = await runSend(['shopify', '--url', url, '--secret', 'not-the-shopify-secret']);
+    const run = await runSendProcess(['shopify', '--url', url, '--secret', 'not-the-shopify-secret']);
 
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^401 INVALID_SIGNATURE\b/);
     expect(run.stdout + run.stderr).not.toContain('not-the-shopify-secret');
   });
 
-  it.concurrent('an unknown provider exits 2 and lists the valid ones', async () => {
-    const run = await runSend(['paypal']);
+  it.concurrent('an unknown provider exits 2 and lists the valid ones (as a process)', async () => {
+    const run = await runSendProcess(['paypal']);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown route "paypal"');

@@ -12,6 +12,12 @@ export interface AwsClientSettings {
   readonly connectionTimeoutMs?: number;
   /** Attempts including the first (SDK standard retry mode). @default 3 */
   readonly maxAttempts?: number;
+  /**
+   * Concurrent connections per client. @default the SDK's (50). A Lambda handler makes a few
+   * calls at a time; the local gateway long-polls every queue on one client and needs more, or
+   * the polls beyond 50 wait a whole poll for a socket.
+   */
+  readonly maxSockets?: number;
 }
 
 export function clientConfig(settings: AwsClientSettings = {}) {
@@ -20,6 +26,7 @@ export function clientConfig(settings: AwsClientSettings = {}) {
     requestHandler: {
       requestTimeout: settings.requestTimeoutMs ?? 2000,
       connectionTimeout: settings.connectionTimeoutMs ?? 1000,
+      ...(settings.maxSockets === undefined ? {} : { httpAgent: { keepAlive: true, maxSockets: settings.maxSockets } }),
     },
   };
 }
