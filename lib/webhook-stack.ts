@@ -1,15 +1,18 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { routeNaming, SERVICE_NAMES, verifierEnvironment, type RouteConfig, type RouteNaming } from '../lambdas/runtime-config';
 import { templateLimitProblems } from './aws-limits';
 import type { HookrelayConfig, ProviderConfig } from './config/schema';
+import { EventArchive } from './constructs/event-archive';
 import { IdempotencyTable } from './constructs/idempotency-table';
 import { IngressApi } from './constructs/ingress-api';
 import { Observability } from './constructs/observability';
 import { PayloadBucket } from './constructs/payload-bucket';
 import { ProviderPipeline } from './constructs/provider-pipeline';
+import { RefusalQueries } from './constructs/refusal-queries';
 import { WebhookFunction } from './constructs/webhook-function';
 import { pascalCase, providerOutputKey } from './naming';
 
@@ -35,6 +38,8 @@ export class WebhookStack extends Stack {
   public readonly verifier: WebhookFunction;
   public readonly ingress: IngressApi;
   public readonly observability: Observability;
+  /** The event archive, unless `archive.enabled` is false. */
+  public readonly archive: EventArchive | undefined;
   /** How the verifier derives each route's queue URL and secret name. */
   public readonly routeNaming: RouteNaming;
 
@@ -58,7 +63,8 @@ export class WebhookStack extends Stack {
       pointInTimeRecovery: config.pointInTimeRecovery,
     });
     this.payloads = new PayloadBucket(this, 'Payloads', {
-      expiration: Duration.days(config.payloadRetentionDays),
+      // An archived envelope may point at a claim-checked payload: keep payloads as long as the archive.
+      expiration: Duration.days(config.archive.enabled ? Math.max(config.payloadRetentionDays, config.archive.retentionDays) : config.payloadRetentionDays),
       removalPolicy,
     });
     // One customer-managed key for every topic: subscribers (SQS, Lambda, HTTPS) need no access
@@ -160,6 +166,21 @@ export class WebhookStack extends Stack {
       thresholds: config.alarms,
     });
 
+    this.archive = config.archive.enabled
+      ? new EventArchive(this, 'Archive', {
+          topics: this.pipelines.map((pipeline) => ({ provider: pipeline.provider, topic: pipeline.topic })),
+          routes: config.providers.map((provider) => provider.name),
+          retention: Duration.days(config.archive.retentionDays),
+          bufferInterval: Duration.seconds(config.archive.bufferIntervalSeconds),
+          queryBytesScannedLimit: config.archive.queryBytesScannedLimit,
+          queryResultRetention: Duration.days(config.archive.queryResultRetentionDays),
+          removalPolicy,
+          logRetention: config.logging.retentionDays,
+          alarmActions: [new SnsAction(this.observability.alarmTopic)],
+        })
+      : undefined;
+    new RefusalQueries(this, 'RefusalQueries', { logGroup: this.verifier.logGroup, folder: this.stackName });
+
     this.#addOutputs();
     this.node.addValidation({
       validate: () =>
@@ -223,5 +244,6 @@ export class WebhookStack extends Stack {
       value: this.payloads.bucket.bucketName,
       description: 'Claim-checked payloads (payloadLocation): grant subscribers s3:GetObject here',
     });
+    for (const [key, output] of Object.entries(this.archive?.outputs() ?? {})) new CfnOutput(this, key, output);
   }
 }

@@ -99,10 +99,13 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
     });
 
     it.each([
-      { routes: 21, problems: 0 },
-      { routes: 22, problems: 1 },
-    ])('holds at most 21 routes in one stack ($routes routes: $problems problems)', ({ routes, problems }) => {
-      expect(stackWith(configWithRoutes(routes)).node.validate()).toHaveLength(problems);
+      { archive: true, routes: 19, problems: 0 },
+      { archive: true, routes: 20, problems: 1 },
+      { archive: false, routes: 21, problems: 0 },
+      { archive: false, routes: 22, problems: 1 },
+    ])('holds at most 19 routes in one stack with the archive, 21 without (archive $archive, $routes routes: $problems problems)', ({ archive, routes, problems }) => {
+      const config = configWithRoutes(routes);
+      expect(stackWith({ ...config, archive: { ...config.archive, enabled: archive } }).node.validate()).toHaveLength(problems);
     });
 
     it('fails synth for 28 routes in one stack, which CloudFormation would refuse, saying how to split them', () => {

@@ -254,7 +254,8 @@ describe('Stack: WebhookStack', () => {
 
     it('encrypts every queue, refuses non-TLS access and sets the 1 MiB maximum message size explicitly', () => {
       const queues = dev.template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(2 * providerNames.length);
+      // Each provider's queue and DLQ, and the archive's dead-letter queue.
+      expect(Object.keys(queues)).toHaveLength(2 * providerNames.length + 1);
       for (const queue of Object.values(queues)) {
         expect(queue['Properties']).toMatchObject({ SqsManagedSseEnabled: true, MaximumMessageSize: 1_048_576 });
       }
@@ -334,7 +335,7 @@ describe('Stack: WebhookStack', () => {
 
     it('creates a pipeline only for each enabled provider', () => {
       expect(custom.stack.pipelines.map((pipeline) => pipeline.provider)).toEqual(everyOption.enabledProviders);
-      custom.template.resourceCountIs('AWS::SQS::Queue', 2 * everyOption.enabledProviders!.length);
+      custom.template.resourceCountIs('AWS::SQS::Queue', 2 * everyOption.enabledProviders!.length + 1);
       custom.template.resourceCountIs('AWS::Lambda::EventSourceMapping', everyOption.enabledProviders!.length);
     });
   });
@@ -344,7 +345,8 @@ describe('Stack: WebhookStack', () => {
       dev.template.hasResourceProperties('AWS::S3::Bucket', {
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
+        // payloadRetentionDays (30), raised to the archive's retention (90): archived envelopes point at payloads.
+        LifecycleConfiguration: { Rules: [Match.objectLike({ Id: 'expire-payloads', ExpirationInDays: 90, Status: 'Enabled' })] },
       });
       dev.template.hasResourceProperties('AWS::S3::BucketPolicy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
@@ -352,7 +354,7 @@ describe('Stack: WebhookStack', () => {
     });
 
     it.each([
-      { stage: 'dev', synthesized: dev, policy: 'Delete', autoDelete: 1 },
+      { stage: 'dev', synthesized: dev, policy: 'Delete', autoDelete: 2 }, // the payload and archive buckets
       { stage: 'prod', synthesized: prod, policy: 'Retain', autoDelete: 0 },
     ])('is emptied and deleted with the stack only in dev ($stage)', ({ synthesized, policy, autoDelete }) => {
       synthesized.template.hasResource('AWS::S3::Bucket', { DeletionPolicy: policy });
@@ -689,7 +691,7 @@ describe('Stack: WebhookStack', () => {
     it('notifies the operations topic from every alarm, and e-mails it when configured', () => {
       const topicRef = { Ref: logicalId(dev, dev.stack.observability.alarmTopic) };
       for (const alarm of alarms(dev)) expect(alarm).toMatchObject({ AlarmActions: [topicRef], OKActions: [topicRef] });
-      dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
+      dev.template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 0);
       custom.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
     });
 
