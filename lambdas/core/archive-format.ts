@@ -211,15 +211,21 @@ export interface UnreadableLine {
   readonly reason: string;
 }
 
+/** An archived event and the 0-based line of its object it was read from. */
+export interface ArchivedLine {
+  readonly line: number;
+  readonly event: ArchivedEvent;
+}
+
 /** Every event of one archive object's text (decompressed), and the lines that are not events. */
-export function parseArchiveText(text: string): { events: ArchivedEvent[]; unreadable: UnreadableLine[] } {
-  const events: ArchivedEvent[] = [];
+export function parseArchiveText(text: string): { events: ArchivedLine[]; unreadable: UnreadableLine[] } {
+  const events: ArchivedLine[] = [];
   const unreadable: UnreadableLine[] = [];
   // A JSON notification never holds a raw line break (JSON escapes it in strings), so lines are records.
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     try {
-      events.push(parseArchiveLine(line));
+      events.push({ line: index, event: parseArchiveLine(line) });
     } catch (error) {
       unreadable.push({ line: index, reason: error instanceof Error ? error.message : String(error) });
     }
