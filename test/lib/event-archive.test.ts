@@ -2,10 +2,13 @@ import { Duration, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { spawnSync } from 'node:child_process';
 import {
+  archiveLine,
   ARCHIVE_PARTITION_QUERIES,
   FIREHOSE_ERRORS_PREFIX,
   FIREHOSE_EVENTS_PREFIX,
+  partitionOf,
   partitionPrefix,
 } from '../../lambdas/core/archive-format';
 import { EventArchive, partitionQuery, SAVED_QUERIES, SAVED_QUERY_NAMES } from '../../lib/constructs/event-archive';
@@ -121,6 +124,30 @@ describe('Construct: EventArchive', () => {
       );
       expect(Object.keys(ARCHIVE_PARTITION_QUERIES)).toEqual(['route', 'day', 'hour']);
       expect(FIREHOSE_EVENTS_PREFIX).toBe(partitionPrefix({ route: '!{partitionKeyFromQuery:route}', day: '!{partitionKeyFromQuery:day}', hour: '!{partitionKeyFromQuery:hour}' }));
+    });
+
+    const jq = spawnSync('jq', ['--version'], { encoding: 'utf8' });
+    const jq16 = jq.status === 0 && jq.stdout.trim() === 'jq-1.6';
+    (jq16 ? it : it.skip)("evaluated by jq 1.6 (Firehose's engine), files every notification in the partition the local archive writes it to", () => {
+      // Prepare: SNS notifications as Firehose receives them, with and without a source attribute.
+      const notifications = [
+        { source: 'stripe-eu', provider: 'stripe', at: '2026-11-29T23:59:59.999Z' },
+        { source: undefined, provider: 'github', at: '2026-11-30T00:00:00.000Z' },
+      ].map(({ source, provider, at }) => ({
+        Type: 'Notification' as const,
+        MessageId: 'm',
+        TopicArn: 'arn:aws:sns:eu-west-1:123456789012:t',
+        Message: '{"id":"e","provider":"x","type":"t","receivedAt":"2026-11-29T00:00:00.000Z","payload":{\n}}',
+        Timestamp: at,
+        MessageAttributes: { provider: { Type: 'String', Value: provider }, ...(source ? { source: { Type: 'String', Value: source } } : {}) },
+      }));
+
+      // Act
+      const output = spawnSync('jq', ['-c', partitionQuery()], { input: notifications.map(archiveLine).join(''), encoding: 'utf8' });
+
+      // Assess
+      expect(output.stderr).toBe('');
+      expect(output.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual(notifications.map(partitionOf));
     });
 
     it("trusts only firehose.amazonaws.com for this account (external id) and lets it write under events/ and errors/ only, with no delete", () => {
