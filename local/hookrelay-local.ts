@@ -250,9 +250,6 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
         region: process.env['AWS_REGION'] ?? 'us-east-1',
         endpoints: { s3: process.env['AWS_ENDPOINT_URL_S3'], sqs: process.env['AWS_ENDPOINT_URL_SQS'], sns: process.env['AWS_ENDPOINT_URL_SNS'] },
         ...(archive ? { archive: { bucket: archive.bucketName } } : {}),
-        payloadBucket: resources.bucketName,
-        providers: Object.fromEntries(providers.map((provider) => [provider, { topicArn: resources.providers[provider]!.topicArn }])),
-        routes: Object.fromEntries(routeNames.map((route) => [route, { provider: options.routes[route]!.provider }])),
       });
     }
     if (url.pathname === '/_local/settled') {

@@ -181,8 +181,17 @@ export async function startLocalArchive(options: LocalArchiveOptions): Promise<L
         await sleep(500);
       }
     }
-    // Stopping: what is buffered is written, as Firehose does when it shuts a buffer.
-    await flush().catch((error: unknown) => options.onError?.(error));
+    // Stopping: what was published before the stop is still archived — the queue is read to its end
+    // and the buffer written — so `npm start -- --data` keeps every event through a Ctrl-C.
+    try {
+      for (let before = -1; buffer.length !== before; ) {
+        before = buffer.length;
+        await receive(0);
+      }
+      await flush();
+    } catch (error) {
+      options.onError?.(error);
+    }
   })();
 
   return {

@@ -299,7 +299,8 @@ export const configSchema = z
       .default(DEFAULTS.largePayloadThresholdBytes),
     /**
      * Days a claim-checked payload is kept. At least the DLQ retention (14), so an envelope
-     * redriven from a DLQ still finds its payload.
+     * redriven from a DLQ still finds its payload; while the archive is on, the stack keeps payloads
+     * for `archive.retentionDays` when that is longer, so archived envelopes can still be replayed.
      * @default 30
      */
     payloadRetentionDays: positiveInt().min(DLQ_RETENTION_DAYS).max(3_650).default(DEFAULTS.payloadRetentionDays),
