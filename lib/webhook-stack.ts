@@ -14,11 +14,13 @@ import {
 } from '../lambdas/runtime-config';
 import { templateLimitProblems } from './aws-limits';
 import type { HookrelayConfig, RouteConfig } from './config/schema';
+import { EventArchive } from './constructs/event-archive';
 import { IdempotencyTable } from './constructs/idempotency-table';
 import { IngressApi } from './constructs/ingress-api';
 import { Observability } from './constructs/observability';
 import { PayloadBucket } from './constructs/payload-bucket';
 import { ProviderPipeline } from './constructs/provider-pipeline';
+import { RefusalQueries } from './constructs/refusal-queries';
 import { RouteSecret } from './constructs/route-secret';
 import { WebhookFunction } from './constructs/webhook-function';
 import { outputKey, pascalCase, STACK_OUTPUT_KEYS, type ProviderQueues } from './naming';
@@ -69,6 +71,8 @@ export class WebhookStack extends Stack {
   public readonly verifier: WebhookFunction;
   public readonly ingress: IngressApi;
   public readonly observability: Observability;
+  /** The event archive, unless `archive.enabled` is false. */
+  public readonly archive: EventArchive | undefined;
   /** How the verifier derives each route's queue URL and secret name. */
   public readonly routeNaming: RouteNaming;
 
@@ -93,7 +97,8 @@ export class WebhookStack extends Stack {
       pointInTimeRecovery: config.pointInTimeRecovery,
     });
     this.payloads = new PayloadBucket(this, 'Payloads', {
-      expiration: Duration.days(config.payloadRetentionDays),
+      // An archived envelope may point at a claim-checked payload: keep payloads as long as the archive.
+      expiration: Duration.days(config.archive.enabled ? Math.max(config.payloadRetentionDays, config.archive.retentionDays) : config.payloadRetentionDays),
       removalPolicy,
     });
     // One customer-managed key for every topic: subscribers (SQS, Lambda, HTTPS) need no access
@@ -202,6 +207,22 @@ export class WebhookStack extends Stack {
     ProviderPipeline.grantEnqueue(this.verifier, this.pipelines);
     RouteSecret.grantRead(this.verifier, [...this.routeSecrets.values()]);
 
+    // Before the dashboard, which shows every alarm built so far: the archive's too.
+    this.archive = config.archive.enabled
+      ? new EventArchive(this, 'Archive', {
+          topics: this.pipelines.map((pipeline) => ({ provider: pipeline.provider, topic: pipeline.topic })),
+          routes: config.routes.map((route) => route.name),
+          retention: Duration.days(config.archive.retentionDays),
+          bufferInterval: Duration.seconds(config.archive.bufferIntervalSeconds),
+          queryBytesScannedLimit: config.archive.queryBytesScannedLimit,
+          queryResultRetention: Duration.days(config.archive.queryResultRetentionDays),
+          removalPolicy,
+          logRetention: config.logging.retentionDays,
+          alarms: this.observability.alarms,
+        })
+      : undefined;
+    new RefusalQueries(this, 'RefusalQueries', { logGroup: this.verifier.logGroup, folder: this.stackName });
+
     this.observability.addDashboard(
       this.providerStacks.map((stack) => ({ pipeline: stack.pipeline, routes: this.#routesOf(stack.provider).map((route) => route.name) })),
     );
@@ -293,6 +314,7 @@ export class WebhookStack extends Stack {
       value: this.payloads.bucket.bucketName,
       description: 'Claim-checked payloads (payloadLocation): grant subscribers s3:GetObject here',
     });
+    for (const [key, output] of Object.entries(this.archive?.outputs() ?? {})) new CfnOutput(this, key, output);
   }
 }
 

@@ -13,6 +13,7 @@ import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS, type RouteConfig } from '../lambdas
 import { createVerifierHandler } from '../lambdas/verifier/handler';
 import { redriveDeadLetters } from '../lambdas/adapters/dead-letters';
 import { toApiGatewayEvent } from './api-gateway-event';
+import { startLocalArchive, type LocalArchive } from './local-archive';
 import { provisionLocalResources, type LocalResources } from './local-resources';
 import { startPublishedLog, type PublishedLog, type PublishedMessage } from './published-log';
 import { lambdaContext, startQueuePoller, type QueuePoller } from './queue-poller';
@@ -55,6 +56,11 @@ export interface LocalHookrelayOptions {
   readonly clients?: { readonly verifier?: AwsClients; readonly processor?: AwsClients; readonly eventSource?: AwsClients };
   /** The verifier's Lambda timeout: also how long an in-progress record outlives a crash. @default 10000 */
   readonly verifierTimeoutMs?: number;
+  /**
+   * The event archive, written to the S3 stand-in as Firehose writes it (`local-archive.ts`); false
+   * turns it off. @default on, buffering 200 ms, in memory
+   */
+  readonly archive?: { readonly bufferIntervalMs?: number; readonly dataDirectory?: string } | false;
   /** One line per request (provider, status, code, event id, ms). @default silent */
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Problems outside a request (a poller that cannot reach SQS…). @default silent */
@@ -85,6 +91,8 @@ export interface LocalHookrelay {
   readonly routes: readonly string[];
   readonly resources: LocalResources;
   readonly published: PublishedLog;
+  /** The event archive, unless turned off. */
+  readonly archive: LocalArchive | undefined;
   stop(): Promise<void>;
 }
 
@@ -160,14 +168,27 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     providers.map((provider) => resources.providers[provider]!.observerQueueUrl),
   );
 
+  const archive =
+    options.archive === false
+      ? undefined
+      : await startLocalArchive({
+          clients: adminClients,
+          prefix,
+          topics: Object.fromEntries(providers.map((provider) => [provider, resources.providers[provider]!.topicArn])),
+          ...(options.archive?.bufferIntervalMs !== undefined ? { bufferIntervalMs: options.archive.bufferIntervalMs } : {}),
+          ...(options.archive?.dataDirectory !== undefined ? { dataDirectory: options.archive.dataDirectory } : {}),
+          ...(options.onError ? { onError: options.onError } : {}),
+        });
+
   async function isSettled(): Promise<boolean> {
-    if (pollers.some((poller) => poller.busy)) return false;
+    if (pollers.some((poller) => poller.busy) || archive?.busy) return false;
     const queues = [
       ...providers.map((provider) => resources.providers[provider]!.queueUrl),
       ...providers.map((provider) => resources.providers[provider]!.observerQueueUrl),
+      ...(archive ? [archive.queueUrl] : []),
     ];
     const depths = await Promise.all(queues.map((queueUrl) => queueDepth(adminClients.sqs, queueUrl)));
-    return depths.every((depth) => depth === 0) && !pollers.some((poller) => poller.busy);
+    return depths.every((depth) => depth === 0) && !pollers.some((poller) => poller.busy) && !archive?.busy;
   }
 
   async function settled(timeoutMs = 20_000): Promise<void> {
@@ -223,6 +244,15 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
         return;
       }
       return sendJson(res, 200, published.list().filter(matches));
+    }
+    if (url.pathname === '/_local/resources') {
+      // For the operator tools (`npm run replay -- --local`): where the stand-ins and resources are,
+      // so they use the same SDK calls as against AWS.
+      return sendJson(res, 200, {
+        region: process.env['AWS_REGION'] ?? 'us-east-1',
+        endpoints: { s3: process.env['AWS_ENDPOINT_URL_S3'], sqs: process.env['AWS_ENDPOINT_URL_SQS'], sns: process.env['AWS_ENDPOINT_URL_SNS'] },
+        ...(archive ? { archive: { bucket: archive.bucketName } } : {}),
+      });
     }
     if (url.pathname === '/_local/settled') {
       // For end-to-end tests of a spawned gateway: answers once nothing more can be published.
@@ -298,6 +328,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     routes: routeNames,
     resources,
     published,
+    archive,
     async stop() {
       for (const follower of followers) follower.end();
       await new Promise<void>((resolve) => {
@@ -306,6 +337,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       });
       await Promise.all(pollers.map((poller) => poller.stop()));
       await published.stop();
+      await archive?.stop();
     },
   };
 }

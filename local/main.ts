@@ -8,7 +8,7 @@
  *   WEBHOOK_SIGNED_URL_<ROUTE>    the exact public URL a sender signs (Twilio) when it is not the URL
  *                                 requests arrive at, e.g. a tunnel's (default: the URL as received)
  *   --routes <file>               more routes (JSON), e.g. a second Stripe account (local/local-routes.ts)
- *   --data <dir>                  keep the DynamoDB stand-in's data (idempotency records) across restarts
+ *   --data <dir>                  keep idempotency records and the event archive (<dir>/archive) across restarts
  *   --subscriber <module>         run a subscriber's Lambda handler against the topics (see local-subscriber.ts)
  *   --subscriber-filter <p:t>     what it receives: `stripe:invoice.*`, `github:push`, `github` (repeatable)
  */
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   const gateway = await startLocalHookrelay({
     routes,
     port,
+    ...(dataDirectory ? { archive: { dataDirectory: path.join(dataDirectory, 'archive') } } : {}),
     onRequest: (entry) => console.log(formatRequest(entry)),
     onError: (error) => console.error(paint(31, `local gateway: ${error instanceof Error ? error.message : String(error)}`)),
   });
@@ -97,6 +98,10 @@ async function main(): Promise<void> {
   if (usingDevelopmentSecret.length > 0) {
     console.log(paint(2, '  development secrets (set WEBHOOK_SECRET_<ROUTE> to use your own):'));
     for (const route of usingDevelopmentSecret) console.log(paint(2, `    ${route.padEnd(width)} ${routes[route]!.secrets[0]}`));
+  }
+  if (gateway.archive) {
+    const restored = gateway.archive.restored > 0 ? `, ${gateway.archive.restored} object(s) restored` : '';
+    console.log(`  archive    s3://${gateway.archive.bucketName}/events/ (npm run replay -- --local …${restored})`);
   }
   console.log(dataDirectory ? `  data kept in ${dataDirectory}` : '  data in memory (use --data <dir> to keep it)');
   if (subscriber && subscriberModule) for (const line of describeLocalSubscriber(subscriber, path.relative(process.cwd(), subscriberModule))) console.log(line);

@@ -46,7 +46,8 @@ function createPrinter(options: { json: boolean; type?: string; provider?: strin
     else {
       const at = (entry.message.receivedAt ?? new Date().toISOString()).slice(11, 23);
       const where = entry.message.payloadLocation ? `  (payload at ${entry.message.payloadLocation})` : '';
-      console.log(`${at}  ${provider.padEnd(9)} ${type.padEnd(32)} ${entry.message.id ?? ''}${where}`);
+      const replay = entry.attributes['replay'] ? `  (replay ${entry.attributes['replay']})` : '';
+      console.log(`${at}  ${provider.padEnd(9)} ${type.padEnd(32)} ${entry.message.id ?? ''}${where}${replay}`);
     }
     printed += 1;
     if (options.count !== undefined && printed >= options.count) options.onDone();

@@ -64,6 +64,15 @@ export const DEFAULTS = {
     durationPercentOfTimeout: 80,
   },
   pointInTimeRecovery: true,
+  archive: {
+    enabled: true,
+    retentionDays: 90,
+    /** Firehose's buffer interval; with dynamic partitioning at least 60. */
+    bufferIntervalSeconds: 300,
+    /** Athena cancels a query of the archive workgroup past this many bytes scanned (10 GiB). */
+    queryBytesScannedLimit: 10 * 1024 ** 3,
+    queryResultRetentionDays: 7,
+  },
 } as const;
 
 /** SQS keeps a message at most 14 days; the DLQ always keeps them that long. */

@@ -233,6 +233,23 @@ const alarmsSchema = z.strictObject({
   durationPercentOfTimeout: positiveInt().max(100).default(DEFAULTS.alarms.durationPercentOfTimeout),
 });
 
+const archiveSchema = z.strictObject({
+  /**
+   * Archive every published envelope (SNS → Firehose → S3), with a Glue table, an Athena workgroup
+   * and saved queries over it; `npm run replay` reads it.
+   * @default true
+   */
+  enabled: z.boolean().default(DEFAULTS.archive.enabled),
+  /** Days archived events are kept; claim-checked payloads are then kept at least as long. @default 90 */
+  retentionDays: positiveInt().max(3_650).default(DEFAULTS.archive.retentionDays),
+  /** Seconds Firehose buffers events before writing an object (60–900). @default 300 */
+  bufferIntervalSeconds: positiveInt().min(60).max(900).default(DEFAULTS.archive.bufferIntervalSeconds),
+  /** Bytes one Athena query of the archive may scan before Athena cancels it (at least 10 MB). @default 10737418240 (10 GiB) */
+  queryBytesScannedLimit: positiveInt().min(10_000_000).default(DEFAULTS.archive.queryBytesScannedLimit),
+  /** Days Athena query results are kept. @default 7 */
+  queryResultRetentionDays: positiveInt().max(3_650).default(DEFAULTS.archive.queryResultRetentionDays),
+});
+
 export const configSchema = z
   .strictObject({
     /** Deployment stage, from `-c stage=dev|prod`. */
@@ -293,7 +310,8 @@ export const configSchema = z
       .default(DEFAULTS.largePayloadThresholdBytes),
     /**
      * Days a claim-checked payload is kept. At least the DLQ retention (14), so an envelope
-     * redriven from a DLQ still finds its payload.
+     * redriven from a DLQ still finds its payload; while the archive is on, the stack keeps payloads
+     * for `archive.retentionDays` when that is longer, so archived envelopes can still be replayed.
      * @default 30
      */
     payloadRetentionDays: positiveInt().min(DLQ_RETENTION_DAYS).max(3_650).default(DEFAULTS.payloadRetentionDays),
@@ -335,6 +353,8 @@ export const configSchema = z
       })
       .optional(),
     alarms: alarmsSchema.prefault({}),
+    /** The event archive, its search and replay; `{ enabled: false }` turns it off for a stage. */
+    archive: archiveSchema.prefault({}),
     /**
      * Keep the idempotency table, payload bucket, queues, secrets, topic key and logs when the
      * stack is deleted.

@@ -101,6 +101,11 @@ describe('Command: npx cdk synth', () => {
       'AWS::Lambda::EventSourceMapping',
       'AWS::CloudWatch::Alarm',
       'AWS::CloudWatch::Dashboard',
+      'AWS::KinesisFirehose::DeliveryStream',
+      'AWS::Glue::Table',
+      'AWS::Athena::WorkGroup',
+      'AWS::Athena::NamedQuery',
+      'AWS::Logs::QueryDefinition',
     ]) {
       expect(types).toContain(type);
     }

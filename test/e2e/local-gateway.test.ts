@@ -1,9 +1,12 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
 import { spawnGateway, type SpawnedGateway } from '../helpers/spawn-gateway';
 import { waitFor } from '../helpers/wait';
+import { parseArchiveText } from '../../lambdas/core/archive-format';
+import { decodeObject } from '../../tools/lib/archive-reader';
 
 /**
  * The local gateway end to end: `npm start`'s gateway as its own process, signed Stripe and GitHub
@@ -124,8 +127,21 @@ describe('Local gateway (npm start), end to end', () => {
   });
 });
 
+/** The ids of every event in a spawned gateway's archive, read from its S3 stand-in. */
+async function archivedEventIds(url: string): Promise<string[]> {
+  const resources = (await (await fetch(`${url}/_local/resources`)).json()) as { region: string; endpoints: { s3: string }; archive: { bucket: string } };
+  const s3 = new S3Client({ region: resources.region, endpoint: resources.endpoints.s3, forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: resources.archive.bucket, Prefix: 'events/' }));
+  const ids: string[] = [];
+  for (const object of Contents) {
+    const { Body } = await s3.send(new GetObjectCommand({ Bucket: resources.archive.bucket, Key: object.Key! }));
+    ids.push(...parseArchiveText(decodeObject(await Body!.transformToByteArray())).events.map(({ event }) => event.id));
+  }
+  return ids;
+}
+
 describe('Local gateway options', () => {
-  it('--data keeps idempotency records across restarts: a repeat after a restart is replayed', async () => {
+  it('--data keeps idempotency records and the event archive across restarts: a repeat after a restart is replayed, the archived event is still there', async () => {
     // Prepare
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -142,6 +158,8 @@ describe('Local gateway options', () => {
     try {
       const first = await spawnGateway(env, ['--data', dataDirectory]);
       const accepted = await send(first.url);
+      // Published and archived before the gateway stops.
+      expect((await fetch(`${first.url}/_local/settled?timeoutMs=20000`)).status).toBe(200);
       await first.stop();
 
       // Act
@@ -149,6 +167,7 @@ describe('Local gateway options', () => {
       const repeated = await send(second.url);
       // The log line is written after the response.
       const log = await waitFor('the replayed request\'s log line', () => (/REPLAYED event=/.test(second.output()) ? second.output() : undefined));
+      const archived = await archivedEventIds(second.url);
       await second.stop();
 
       // Assess
@@ -157,6 +176,8 @@ describe('Local gateway options', () => {
       expect(repeated.headers.get('idempotent-replayed')).toBe('true');
       expect(log).toContain(`data kept in ${dataDirectory}`);
       expect(log).toMatch(new RegExp(`200 POST /webhooks/stripe REPLAYED event=${id} [\\d.]+ms`));
+      expect(log).toMatch(/archive {4}s3:\/\/hookrelay-archive\/events\/ \(npm run replay -- --local …, 1 object\(s\) restored\)/);
+      expect(archived).toEqual([id]);
     } finally {
       rmSync(dataDirectory, { recursive: true, force: true });
     }

@@ -16,7 +16,9 @@ export function routesWithSecrets(
 
 /**
  * The local gateway in-process on a free port, with its own resource names so test files running in
- * parallel never share a queue or a table. Stand-ins come from jest's globalSetup.
+ * parallel never share a queue or a table. Stand-ins come from jest's globalSetup. The event archive
+ * is off unless a test turns it on (`archive: { … }`): the tests that do not read it need not wait
+ * for its writes to settle.
  */
 export function startTestGateway(overrides: Partial<LocalHookrelayOptions> = {}): Promise<LocalHookrelay> {
   return startLocalHookrelay({
@@ -25,6 +27,7 @@ export function startTestGateway(overrides: Partial<LocalHookrelayOptions> = {})
     prefix: `t${randomUUID().slice(0, 8)}`,
     visibilityTimeoutSeconds: 1,
     maxReceiveCount: 3,
+    archive: false,
     ...overrides,
   });
 }

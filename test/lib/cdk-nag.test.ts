@@ -61,6 +61,9 @@ function checkStage(stage: string, configs: Readonly<Record<string, HookrelayCon
 /** The findings hookrelay acknowledges, each with its reason in code next to its resource. */
 const alwaysAcknowledged = [
   'AwsSolutions-APIG2',
+  'AwsSolutions-SQS3',
+  'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/errors/*]',
+  'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/events/*]',
   'AwsSolutions-APIG4',
   'AwsSolutions-COG4',
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -71,6 +74,8 @@ const alwaysAcknowledged = [
 
 /** The CloudFormation Guard findings hookrelay acknowledges, each with its reason next to its resource. */
 const guardAlwaysAcknowledged = [
+  'athena_workgroup_results_encrypted_at_rest_kms_check',
+  'sqs_dlq_check',
   'cloudwatch_log_group_encrypted_check',
   'lambda_function_public_access_prohibited_check',
   'lambda_inside_vpc_check',
@@ -144,8 +149,12 @@ describe('CloudFormation Guard: Control Tower proactive controls', () => {
     const result = checked[name as Checked];
     expect(result.guardRuleIds).toEqual(expect.arrayContaining(['sqspr1', 'kmspr3']));
     const rules = result.guard.acknowledged.map((finding) => finding.ruleName);
-    expect(rules).not.toContain('sqs_dlq_check');
     expect(rules).not.toContain('kms_create_grant_aws_service_check');
+    // Every provider queue and DLQ passes; only the archive's SNS dead-letter queue, which no SQS queue redrives into, is acknowledged.
+    const redriveAcknowledged = result.guard.acknowledged
+      .filter((finding) => finding.ruleName === 'sqs_dlq_check')
+      .flatMap((finding) => (finding.violatingResources ?? finding.violatingConstructs ?? []).map((where) => where.constructPath));
+    expect(redriveAcknowledged).toEqual([expect.stringMatching(/\/Archive\/DeadLetterQueue\/Resource$/)]);
   });
 
   it('justifies every acknowledgement with a reason', () => {

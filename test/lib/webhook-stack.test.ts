@@ -77,12 +77,16 @@ describe('Stack: WebhookStack', () => {
     it("keeps in the root stack only what every route shares, one nested stack per provider, and each route's API resource and methods", () => {
       // Assess
       const rootTypes = new Set(Object.values(dev.template.toJSON()['Resources'] as Record<string, { Type: string }>).map((resource) => resource.Type));
-      for (const type of ['AWS::SQS::Queue', 'AWS::SNS::Subscription', 'AWS::Lambda::EventSourceMapping', 'AWS::SecretsManager::Secret']) {
+      for (const type of ['AWS::Lambda::EventSourceMapping', 'AWS::SecretsManager::Secret']) {
         expect(rootTypes).not.toContain(type);
       }
+      // The root's only queue is the archive's dead-letter queue; its subscriptions, the archive's.
+      expect(Object.keys(dev.template.findResources('AWS::SQS::Queue'))).toEqual([logicalIdOf(dev.stack.archive!.deadLetterQueue)]);
+      dev.template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'firehose' }, providerNames.length);
+      dev.template.resourceCountIs('AWS::SNS::Subscription', providerNames.length);
       dev.template.resourceCountIs('AWS::CloudFormation::Stack', providerNames.length);
       dev.template.resourceCountIs('AWS::Lambda::Function', 2); // the verifier and CDK's bucket-emptying function
-      dev.template.resourceCountIs('AWS::CloudWatch::Alarm', 4); // API 5xx and the verifier's three
+      dev.template.resourceCountIs('AWS::CloudWatch::Alarm', 6); // API 5xx, the verifier's three and the archive's two
       // One method per method each route answers (GET too for Meta and Okta), and GET /health.
       const routeMethods = providerNames.reduce((count, provider) => count + methodsOf(findProvider(provider)!).length, 0);
       expect(routeMethods).toBeGreaterThan(providerNames.length);
@@ -347,14 +351,15 @@ describe('Stack: WebhookStack', () => {
 
     it('encrypts every queue, refuses non-TLS access and sets the 1 MiB maximum message size explicitly', () => {
       const queues = resourcesEverywhere(dev, 'AWS::SQS::Queue');
-      expect(queues).toHaveLength(2 * providerNames.length);
+      // Each provider's queue and DLQ, and the archive's dead-letter queue.
+      expect(queues).toHaveLength(2 * providerNames.length + 1);
       for (const queue of queues) expect(queue['Properties']).toMatchObject({ SqsManagedSseEnabled: true, MaximumMessageSize: 1_048_576 });
       const tlsOnly = resourcesEverywhere(dev, 'AWS::SQS::QueuePolicy').filter((policy) =>
         (policy['Properties'].PolicyDocument.Statement as Statement[]).some(
           (statement) => statement.Effect === 'Deny' && JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
         ),
       );
-      expect(tlsOnly).toHaveLength(2 * providerNames.length);
+      expect(tlsOnly).toHaveLength(2 * providerNames.length + 1);
     });
 
     it.each([
@@ -416,7 +421,8 @@ describe('Stack: WebhookStack', () => {
 
     it('creates one pipeline per provider however many routes use it, for the providers of the routes only', () => {
       expect(custom.stack.pipelines.map((pipeline) => pipeline.provider)).toEqual(['stripe', 'github', 'shopify', 'twilio', 'generic']);
-      expect(resourcesEverywhere(custom, 'AWS::SQS::Queue')).toHaveLength(2 * 5);
+      // Two per provider, and the archive's dead-letter queue.
+      expect(resourcesEverywhere(custom, 'AWS::SQS::Queue')).toHaveLength(2 * 5 + 1);
       expect(resourcesEverywhere(custom, 'AWS::Lambda::EventSourceMapping')).toHaveLength(5);
     });
   });
@@ -823,7 +829,8 @@ describe('Stack: WebhookStack', () => {
           expect(dev.throughParameters(stack, alarm['Properties'])).toMatchObject({ AlarmActions: [topicRef], OKActions: [topicRef] });
         }
       }
-      expect(resourcesEverywhere(dev, 'AWS::SNS::Subscription')).toEqual([]);
+      // No e-mail subscription unless configured: the only ones are the archive's.
+      expect(resourcesEverywhere(dev, 'AWS::SNS::Subscription').map((subscription) => subscription['Properties'].Protocol)).toEqual(providerNames.map(() => 'firehose'));
       custom.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
     });
 
@@ -841,7 +848,7 @@ describe('Stack: WebhookStack', () => {
       const shown = body.widgets.filter((widget) => widget.type === 'alarm').map((widget) => widget.properties.alarms!);
       for (const alarms of shown) expect(alarms.length).toBeLessThanOrEqual(MAX_ALARMS_PER_STATUS_WIDGET);
       expect(shown.flat()).toHaveLength(dev.stack.observability.alarms.alarms.length);
-      expect(shown.flat()).toHaveLength(4 + 7 * providerNames.length);
+      expect(shown.flat()).toHaveLength(4 + 2 + 7 * providerNames.length); // API and verifier, archive, each provider
     });
   });
 
@@ -886,8 +893,9 @@ describe('Stack: WebhookStack', () => {
       expect(() => providerQueues(outputs, 'paypal', 'hookrelay-dev')).toThrow(/Stack hookrelay-dev has no output PaypalQueues/);
     });
 
-    it('outputs four values per provider with one route, and four for the stack: every registered provider fits in 200 outputs', () => {
-      expect(Object.keys(outputsOf(dev))).toHaveLength(4 * providerNames.length + 5); // and the API endpoint CDK adds
+    it('outputs four values per provider with one route, four for the stack and four for the archive: every registered provider fits in 200 outputs', () => {
+      // Four for the stack and the API endpoint CDK adds, four for the archive.
+      expect(Object.keys(outputsOf(dev))).toHaveLength(4 * providerNames.length + 5 + 4);
     });
 
     it('outputs the payload bucket name, which subscribers are granted s3:GetObject on', () => {

@@ -1,4 +1,5 @@
 import type { VerifierHandler } from '../../../lambdas/verifier/handler';
+import { VERIFIER_REFUSAL_MESSAGE } from '../../../lib/constructs/refusal-queries';
 import { lambdaContext } from '../../../local/queue-poller';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
@@ -61,6 +62,19 @@ describe('Handler: verifier logging', () => {
     expect(output).not.toContain(SECRET);
     for (const part of signature.split(',').filter((p) => p.startsWith('v1='))) expect(output).not.toContain(part.slice(3));
     expect(records.some((record) => record['_aws'] !== undefined)).toBe(true); // EMF metrics were emitted
+  });
+
+  it("a refusal's line carries what the saved Logs Insights queries read: the message, the route (provider) and the code", async () => {
+    // Prepare
+    const { body } = stripeEventBody('charge.succeeded');
+
+    // Act
+    await verifier(webhookEvent('stripe', body, { 'Stripe-Signature': stripeSignatureHeader(body, 'whsec_someone_else') }), lambdaContext('log-test'));
+
+    // Assess
+    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const refusal = records.find((record) => record['message'] === VERIFIER_REFUSAL_MESSAGE);
+    expect(refusal).toEqual(expect.objectContaining({ provider: 'stripe', code: 'INVALID_SIGNATURE', status: 401, bodyBytes: expect.any(Number), ms: expect.any(Number) }));
   });
 
   it('an unknown route: metrics say provider "unknown" and logs a bounded copy of the path segment', async () => {

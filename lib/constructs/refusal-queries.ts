@@ -1,0 +1,65 @@
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/**
+ * The verifier's log line these queries read: `lambdas/verifier/handler.ts` logs one line per
+ * refused request (4xx) with this `message`, the route in `provider`, the refusal `code`, `status`,
+ * `bodyBytes` and `ms` — never the payload, so a refused request leaves nothing else to search.
+ */
+export const VERIFIER_REFUSAL_MESSAGE = 'Webhook refused';
+
+export interface RefusalQueriesProps {
+  /** The verifier's log group. */
+  readonly logGroup: ILogGroup;
+  /** Folder of the saved queries in the CloudWatch console. @default the stack name */
+  readonly folder: string;
+}
+
+/** Names of the saved queries, under the folder. */
+export const REFUSAL_QUERY_NAMES = {
+  byRouteAndCode: 'refusals-by-route-and-code',
+  overTime: 'refusals-by-code-over-time',
+  recent: 'recent-refusals',
+} as const;
+
+/**
+ * Saved CloudWatch Logs Insights queries over the verifier's refusals: counts by route and code, the
+ * same over time for a chart, and the latest refusals one by one. (Three: each is a CloudFormation
+ * resource, and a stack holds 500.)
+ */
+export class RefusalQueries extends Construct {
+  public readonly queries: Readonly<Record<keyof typeof REFUSAL_QUERY_NAMES, QueryDefinition>>;
+
+  public constructor(scope: Construct, id: string, props: RefusalQueriesProps) {
+    super(scope, id);
+    const define = (key: keyof typeof REFUSAL_QUERY_NAMES, queryString: QueryString) =>
+      new QueryDefinition(this, REFUSAL_QUERY_NAMES[key], {
+        queryDefinitionName: `${props.folder}/${REFUSAL_QUERY_NAMES[key]}`,
+        queryString,
+        logGroups: [props.logGroup],
+      });
+    const refused = `message = "${VERIFIER_REFUSAL_MESSAGE}"`;
+    this.queries = {
+      byRouteAndCode: define(
+        'byRouteAndCode',
+        new QueryString({
+          fields: ['provider as route', 'code'],
+          filterStatements: [refused],
+          statsStatements: ['count(*) as refusals by route, code'],
+          sort: 'refusals desc',
+        }),
+      ),
+      overTime: define('overTime', new QueryString({ filterStatements: [refused], statsStatements: ['count(*) as refusals by bin(5m), code'] })),
+      recent: define(
+        'recent',
+        new QueryString({
+          fields: ['@timestamp', 'provider as route', 'code', 'status', 'bodyBytes', 'ms', '@requestId'],
+          filterStatements: [refused],
+          sort: '@timestamp desc',
+          limit: 100,
+        }),
+      ),
+    };
+  }
+}
