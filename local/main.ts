@@ -15,6 +15,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { methodsOf } from '../lambdas/core/provider';
+import { findProvider } from '../lambdas/core/registry';
 import { RouteDeclarationError } from '../lambdas/routes';
 import { startLocalHookrelay, type RequestLogEntry } from './hookrelay-local';
 import { localRoutes, readRouteDeclarations } from './local-routes';
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
   for (const route of gateway.routes) {
     const provider = routes[route]!.provider;
     console.log(`  webhook    POST ${gateway.url}/webhooks/${route}${provider === route ? '' : `  (${provider})`}`);
+    // Senders that verify the endpoint with a GET (Meta, Okta): that route answers GET too.
+    if (methodsOf(findProvider(provider)!).includes('GET')) console.log(`  handshake  GET  ${gateway.url}/webhooks/${route}`);
   }
   if (usingDevelopmentSecret.length > 0) {
     console.log(paint(2, '  development secrets (set WEBHOOK_SECRET_<ROUTE> to use your own):'));
