@@ -2,6 +2,8 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { methodsOf } from '../../lambdas/core/provider';
 import { findProvider, providerNames } from '../../lambdas/core/registry';
+import { WebhookError, type WebhookErrorCode } from '../../lambdas/core/errors';
+import { errorResponse } from '../../lambdas/http/responses';
 import { loadProcessorConfig, loadVerifierConfig } from '../../lambdas/runtime-config';
 import { GATEWAY_ANSWERS } from '../../lib/constructs/ingress-api';
 import { MAX_ALARMS_PER_STATUS_WIDGET, SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
@@ -200,6 +202,31 @@ describe('Stack: WebhookStack', () => {
         ResponseParameters: { 'gatewayresponse.header.Retry-After': "'5'", 'gatewayresponse.header.Content-Type': "'application/json'" },
         ResponseTemplates: { 'application/json': JSON.stringify({ error: GATEWAY_ANSWERS.find((a) => a.code === code)!.error, code }) },
       });
+    });
+
+    it("gives every answer of API Gateway's own the status and Retry-After the verifier gives its code (the one code table)", () => {
+      // Act
+      const responses = Object.values(custom.template.findResources('AWS::ApiGateway::GatewayResponse')) as Array<{
+        Properties: { ResponseType: string; StatusCode?: string; ResponseParameters: Record<string, string>; ResponseTemplates: Record<string, string> };
+      }>;
+
+      // Assess
+      expect(responses).toHaveLength(GATEWAY_ANSWERS.length);
+      for (const { Properties: response } of responses) {
+        const { code } = JSON.parse(response.ResponseTemplates['application/json']!) as { code: WebhookErrorCode };
+        const verifiers = errorResponse(new WebhookError(code, 'the verifier refusing with the same code'));
+        const retryAfter = verifiers.headers?.['Retry-After'];
+        expect({
+          type: response.ResponseType,
+          status: response.StatusCode,
+          retryAfter: response.ResponseParameters['gatewayresponse.header.Retry-After'],
+        }).toEqual({
+          type: response.ResponseType,
+          // DEFAULT_5XX stands for every 5xx and keeps each one's status.
+          status: response.ResponseType === 'DEFAULT_5XX' ? undefined : String(verifiers.statusCode),
+          retryAfter: retryAfter === undefined ? undefined : `'${retryAfter}'`,
+        });
+      }
     });
 
     it("answers every other 5xx of API Gateway's own with the { error, code } body, code GATEWAY_ERROR, keeping each status", () => {
