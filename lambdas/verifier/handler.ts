@@ -19,6 +19,7 @@ import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
 import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
+import { SOURCE_NOT_ALLOWED_MESSAGE, SourceAllowlist } from '../http/source-allowlist';
 import { describeCause } from '../observability/describe-cause';
 import { observability } from '../observability/middleware';
 import type { Telemetry } from '../observability/telemetry';
@@ -83,6 +84,12 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   for (const [name, route] of Object.entries(config.routes)) {
     if (!isProviderName(route.provider ?? name)) throw new Error(`Route "${name}" names no known provider`);
     routes.set(name, route);
+  }
+  // A route restricted to its senders' addresses where the ingress cannot enforce the list itself
+  // (an HTTP API has no resource policy; the local gateway has none): checked before any other work.
+  const allowlists = new Map<string, SourceAllowlist>();
+  for (const [name, route] of routes) {
+    if (route.allowedSourceCidrs !== undefined && route.allowedSourceCidrs.length > 0) allowlists.set(name, new SourceAllowlist(route.allowedSourceCidrs));
   }
   const verifiers = new Map<string, { provider: WebhookProvider<unknown>; options: unknown }>();
   function verifierOf(name: string, route: RouteConfig) {
@@ -179,6 +186,10 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     try {
       const route = routes.get(routeName);
       if (!route) throw new WebhookError('UNKNOWN_PROVIDER', `No webhook route "${routeName.slice(0, 64)}"`);
+      const sourceIp = event.requestContext?.identity?.sourceIp;
+      if (allowlists.get(routeName)?.allows(sourceIp) === false) {
+        throw new WebhookError('FORBIDDEN', SOURCE_NOT_ALLOWED_MESSAGE, { details: { sourceIp: String(sourceIp).slice(0, 64) } });
+      }
       const { provider, options } = verifierOf(routeName, route);
       if (!methodsOf(provider).includes(event.httpMethod as 'GET' | 'POST')) {
         throw new WebhookError('METHOD_NOT_ALLOWED', `Route "${routeName}" accepts ${methodsOf(provider).join(', ')}`);

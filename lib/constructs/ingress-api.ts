@@ -27,6 +27,7 @@ import { Construct } from 'constructs';
 import type { WebhookErrorCode } from '../../lambdas/core/errors';
 import type { HttpMethod } from '../../lambdas/core/provider';
 import { retryAfterForCode, statusForCode } from '../../lambdas/http/responses';
+import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../lambdas/http/source-allowlist';
 import { DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
@@ -114,7 +115,7 @@ export const GATEWAY_ANSWERS: readonly GatewayAnswer[] = [
   { id: 'UnknownRoute', type: ResponseType.MISSING_AUTHENTICATION_TOKEN, error: 'No webhook route for this method and path', code: 'UNKNOWN_PROVIDER' },
   { id: 'Throttled', type: ResponseType.THROTTLED, error: 'Too many requests; retry later', code: 'THROTTLED' },
   { id: 'RequestTooLarge', type: ResponseType.REQUEST_TOO_LARGE, error: 'Request body exceeds API Gateway’s 10 MB limit', code: 'PAYLOAD_TOO_LARGE' },
-  { id: 'AccessDenied', type: ResponseType.ACCESS_DENIED, error: 'This source address may not call this route', code: 'FORBIDDEN' },
+  { id: 'AccessDenied', type: ResponseType.ACCESS_DENIED, error: SOURCE_NOT_ALLOWED_MESSAGE, code: 'FORBIDDEN' },
   { id: 'WafFiltered', type: ResponseType.WAF_FILTERED, error: 'Request blocked by the web application firewall', code: 'FORBIDDEN' },
   { id: 'IntegrationFailure', type: ResponseType.INTEGRATION_FAILURE, error: 'The webhook could not be handed to the verifier; retry later', code: 'UPSTREAM_UNAVAILABLE' },
   { id: 'IntegrationTimeout', type: ResponseType.INTEGRATION_TIMEOUT, error: 'The verifier did not answer in time; retry later', code: 'UPSTREAM_TIMEOUT' },

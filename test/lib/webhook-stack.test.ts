@@ -4,6 +4,7 @@ import { methodsOf } from '../../lambdas/core/provider';
 import { findProvider, providerNames } from '../../lambdas/core/registry';
 import { WebhookError, type WebhookErrorCode } from '../../lambdas/core/errors';
 import { errorResponse } from '../../lambdas/http/responses';
+import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../lambdas/http/source-allowlist';
 import { loadProcessorConfig, loadVerifierConfig } from '../../lambdas/runtime-config';
 import { GATEWAY_ANSWERS } from '../../lib/constructs/ingress-api';
 import { MAX_ALARMS_PER_STATUS_WIDGET, SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
@@ -326,6 +327,18 @@ describe('Stack: WebhookStack', () => {
         },
       });
       dev.template.hasResourceProperties('AWS::ApiGateway::RestApi', { Policy: Match.absent() });
+    });
+
+    it('refuses a source outside the allowlist with the body the verifier gives it where the verifier enforces the list', () => {
+      custom.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'ACCESS_DENIED',
+        ResponseTemplates: { 'application/json': JSON.stringify({ error: SOURCE_NOT_ALLOWED_MESSAGE, code: 'FORBIDDEN' }) },
+      });
+    });
+
+    it("keeps a REST API's allowlists out of the verifier's environment: the resource policy enforces them", () => {
+      const routes = JSON.parse(environmentOf(custom, custom.stack.verifier)['HOOKRELAY_ROUTES']!) as Record<string, { allowedSourceCidrs?: string[] }>;
+      expect(Object.values(routes).filter((route) => route.allowedSourceCidrs !== undefined)).toEqual([]);
     });
 
     it('serves the custom domain with TLS 1.2 and creates its alias record', () => {
