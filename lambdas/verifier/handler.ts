@@ -18,6 +18,7 @@ import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-message
 import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
+import { HEALTH_PATH, healthAnswer, type HealthAnswer } from '../http/health';
 import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
 import { SOURCE_NOT_ALLOWED_MESSAGE, SourceAllowlist } from '../http/source-allowlist';
 import { describeCause } from '../observability/describe-cause';
@@ -92,6 +93,11 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     if (route.allowedSourceCidrs !== undefined && route.allowedSourceCidrs.length > 0) allowlists.set(name, new SourceAllowlist(route.allowedSourceCidrs));
   }
   const verifiers = new Map<string, { provider: WebhookProvider<unknown>; options: unknown }>();
+  // `GET /health` reaches the verifier only behind an HTTP API, which cannot answer it itself: built on
+  // the first one (it loads every route's provider module for its methods), the same answer after.
+  let health: HealthAnswer | undefined;
+  const healthResponse = () =>
+    jsonResponse(200, (health ??= healthAnswer([...routes].map(([route, { provider = route }]) => ({ route, provider, methods: methodsOf(findProvider(provider)!) })))));
   function verifierOf(name: string, route: RouteConfig) {
     let target = verifiers.get(name);
     if (!target) {
@@ -174,6 +180,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   }
 
   async function handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+    if (event.httpMethod === 'GET' && event.resource === HEALTH_PATH) return healthResponse();
     const started = now();
     // The lease on accepted events: this invocation's end (Lambda stops it then, whatever it was doing).
     const deadline = started + (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : DEFAULT_LEASE_MS);

@@ -26,6 +26,7 @@ import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import type { WebhookErrorCode } from '../../lambdas/core/errors';
 import type { HttpMethod } from '../../lambdas/core/provider';
+import { HEALTH_PATH, healthAnswer } from '../../lambdas/http/health';
 import { retryAfterForCode, statusForCode } from '../../lambdas/http/responses';
 import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../lambdas/http/source-allowlist';
 import { DEFAULTS } from '../config/defaults';
@@ -309,12 +310,8 @@ export class IngressApi extends Construct {
    * with what the local gateway answers: `{ status, providers: [route names], routes: [{ route, provider, methods }] }`.
    */
   #addHealthCheck(routes: readonly WebhookRoute[]): void {
-    const answer = {
-      status: 'ok',
-      providers: routes.map((route) => route.route),
-      routes: routes.map((route) => ({ route: route.route, provider: route.provider, methods: route.methods })),
-    };
-    const health = this.api.root.addResource('health').addMethod(
+    const answer = healthAnswer(routes);
+    const health = this.api.root.addResource(HEALTH_PATH.slice(1)).addMethod(
       'GET',
       new MockIntegration({
         // With every media type binary, a mock integration gets the request as binary and cannot
