@@ -134,6 +134,7 @@ export const GATEWAY_ANSWERS: readonly GatewayAnswer[] = [
  * flagged `isBase64Encoded`). Access logs are JSON and never contain bodies.
  */
 export class IngressApi extends Construct {
+  public readonly apiType = 'rest';
   public readonly api: RestApi;
   public readonly accessLogs: LogGroup;
   /** The methods of each route's `/webhooks/{route}` resource. */
@@ -303,6 +304,11 @@ export class IngressApi extends Construct {
   /** The public URL of a route (on the custom domain when there is one). */
   public webhookUrl(route: string): string {
     return this.#customDomainName ? `https://${this.#customDomainName}/webhooks/${route}` : this.api.urlForPath(`/webhooks/${route}`);
+  }
+
+  /** The URL of `GET /health` (the stage's execute-api URL). */
+  public get healthUrl(): string {
+    return this.api.urlForPath(HEALTH_PATH);
   }
 
   /**

@@ -6,7 +6,7 @@ import { WebhookError, type WebhookErrorCode } from '../../lambdas/core/errors';
 import { errorResponse } from '../../lambdas/http/responses';
 import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../lambdas/http/source-allowlist';
 import { loadProcessorConfig, loadVerifierConfig } from '../../lambdas/runtime-config';
-import { GATEWAY_ANSWERS } from '../../lib/constructs/ingress-api';
+import { GATEWAY_ANSWERS, type IngressApi } from '../../lib/constructs/ingress-api';
 import { MAX_ALARMS_PER_STATUS_WIDGET, SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
 import { INITIAL_SECRET_VALUE } from '../../lib/constructs/route-secret';
 import { COUNTED_COMMON_RULES } from '../../lib/constructs/webhook-firewall';
@@ -57,8 +57,15 @@ function resourcesEverywhere(synthesized: SynthesizedStage, type: string): Array
   return synthesized.templates.flatMap((template: Template) => Object.values(template.findResources(type)));
 }
 
+/** The stage's REST API (the default ingress). */
+function restIngress(synthesized: SynthesizedStage): IngressApi {
+  const { ingress } = synthesized.stack;
+  if (ingress.apiType !== 'rest') throw new Error(`expected a REST API, found ${ingress.apiType}`);
+  return ingress;
+}
+
 const methodsOfRoute = (synthesized: SynthesizedStage, route: string) =>
-  synthesized.stack.ingress.webhookMethods.get(route)!.map((method) => method.httpMethod).sort();
+  restIngress(synthesized).webhookMethods.get(route)!.map((method) => method.httpMethod).sort();
 
 describe('Stack: WebhookStack', () => {
   describe('stacks', () => {
@@ -112,7 +119,7 @@ describe('Stack: WebhookStack', () => {
       expect(methodsOfRoute(custom, 'generic')).toEqual(['GET', 'POST']);
       expect(methodsOfRoute(custom, 'partner-a')).toEqual(['GET', 'POST']);
       for (const route of ['stripe', 'stripe-eu', 'github', 'shopify', 'twilio']) expect(methodsOfRoute(custom, route)).toEqual(['POST']);
-      const [get, post] = custom.stack.ingress.webhookMethods.get('partner-a')!.slice().sort((a, b) => a.httpMethod.localeCompare(b.httpMethod));
+      const [get, post] = restIngress(custom).webhookMethods.get('partner-a')!.slice().sort((a, b) => a.httpMethod.localeCompare(b.httpMethod));
       const integrationOf = (method: IConstruct) => custom.template.toJSON()['Resources'][logicalIdOf(method)]['Properties']['Integration'];
       expect(integrationOf(get!)).toEqual(integrationOf(post!));
       custom.template.hasResourceProperties('AWS::ApiGateway::Stage', {
@@ -121,7 +128,7 @@ describe('Stack: WebhookStack', () => {
           Match.objectLike({ ResourcePath: '/~1webhooks~1partner-a', HttpMethod: 'POST', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
         ]),
       });
-      const statements = custom.template.findResources('AWS::ApiGateway::RestApi')[logicalIdOf(custom.stack.ingress.api)]!['Properties'].Policy.Statement as Statement[];
+      const statements = custom.template.findResources('AWS::ApiGateway::RestApi')[logicalIdOf(restIngress(custom).api)]!['Properties'].Policy.Statement as Statement[];
       // Any method: the allowlist covers GET as well as POST.
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Resource: 'execute-api:/*/*/webhooks/partner-a' }));
     });
@@ -146,7 +153,7 @@ describe('Stack: WebhookStack', () => {
           FunctionName: { 'Fn::GetAtt': [logicalIdOf(synthesized.stack.verifier), 'Arn'] },
         });
         expect(resolveWithStandIns(permissions[0]!['Properties']['SourceArn'])).toBe(
-          `arn:<Ref:AWS::Partition>:execute-api:<Ref:AWS::Region>:<Ref:AWS::AccountId>:<Ref:${logicalIdOf(synthesized.stack.ingress.api)}>/dev/*/webhooks/*`,
+          `arn:<Ref:AWS::Partition>:execute-api:<Ref:AWS::Region>:<Ref:AWS::AccountId>:<Ref:${logicalIdOf(restIngress(synthesized).api)}>/dev/*/webhooks/*`,
         );
       }
     });
@@ -797,7 +804,7 @@ describe('Stack: WebhookStack', () => {
       const dimensions = alarm['Dimensions'] as { Name: string; Value: unknown }[];
       expect(dimensions.map((dimension) => [dimension.Name, resolveWithStandIns(dimension.Value)])).toEqual([
         ['ApiName', `hookrelay-${stage}`],
-        ['Stage', `<Ref:${logicalIdOf(synthesized.stack.ingress.api.deploymentStage)}>`],
+        ['Stage', `<Ref:${logicalIdOf(restIngress(synthesized).api.deploymentStage)}>`],
       ]);
     });
 
@@ -806,7 +813,7 @@ describe('Stack: WebhookStack', () => {
       const body = JSON.parse(resolveWithStandIns(dashboard.DashboardBody)) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> };
       const apiLines = body.widgets.flatMap((widget) => widget.properties.metrics ?? []).filter((line) => line[0] === 'AWS/ApiGateway');
       expect(apiLines.length).toBeGreaterThanOrEqual(5);
-      const stageRef = `<Ref:${logicalIdOf(dev.stack.ingress.api.deploymentStage)}>`;
+      const stageRef = `<Ref:${logicalIdOf(restIngress(dev).api.deploymentStage)}>`;
       for (const line of apiLines) expect(line.slice(2, 6)).toEqual(['ApiName', 'hookrelay-dev', 'Stage', stageRef]);
     });
 
