@@ -180,7 +180,6 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   }
 
   async function handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
-    if (event.httpMethod === 'GET' && event.resource === HEALTH_PATH) return healthResponse();
     const started = now();
     // The lease on accepted events: this invocation's end (Lambda stops it then, whatever it was doing).
     const deadline = started + (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : DEFAULT_LEASE_MS);
@@ -191,6 +190,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     const metricRoute = routes.has(routeName) ? routeName : 'unknown';
     const logContext: Record<string, string | number | boolean | undefined> = { provider: routeName.slice(0, 64) };
     try {
+      if (event.httpMethod === 'GET' && event.resource === HEALTH_PATH) return healthResponse();
       const route = routes.get(routeName);
       if (!route) throw new WebhookError('UNKNOWN_PROVIDER', `No webhook route "${routeName.slice(0, 64)}"`);
       const sourceIp = event.requestContext?.identity?.sourceIp;
