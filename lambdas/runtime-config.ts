@@ -78,6 +78,13 @@ export const routeDeclarationShape = {
   signedUrl: z.optional(z.string()),
   /** Provider-specific options, validated by the provider module. */
   options: z.optional(z.unknown()),
+  /**
+   * IPv4/IPv6 CIDR blocks the route accepts requests from; the verifier refuses any other source
+   * 403 `FORBIDDEN`. Deployed, only an ingress that cannot enforce the list itself (HTTP API) hands
+   * it to the verifier.
+   * @default any source
+   */
+  allowedSourceCidrs: z.optional(z.array(z.union([z.cidrv4(), z.cidrv6()]))),
 };
 
 /** A route as the verifier uses it: every value resolved. */
@@ -214,6 +221,7 @@ function resolveRoute(name: string, settings: RouteSettings, naming: Partial<Rou
     ...(publicUrl !== undefined ? { publicUrl } : {}),
     ...(settings.signedUrl !== undefined ? { signedUrl: settings.signedUrl } : {}),
     ...(settings.options !== undefined ? { options: settings.options } : {}),
+    ...(settings.allowedSourceCidrs !== undefined ? { allowedSourceCidrs: settings.allowedSourceCidrs } : {}),
   };
 }
 
@@ -260,6 +268,7 @@ export function verifierEnvironment(config: VerifierRuntimeConfig): Record<strin
     if (route.publicUrl !== undefined && route.publicUrl !== config.publicBaseUrl) settings.publicUrl = route.publicUrl;
     if (route.signedUrl !== undefined) settings.signedUrl = route.signedUrl;
     if (route.options !== undefined) settings.options = route.options;
+    if (route.allowedSourceCidrs !== undefined) settings.allowedSourceCidrs = route.allowedSourceCidrs;
     routes[name] = settings;
   }
   return {

@@ -16,6 +16,7 @@ import { templateLimitProblems } from './aws-limits';
 import type { HookrelayConfig, RouteConfig } from './config/schema';
 import { EventArchive } from './constructs/event-archive';
 import { IdempotencyTable } from './constructs/idempotency-table';
+import { HttpIngressApi } from './constructs/http-ingress-api';
 import { IngressApi } from './constructs/ingress-api';
 import { Observability } from './constructs/observability';
 import { PayloadBucket } from './constructs/payload-bucket';
@@ -69,7 +70,8 @@ export class WebhookStack extends Stack {
   /** Each route's secret, by route name. */
   public readonly routeSecrets: ReadonlyMap<string, RouteSecret>;
   public readonly verifier: WebhookFunction;
-  public readonly ingress: IngressApi;
+  /** The REST API or the HTTP API (`config.api.type`; `ingress.apiType` tells which). */
+  public readonly ingress: IngressApi | HttpIngressApi;
   public readonly observability: Observability;
   /** The event archive, unless `archive.enabled` is false. */
   public readonly archive: EventArchive | undefined;
@@ -148,30 +150,41 @@ export class WebhookStack extends Stack {
     this.idempotency.grantRecordAccess(this.verifier);
     this.payloads.grantWritePayloads(this.verifier);
 
-    this.ingress = new IngressApi(this, 'Ingress', {
-      stageName: config.stage,
-      verifier: this.verifier,
-      routes: config.routes.map((route) => ({
-        route: route.name,
-        provider: route.provider,
-        methods: providerMethods(route.provider),
-        throttling: route.throttling,
-        allowedSourceCidrs: route.allowedSourceCidrs,
-      })),
-      throttling: config.api.throttling,
-      accessLogRetention: config.logging.retentionDays,
-      removalPolicy,
-      tracing: config.tracing,
-      manageCloudWatchRole: config.api.manageCloudWatchRole,
-      firewall: config.waf.enabled ? { rateLimitPerFiveMinutes: config.waf.rateLimitPerFiveMinutes } : undefined,
-      customDomain: config.customDomain,
-    });
+    const ingressRoutes = config.routes.map((route) => ({
+      route: route.name,
+      provider: route.provider,
+      methods: providerMethods(route.provider),
+      throttling: route.throttling,
+      allowedSourceCidrs: route.allowedSourceCidrs,
+    }));
+    this.ingress =
+      config.api.type === 'http'
+        ? new HttpIngressApi(this, 'Ingress', {
+            verifier: this.verifier,
+            routes: ingressRoutes,
+            throttling: config.api.throttling,
+            accessLogRetention: config.logging.retentionDays,
+            removalPolicy,
+            customDomain: config.customDomain,
+          })
+        : new IngressApi(this, 'Ingress', {
+            stageName: config.stage,
+            verifier: this.verifier,
+            routes: ingressRoutes,
+            throttling: config.api.throttling,
+            accessLogRetention: config.logging.retentionDays,
+            removalPolicy,
+            tracing: config.tracing,
+            manageCloudWatchRole: config.api.manageCloudWatchRole,
+            firewall: config.waf.enabled ? { rateLimitPerFiveMinutes: config.waf.rateLimitPerFiveMinutes } : undefined,
+            customDomain: config.customDomain,
+          });
 
     this.observability = new Observability(this, 'Observability', {
       dashboardName: config.stackName,
       topicKey: this.topicKey,
       alarmEmail: config.alarms.email,
-      api: this.ingress.api,
+      apiStage: this.ingress.apiType === 'http' ? this.ingress.stage : this.ingress.api.deploymentStage,
       verifier: this.verifier,
       thresholds: config.alarms,
     });
@@ -262,6 +275,9 @@ export class WebhookStack extends Stack {
         ...(publicUrl !== undefined ? { publicUrl } : {}),
         ...(route.signedUrl !== undefined ? { signedUrl: route.signedUrl } : {}),
         ...(route.options !== undefined ? { options: route.options } : {}),
+        // An HTTP API has no resource policy: the verifier enforces the allowlist. A REST API's
+        // resource policy does, and the list stays out of the verifier's 4 KB environment.
+        ...(this.config.api.type === 'http' && route.allowedSourceCidrs.length > 0 ? { allowedSourceCidrs: route.allowedSourceCidrs } : {}),
       };
     }
     return routes;
@@ -304,7 +320,7 @@ export class WebhookStack extends Stack {
         description: `${pipeline.provider} queue and dead-letter queue (npm run redrive)`,
       });
     }
-    new CfnOutput(this, STACK_OUTPUT_KEYS.healthUrl, { value: this.ingress.api.urlForPath('/health'), description: 'GET for a health check' });
+    new CfnOutput(this, STACK_OUTPUT_KEYS.healthUrl, { value: this.ingress.healthUrl, description: 'GET for a health check' });
     new CfnOutput(this, STACK_OUTPUT_KEYS.dashboardUrl, { value: this.observability.dashboardUrl, description: 'CloudWatch dashboard' });
     new CfnOutput(this, STACK_OUTPUT_KEYS.alarmTopicArn, {
       value: this.observability.alarmTopic.topicArn,

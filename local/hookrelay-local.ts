@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createAwsClients, type AwsClients } from '../lambdas/adapters/aws-clients';
 import { methodsOf } from '../lambdas/core/provider';
 import { findProvider } from '../lambdas/core/registry';
+import { HEALTH_PATH, healthAnswer } from '../lambdas/http/health';
 import { errorResponse } from '../lambdas/http/responses';
 import { WebhookError, type WebhookErrorCode } from '../lambdas/core/errors';
 import type { ResolvedRoute } from '../lambdas/routes';
@@ -218,13 +219,13 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       return refuse(res, 'MALFORMED_REQUEST', 'The request target is not a valid URL');
     }
 
-    if (url.pathname === '/health') {
+    if (url.pathname === HEALTH_PATH) {
       if (method !== 'GET') return refuse(res, 'METHOD_NOT_ALLOWED', 'Only GET is accepted', 'GET');
-      return sendJson(res, 200, {
-        status: 'ok',
-        providers: routeNames,
-        routes: routeNames.map((route) => ({ route, provider: options.routes[route]!.provider, methods: methodsOf(findProvider(options.routes[route]!.provider)!) })),
-      });
+      return sendJson(
+        res,
+        200,
+        healthAnswer(routeNames.map((route) => ({ route, provider: options.routes[route]!.provider, methods: methodsOf(findProvider(options.routes[route]!.provider)!) }))),
+      );
     }
     if (url.pathname === '/_local/published') {
       const provider = url.searchParams.get('provider');

@@ -19,9 +19,11 @@ type Environment = Readonly<Record<string, string | undefined>>;
  * (`npm start -- --routes routes.json`), e.g.
  *
  *   { "stripe-eu": { "provider": "stripe" },
- *     "partner-a": { "provider": "generic", "options": { "signatureHeader": "X-Partner-Signature" } } }
+ *     "partner-a": { "provider": "generic", "options": { "signatureHeader": "X-Partner-Signature" } },
+ *     "github": { "allowedSourceCidrs": ["127.0.0.0/8", "::1/128"] } }
  *
- * A declared route named after a provider replaces that provider's default route.
+ * A declared route named after a provider replaces that provider's default route. A route's
+ * `allowedSourceCidrs` is enforced by the verifier here, as on an HTTP API: other sources get 403.
  */
 export function readRouteDeclarations(file: string | undefined): Record<string, RouteDeclaration> {
   const declarations = defaultRouteDeclarations();

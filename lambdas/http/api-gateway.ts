@@ -12,8 +12,11 @@ export interface SignedUrlSources {
 }
 
 /**
- * API Gateway (REST, Lambda proxy) event → the core's `WebhookRequest`. The body is kept as the
- * exact bytes the sender signed: base64-decoded when API Gateway encoded it, never re-serialised.
+ * API Gateway Lambda proxy event → the core's `WebhookRequest`: a REST API's, or an HTTP API's at
+ * payload format 1.0, which has the same fields (lower-case header names, `resource` = the route's
+ * path, no stage segment in the `$default` stage's paths). The body is kept as the exact bytes the
+ * sender signed: base64-decoded when API Gateway encoded it (a REST API with every media type binary
+ * always does; an HTTP API does for every body that is not text or JSON), never re-serialised.
  */
 export function toWebhookRequest(event: APIGatewayProxyEvent, urls: SignedUrlSources = {}): WebhookRequest {
   const headers = normaliseHeaders(event.multiValueHeaders, event.headers);

@@ -18,7 +18,9 @@ import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-message
 import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
+import { HEALTH_PATH, healthAnswer, type HealthAnswer } from '../http/health';
 import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
+import { SOURCE_NOT_ALLOWED_MESSAGE, SourceAllowlist } from '../http/source-allowlist';
 import { describeCause } from '../observability/describe-cause';
 import { observability } from '../observability/middleware';
 import type { Telemetry } from '../observability/telemetry';
@@ -84,7 +86,18 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     if (!isProviderName(route.provider ?? name)) throw new Error(`Route "${name}" names no known provider`);
     routes.set(name, route);
   }
+  // A route restricted to its senders' addresses where the ingress cannot enforce the list itself
+  // (an HTTP API has no resource policy; the local gateway has none): checked before any other work.
+  const allowlists = new Map<string, SourceAllowlist>();
+  for (const [name, route] of routes) {
+    if (route.allowedSourceCidrs !== undefined && route.allowedSourceCidrs.length > 0) allowlists.set(name, new SourceAllowlist(route.allowedSourceCidrs));
+  }
   const verifiers = new Map<string, { provider: WebhookProvider<unknown>; options: unknown }>();
+  // `GET /health` reaches the verifier only behind an HTTP API, which cannot answer it itself: built on
+  // the first one (it loads every route's provider module for its methods), the same answer after.
+  let health: HealthAnswer | undefined;
+  const healthResponse = () =>
+    jsonResponse(200, (health ??= healthAnswer([...routes].map(([route, { provider = route }]) => ({ route, provider, methods: methodsOf(findProvider(provider)!) })))));
   function verifierOf(name: string, route: RouteConfig) {
     let target = verifiers.get(name);
     if (!target) {
@@ -177,8 +190,13 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     const metricRoute = routes.has(routeName) ? routeName : 'unknown';
     const logContext: Record<string, string | number | boolean | undefined> = { provider: routeName.slice(0, 64) };
     try {
+      if (event.httpMethod === 'GET' && event.resource === HEALTH_PATH) return healthResponse();
       const route = routes.get(routeName);
       if (!route) throw new WebhookError('UNKNOWN_PROVIDER', `No webhook route "${routeName.slice(0, 64)}"`);
+      const sourceIp = event.requestContext?.identity?.sourceIp;
+      if (allowlists.get(routeName)?.allows(sourceIp) === false) {
+        throw new WebhookError('FORBIDDEN', SOURCE_NOT_ALLOWED_MESSAGE, { details: { sourceIp: String(sourceIp).slice(0, 64) } });
+      }
       const { provider, options } = verifierOf(routeName, route);
       if (!methodsOf(provider).includes(event.httpMethod as 'GET' | 'POST')) {
         throw new WebhookError('METHOD_NOT_ALLOWED', `Route "${routeName}" accepts ${methodsOf(provider).join(', ')}`);

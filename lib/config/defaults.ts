@@ -18,6 +18,8 @@ export const DEFAULTS = {
     throttling: { rateLimit: 100, burstLimit: 200 },
   },
   api: {
+    /** The ingress: a REST API (WAF, resource-policy allowlists, gateway responses) or the cheaper HTTP API. */
+    type: 'rest',
     /** Stage-wide throttling; it also caps every route. */
     throttling: { rateLimit: 200, burstLimit: 400 },
     manageCloudWatchRole: true,

@@ -18,6 +18,10 @@ export { DLQ_RETENTION_DAYS } from './defaults';
 export const stages = ['dev', 'prod'] as const;
 export type Stage = (typeof stages)[number];
 
+/** The ingress API types a deployment can use (README, "Ingress: REST API or HTTP API"). */
+export const apiTypes = ['rest', 'http'] as const;
+export type ApiType = (typeof apiTypes)[number];
+
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
@@ -118,8 +122,8 @@ const routeSettingsSchema = z.strictObject({
   /** Throttling of `/webhooks/<route>` (each of its methods). @default { rateLimit: 100, burstLimit: 200 } */
   throttling: throttlingSchema(DEFAULTS.route.throttling).prefault({}),
   /**
-   * Source CIDR blocks allowed to call this route (API Gateway resource policy); empty allows any
-   * source — the signature is the authentication.
+   * Source CIDR blocks allowed to call this route (the REST API's resource policy; on an HTTP API, the
+   * verifier); empty allows any source — the signature is the authentication.
    * @default []
    */
   allowedSourceCidrs: z.array(cidr).default([]),
@@ -281,11 +285,18 @@ export const configSchema = z
     ),
     api: z
       .strictObject({
+        /**
+         * The ingress: `rest`, an API Gateway REST API (WAF, resource-policy allowlists, gateway
+         * responses in the `{ error, code }` shape, X-Ray), or `http`, an HTTP API at less than a third
+         * of the price per request, without those (allowlists enforced by the verifier instead).
+         * @default 'rest'
+         */
+        type: z.enum(apiTypes).default(DEFAULTS.api.type),
         /** Stage-wide throttling. @default { rateLimit: 200, burstLimit: 400 } */
         throttling: throttlingSchema(DEFAULTS.api.throttling).prefault({}),
         /**
-         * Create the account-wide role API Gateway needs to write logs (one per account and
-         * region; set false if another stack already manages it).
+         * Create the account-wide role a REST API needs to write logs (one per account and region;
+         * set false if another stack already manages it). An HTTP API needs no such role.
          * @default true
          */
         manageCloudWatchRole: z.boolean().default(DEFAULTS.api.manageCloudWatchRole),
@@ -367,6 +378,16 @@ export const configSchema = z
     pointInTimeRecovery: z.boolean().default(DEFAULTS.pointInTimeRecovery),
   })
   .superRefine((config, ctx) => {
+    // Refused rather than ignored: a deployment that asked for a firewall must not run without one.
+    if (config.api.type === 'http' && config.waf.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['waf', 'enabled'],
+        message:
+          "AWS WAF cannot be attached to an HTTP API: use api.type 'rest' to keep WAF, or turn WAF off " +
+          "(an HTTP API's routes are throttled, and their allowedSourceCidrs are enforced by the verifier)",
+      });
+    }
     const stackName = config.stackName ?? defaultStackName(config.stage);
     const routesByKey = new Map<string, string>();
     const providers = new Set<string>();

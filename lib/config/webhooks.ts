@@ -18,6 +18,8 @@ import type { HookrelayConfigInput, Stage } from './schema';
  *   }
  *
  * Every provider plus a few routes of your own: `routes: { ...everyProviderRoutes(), 'partner-a': {…} }`.
+ * The cheaper HTTP API instead of the REST API (no WAF; allowlists enforced by the verifier):
+ * `api: { type: 'http' }` (README, "Ingress: REST API or HTTP API").
  */
 export const stageConfigs: Readonly<Record<Stage, HookrelayConfigInput>> = {
   dev: {},

@@ -24,7 +24,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import type { WebhookErrorCode } from '../../lambdas/core/errors';
 import type { HttpMethod } from '../../lambdas/core/provider';
+import { HEALTH_PATH, healthAnswer } from '../../lambdas/http/health';
+import { retryAfterForCode, statusForCode } from '../../lambdas/http/responses';
+import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../lambdas/http/source-allowlist';
 import { DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
@@ -92,12 +96,15 @@ export interface IngressApiProps {
 export interface GatewayAnswer {
   readonly id: string;
   readonly type: ResponseType;
-  /** @default the type's own status (DEFAULT_5XX: each 5xx keeps its status) */
-  readonly statusCode?: string;
+  /** The refusal's code: its status and `Retry-After` come from the one code table (`lambdas/http/responses.ts`). */
+  readonly code: WebhookErrorCode;
   readonly error: string;
-  readonly code: string;
-  /** Seconds the sender should wait before retrying. @default no Retry-After */
-  readonly retryAfterSeconds?: number;
+  /**
+   * Leave the status to API Gateway, for a type that stands for several statuses (DEFAULT_5XX: each
+   * 5xx keeps its own).
+   * @default false: the code's status
+   */
+  readonly keepsStatus?: boolean;
 }
 
 /**
@@ -106,29 +113,15 @@ export interface GatewayAnswer {
  * for Lambda's 6 MB invocation payload); nothing was accepted, and senders retry a 5xx.
  */
 export const GATEWAY_ANSWERS: readonly GatewayAnswer[] = [
-  { id: 'UnknownRoute', type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: '404', error: 'No webhook route for this method and path', code: 'UNKNOWN_PROVIDER' },
-  { id: 'Throttled', type: ResponseType.THROTTLED, statusCode: '429', error: 'Too many requests; retry later', code: 'THROTTLED', retryAfterSeconds: 1 },
-  { id: 'RequestTooLarge', type: ResponseType.REQUEST_TOO_LARGE, statusCode: '413', error: 'Request body exceeds API Gateway’s 10 MB limit', code: 'PAYLOAD_TOO_LARGE' },
-  { id: 'AccessDenied', type: ResponseType.ACCESS_DENIED, statusCode: '403', error: 'This source address may not call this route', code: 'FORBIDDEN' },
-  { id: 'WafFiltered', type: ResponseType.WAF_FILTERED, statusCode: '403', error: 'Request blocked by the web application firewall', code: 'FORBIDDEN' },
-  {
-    id: 'IntegrationFailure',
-    type: ResponseType.INTEGRATION_FAILURE,
-    statusCode: '502',
-    error: 'The webhook could not be handed to the verifier; retry later',
-    code: 'UPSTREAM_UNAVAILABLE',
-    retryAfterSeconds: 5,
-  },
-  {
-    id: 'IntegrationTimeout',
-    type: ResponseType.INTEGRATION_TIMEOUT,
-    statusCode: '504',
-    error: 'The verifier did not answer in time; retry later',
-    code: 'UPSTREAM_TIMEOUT',
-    retryAfterSeconds: 5,
-  },
-  // No status: setting DEFAULT_5XX's status would change the status of every other 5xx answer.
-  { id: 'Default5xx', type: ResponseType.DEFAULT_5XX, error: 'The webhook could not be accepted right now; retry later', code: 'GATEWAY_ERROR', retryAfterSeconds: 5 },
+  { id: 'UnknownRoute', type: ResponseType.MISSING_AUTHENTICATION_TOKEN, error: 'No webhook route for this method and path', code: 'UNKNOWN_PROVIDER' },
+  { id: 'Throttled', type: ResponseType.THROTTLED, error: 'Too many requests; retry later', code: 'THROTTLED' },
+  { id: 'RequestTooLarge', type: ResponseType.REQUEST_TOO_LARGE, error: 'Request body exceeds API Gateway’s 10 MB limit', code: 'PAYLOAD_TOO_LARGE' },
+  { id: 'AccessDenied', type: ResponseType.ACCESS_DENIED, error: SOURCE_NOT_ALLOWED_MESSAGE, code: 'FORBIDDEN' },
+  { id: 'WafFiltered', type: ResponseType.WAF_FILTERED, error: 'Request blocked by the web application firewall', code: 'FORBIDDEN' },
+  { id: 'IntegrationFailure', type: ResponseType.INTEGRATION_FAILURE, error: 'The webhook could not be handed to the verifier; retry later', code: 'UPSTREAM_UNAVAILABLE' },
+  { id: 'IntegrationTimeout', type: ResponseType.INTEGRATION_TIMEOUT, error: 'The verifier did not answer in time; retry later', code: 'UPSTREAM_TIMEOUT' },
+  // Setting DEFAULT_5XX's status would change the status of every other 5xx answer.
+  { id: 'Default5xx', type: ResponseType.DEFAULT_5XX, error: 'The webhook could not be accepted right now; retry later', code: 'GATEWAY_ERROR', keepsStatus: true },
 ];
 
 /**
@@ -141,6 +134,7 @@ export const GATEWAY_ANSWERS: readonly GatewayAnswer[] = [
  * flagged `isBase64Encoded`). Access logs are JSON and never contain bodies.
  */
 export class IngressApi extends Construct {
+  public readonly apiType = 'rest';
   public readonly api: RestApi;
   public readonly accessLogs: LogGroup;
   /** The methods of each route's `/webhooks/{route}` resource. */
@@ -203,13 +197,15 @@ export class IngressApi extends Construct {
     // API Gateway's own answers in the verifier's shape, `{ "error", "code" }`, so callers parse
     // one format. An unknown route is API Gateway's MISSING_AUTHENTICATION_TOKEN (403 by
     // default): here it is 404 UNKNOWN_PROVIDER, answered without invoking the verifier.
+    // Status and Retry-After come from the code table, as the verifier's own answers do.
     for (const answer of GATEWAY_ANSWERS) {
+      const retryAfterSeconds = retryAfterForCode(answer.code);
       this.api.addGatewayResponse(answer.id, {
         type: answer.type,
-        statusCode: answer.statusCode,
+        statusCode: answer.keepsStatus ? undefined : String(statusForCode(answer.code)),
         responseHeaders: {
           'Content-Type': "'application/json'",
-          ...(answer.retryAfterSeconds !== undefined ? { 'Retry-After': `'${answer.retryAfterSeconds}'` } : {}),
+          ...(retryAfterSeconds !== undefined ? { 'Retry-After': `'${retryAfterSeconds}'` } : {}),
         },
         templates: { 'application/json': JSON.stringify({ error: answer.error, code: answer.code }) },
       });
@@ -310,17 +306,18 @@ export class IngressApi extends Construct {
     return this.#customDomainName ? `https://${this.#customDomainName}/webhooks/${route}` : this.api.urlForPath(`/webhooks/${route}`);
   }
 
+  /** The URL of `GET /health` (the stage's execute-api URL). */
+  public get healthUrl(): string {
+    return this.api.urlForPath(HEALTH_PATH);
+  }
+
   /**
    * `GET /health` answered by API Gateway itself — no Lambda invocation, no cost beyond the request —
    * with what the local gateway answers: `{ status, providers: [route names], routes: [{ route, provider, methods }] }`.
    */
   #addHealthCheck(routes: readonly WebhookRoute[]): void {
-    const answer = {
-      status: 'ok',
-      providers: routes.map((route) => route.route),
-      routes: routes.map((route) => ({ route: route.route, provider: route.provider, methods: route.methods })),
-    };
-    const health = this.api.root.addResource('health').addMethod(
+    const answer = healthAnswer(routes);
+    const health = this.api.root.addResource(HEALTH_PATH.slice(1)).addMethod(
       'GET',
       new MockIntegration({
         // With every media type binary, a mock integration gets the request as binary and cannot

@@ -1,6 +1,5 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import { AlarmStatusWidget, Dashboard, GraphWidget, TextWidget, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { AlarmStatusWidget, Dashboard, GraphWidget, TextWidget, type Alarm, type Metric, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -16,6 +15,17 @@ export { SIGNATURE_REJECTION_CODES, type AlarmThresholds } from './alarms';
 /** CloudWatch shows at most 100 alarms in one alarm status widget. */
 export const MAX_ALARMS_PER_STATUS_WIDGET = 100;
 
+/**
+ * The metrics of the API stage that receives the webhooks: a REST API's stage (dimensions `ApiName`,
+ * `Stage`) or an HTTP API's (`ApiId`, `Stage`) — each has these four.
+ */
+export interface ApiStageMetrics {
+  metricCount(props?: MetricOptions): Metric;
+  metricClientError(props?: MetricOptions): Metric;
+  metricServerError(props?: MetricOptions): Metric;
+  metricLatency(props?: MetricOptions): Metric;
+}
+
 export interface ObservabilityProps {
   /** Dashboard name, unique in the account and region; also the prefix of every alarm name. */
   readonly dashboardName: string;
@@ -23,8 +33,8 @@ export interface ObservabilityProps {
   readonly topicKey: IKey;
   /** Address subscribed to the operations topic. @default no subscription */
   readonly alarmEmail?: string;
-  /** The API: its deployment stage's metrics (dimensions ApiName and Stage) are watched. */
-  readonly api: RestApi;
+  /** The API stage whose metrics are watched. */
+  readonly apiStage: ApiStageMetrics;
   readonly verifier: WebhookFunction;
   /** @default the defaults of each threshold */
   readonly thresholds?: AlarmThresholds;
@@ -96,7 +106,7 @@ export class Observability extends Construct {
     this.alarms.alarm(this, 'ApiServerErrors', {
       name: 'api-server-errors',
       description: 'The ingress API answered 5xx: webhooks are not being accepted (the senders will retry).',
-      metric: props.api.deploymentStage.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      metric: props.apiStage.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
       threshold: this.alarms.thresholds.serverErrorsPerFiveMinutes,
     });
     this.alarms.functionAlarms(this, 'verifier', props.verifier);
@@ -131,7 +141,7 @@ export class Observability extends Construct {
    */
   public addDashboard(rows: readonly DashboardProviderRow[]): Dashboard {
     const { verifier } = this.#props;
-    const api = this.#props.api.deploymentStage;
+    const api = this.#props.apiStage;
     const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: this.#props.dashboardName });
     this.#dashboard = dashboard;
     const alarms = this.alarms.alarms;

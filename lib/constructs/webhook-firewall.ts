@@ -1,5 +1,6 @@
 import { CfnIPSet, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { retryAfterForCode, statusForCode } from '../../lambdas/http/responses';
 import { DEFAULTS } from '../config/defaults';
 
 /**
@@ -22,12 +23,14 @@ export const COUNTED_COMMON_RULES = [
 ] as const;
 
 /**
- * The per-IP rate rule's answer: 429, the status every retrying sender retries. WAF's default 403
- * reads as a refusal, and senders that do not retry a 4xx other than 429 would drop the webhook.
+ * The per-IP rate rule's answer: `RATE_LIMITED`, whose status in the code table is 429, the status
+ * every retrying sender retries. WAF's default 403 reads as a refusal, and senders that do not retry
+ * a 4xx other than 429 would drop the webhook. Status and `Retry-After` come from the one code table
+ * (`lambdas/http/responses.ts`), as every other answer's do.
  */
 export const RATE_LIMITED_RESPONSE = {
-  statusCode: 429,
-  retryAfterSeconds: 60,
+  statusCode: statusForCode('RATE_LIMITED'),
+  retryAfterSeconds: retryAfterForCode('RATE_LIMITED'),
   body: { error: 'Too many requests from this address; retry later', code: 'RATE_LIMITED' },
 } as const;
 
@@ -101,7 +104,9 @@ export class WebhookFirewall extends Construct {
               customResponse: {
                 responseCode: RATE_LIMITED_RESPONSE.statusCode,
                 customResponseBodyKey: 'rate-limited',
-                responseHeaders: [{ name: 'Retry-After', value: String(RATE_LIMITED_RESPONSE.retryAfterSeconds) }],
+                ...(RATE_LIMITED_RESPONSE.retryAfterSeconds === undefined
+                  ? {}
+                  : { responseHeaders: [{ name: 'Retry-After', value: String(RATE_LIMITED_RESPONSE.retryAfterSeconds) }] }),
               },
             },
           },

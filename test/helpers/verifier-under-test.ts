@@ -30,6 +30,8 @@ export async function verifierUnderTest(options: {
   readonly maxBodyBytes?: number;
   /** Configured exact URLs the senders sign, by route. @default none (rebuilt from the request) */
   readonly signedUrls?: Readonly<Record<string, string>>;
+  /** Source CIDR blocks each route accepts requests from, by route. @default any source */
+  readonly allowedSourceCidrs?: Readonly<Record<string, readonly string[]>>;
   /** @default true: large payloads go to the stand-in bucket */
   readonly withPayloadBucket?: boolean;
   readonly serviceName?: string;
@@ -45,7 +47,14 @@ export async function verifierUnderTest(options: {
     const { queueUrl } = resources.providers[provider]!;
     const { secretId } = resources.routes[provider]!;
     const signedUrl = options.signedUrls?.[provider];
-    routes[provider] = { queueUrl, secretId, maxBodyBytes: options.maxBodyBytes ?? 64 * 1024, ...(signedUrl === undefined ? {} : { signedUrl }) };
+    const allowedSourceCidrs = options.allowedSourceCidrs?.[provider];
+    routes[provider] = {
+      queueUrl,
+      secretId,
+      maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+      ...(signedUrl === undefined ? {} : { signedUrl }),
+      ...(allowedSourceCidrs === undefined ? {} : { allowedSourceCidrs: [...allowedSourceCidrs] }),
+    };
   }
   const verifier = createVerifierHandler({
     config: {

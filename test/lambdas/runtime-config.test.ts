@@ -70,6 +70,12 @@ describe('Function: verifierEnvironment', () => {
         },
       }),
     },
+    {
+      case: "a route's source allowlist (IPv4 and IPv6)",
+      config: stackConfig({
+        routes: { ...stackConfig().routes, github: { ...stackConfig().routes['github']!, allowedSourceCidrs: ['192.30.252.0/22', '2a0a:a440::/29'] } },
+      }),
+    },
     { case: 'no prefixes (every route names its queue and secret)', config: { ...stackConfig(), routeNaming: undefined, payloadBucketName: undefined } },
   ])('is inverted by loadVerifierConfig: $case', ({ config }) => {
     // Act
@@ -157,6 +163,11 @@ describe('Function: loadVerifierConfig', () => {
     { case: 'routes that are not JSON', env: { [ENV.routes]: '{' }, message: /HOOKRELAY_ROUTES is not valid JSON/ },
     { case: 'a misspelt route setting', env: { [ENV.routes]: '{"stripe":{"maxBodyByte":1}}', [ENV.queueUrlPrefix]: 'q', [ENV.secretNamePrefix]: 's' }, message: /HOOKRELAY_ROUTES is invalid/ },
     { case: 'no routes', env: {}, message: /HOOKRELAY_ROUTES is required/ },
+    {
+      case: 'an allowlist entry that is not a CIDR block',
+      env: { [ENV.routes]: '{"github":{"allowedSourceCidrs":["192.30.252.0/22","192.30.252.1"]}}', [ENV.queueUrlPrefix]: 'q', [ENV.secretNamePrefix]: 's' },
+      message: /HOOKRELAY_ROUTES is invalid[\s\S]*allowedSourceCidrs/,
+    },
   ])('fails at cold start with a clear message: $case', ({ env, message }) => {
     expect(() => loadVerifierConfig({ ...base, ...env })).toThrow(message);
   });

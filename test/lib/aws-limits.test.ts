@@ -94,6 +94,26 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
       expect(stack.verifier.node.validate()).toEqual([]);
     });
 
+    it("fits 28 routes on an HTTP API, which hands the allowlists of Stripe and GitHub (their published ranges) to the verifier", () => {
+      // Prepare: Stripe's 12 webhook addresses and GitHub's 6 hook ranges, as their docs publish them.
+      const stripe = ['3.18.12.63', '3.130.192.231', '13.235.14.237', '13.235.122.149', '18.211.135.69', '35.154.171.200', '52.15.183.38', '54.88.130.119', '54.88.130.237', '54.187.174.169', '54.187.205.235', '54.187.216.72'];
+      const github = ['192.30.252.0/22', '185.199.108.0/22', '140.82.112.0/20', '143.55.64.0/20', '2a0a:a440::/29', '2606:50c0::/32'];
+      const allowlists: Record<string, string[]> = { stripe: stripe.map((address) => `${address}/32`), github };
+      const config = configWithProviders(28, (name) => ({ allowedSourceCidrs: allowlists[name] ?? [] }));
+      const onRest = stackWith(config).verifier.worstCaseEnvironment();
+
+      // Act
+      const onHttp = stackWith({ ...config, api: { ...config.api, type: 'http' } }).verifier.worstCaseEnvironment();
+
+      // Assess: the lists cost their JSON on an HTTP API only (the REST API's resource policy holds them).
+      const routes = JSON.parse(onHttp.resolved['HOOKRELAY_ROUTES']!) as Record<string, { allowedSourceCidrs?: string[] }>;
+      expect({ stripe: routes['stripe']?.allowedSourceCidrs, github: routes['github']?.allowedSourceCidrs }).toEqual(allowlists);
+      const restRoutes = JSON.parse(onRest.resolved['HOOKRELAY_ROUTES']!) as Record<string, unknown>;
+      expect({ stripe: restRoutes['stripe'], github: restRoutes['github'] }).toEqual({ stripe: {}, github: {} });
+      expect(onHttp.bytes).toBeGreaterThan(onRest.bytes);
+      expect(onHttp.bytes).toBeLessThanOrEqual(LAMBDA_ENVIRONMENT_LIMIT_BYTES / 2);
+    });
+
     it('fails synth when the routes cannot fit, naming the routes by the bytes each takes', () => {
       // Prepare: generic HMAC options on every route, 160 bytes each
       const options = { signatureHeader: 'X-Partner-Webhook-Signature-SHA256', timestampHeader: 'X-Partner-Webhook-Timestamp', signedContent: '{timestamp}.{body}', algorithm: 'sha256' };

@@ -58,18 +58,21 @@ function checkStage(stage: string, configs: Readonly<Record<string, HookrelayCon
   return { nag: resultOf('AwsSolutions'), guard: resultOf(GUARD_PLUGIN), guardRuleIds };
 }
 
-/** The findings hookrelay acknowledges, each with its reason in code next to its resource. */
+/** The findings hookrelay acknowledges with either ingress, each with its reason in code next to its resource. */
 const alwaysAcknowledged = [
-  'AwsSolutions-APIG2',
-  'AwsSolutions-SQS3',
+  'AwsSolutions-APIG4',
   'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/errors/*]',
   'AwsSolutions-IAM5[Resource::<ArchiveBucket49F1AC64.Arn>/events/*]',
-  'AwsSolutions-APIG4',
-  'AwsSolutions-COG4',
-  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
   'AwsSolutions-L1',
   'AwsSolutions-S1',
   'AwsSolutions-SMG4',
+  'AwsSolutions-SQS3',
+];
+/** The findings of the REST API only: request models, Cognito, and its account-wide logging role. */
+const restAcknowledged = [
+  'AwsSolutions-APIG2',
+  'AwsSolutions-COG4',
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
 ];
 
 /** The CloudFormation Guard findings hookrelay acknowledges, each with its reason next to its resource. */
@@ -93,8 +96,16 @@ const checked = {
   'every option': checkStage('dev', { dev: everyOption }, {
     providerMethods: (provider) => (provider === 'generic' ? ['GET', 'POST'] : registeredProviderMethods(provider)),
   }),
+  // The HTTP API with every option it takes (WAF is refused with it).
+  'http, every option': checkStage('dev', { dev: { ...withoutWaf(everyOption), api: { type: 'http' } } }, {
+    providerMethods: (provider) => (provider === 'generic' ? ['GET', 'POST'] : registeredProviderMethods(provider)),
+  }),
 };
 type Checked = keyof typeof checked;
+
+function withoutWaf({ waf: _waf, ...config }: HookrelayConfigInput): HookrelayConfigInput {
+  return config;
+}
 
 describe('cdk-nag: AwsSolutions checks', () => {
   const results = Object.fromEntries(Object.entries(checked).map(([name, result]) => [name, result.nag])) as Record<Checked, PluginResult>;
@@ -104,15 +115,14 @@ describe('cdk-nag: AwsSolutions checks', () => {
   });
 
   it.each([
-    { name: 'dev', extra: ['AwsSolutions-APIG3', 'AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/*]'] },
-    { name: 'prod', extra: ['AwsSolutions-APIG3', 'AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/*]'] },
+    { name: 'dev', extra: [...restAcknowledged, 'AwsSolutions-APIG3', 'AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/*]'] },
+    { name: 'prod', extra: [...restAcknowledged, 'AwsSolutions-APIG3', 'AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/*]'] },
     {
       name: 'every option',
-      extra: [
-        'AwsSolutions-IAM5[Resource::*]',
-        'AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/*]',
-      ],
+      extra: [...restAcknowledged, 'AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/*]'],
     },
+    // No WAF finding (APIG3 is a REST stage rule) and no request-model, Cognito or logging-role finding.
+    { name: 'http, every option', extra: ['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::<PayloadsBucket1715615A.Arn>/*]'] },
   ])('acknowledges only the documented findings ($name)', ({ name, extra }) => {
     const rules = new Set(results[name as keyof typeof results].acknowledged.map((finding) => finding.ruleName));
     expect([...rules].sort()).toEqual([...alwaysAcknowledged, ...extra].sort());
@@ -140,6 +150,8 @@ describe('CloudFormation Guard: Control Tower proactive controls', () => {
     { name: 'dev', extra: ['api_gw_xray_enabled_check', 'cloudwatch_log_group_retention_period_check'] },
     { name: 'prod', extra: ['api_gw_xray_enabled_check'] },
     { name: 'every option', extra: ['cloudwatch_log_group_retention_period_check'] },
+    // No X-Ray rule for an HTTP stage; its routes' authorization type instead.
+    { name: 'http, every option', extra: ['api_gw_v2_authorization_type_configured_check', 'cloudwatch_log_group_retention_period_check'] },
   ])('acknowledges only the documented findings ($name)', ({ name, extra }) => {
     const rules = new Set(results[name as Checked].acknowledged.map((finding) => finding.ruleName));
     expect([...rules].sort()).toEqual([...guardAlwaysAcknowledged, ...extra].sort());
@@ -169,7 +181,7 @@ describe('CloudFormation Guard: Control Tower proactive controls', () => {
       results[name as Checked].acknowledged.flatMap((finding) => (finding.violatingConstructs ?? []).map((where) => where.cloudFormationResource?.templatePath ?? '')),
     );
     const nested = [...templates].filter((template) => template.endsWith('.nested.template.json'));
-    expect(nested).toHaveLength(name === 'every option' ? 5 : providerNames.length);
+    expect(nested).toHaveLength(name.endsWith('every option') ? 5 : providerNames.length);
     const processorFindings = results[name as Checked].acknowledged.filter(
       (finding) => finding.ruleName === 'lambda_inside_vpc_check' && finding.violatingConstructs?.some((where) => /Pipeline\/Pipeline\/Processor\//.test(where.constructPath)),
     );

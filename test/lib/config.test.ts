@@ -42,7 +42,7 @@ describe('Function: loadConfig', () => {
         largePayloadThresholdBytes: DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
         secrets: { refreshSeconds: DEFAULT_SECRETS_REFRESH_SECONDS, maxStaleSeconds: DEFAULT_SECRETS_MAX_STALE_SECONDS },
         payloadRetentionDays: 30,
-        api: { throttling: { rateLimit: 200, burstLimit: 400 }, manageCloudWatchRole: true },
+        api: { type: 'rest', throttling: { rateLimit: 200, burstLimit: 400 }, manageCloudWatchRole: true },
         verifier: { timeoutSeconds: 10, memorySize: 512 },
         pipeline: {
           maxReceiveCount: 5,
@@ -196,6 +196,25 @@ describe('Function: loadConfig', () => {
 
     it('accepts a queue retention one day below the DLQ retention', () => {
       expect(problemsOf({ pipeline: { queueRetentionDays: 13 } })).toEqual([]);
+    });
+
+    it('refuses WAF with an HTTP API, which WAF cannot be attached to, saying what to change', () => {
+      expect(problemsOf({ api: { type: 'http' }, waf: { enabled: true } })).toEqual([
+        "waf.enabled: AWS WAF cannot be attached to an HTTP API: use api.type 'rest' to keep WAF, or turn WAF off " +
+          "(an HTTP API's routes are throttled, and their allowedSourceCidrs are enforced by the verifier)",
+      ]);
+    });
+
+    it.each([
+      { case: 'an HTTP API without WAF', input: { api: { type: 'http' as const } } },
+      { case: 'an HTTP API with allowlists', input: { api: { type: 'http' as const }, routes: { github: { allowedSourceCidrs: ['192.30.252.0/22', '2a0a:a440::/29'] } } } },
+      { case: 'a REST API with WAF', input: { api: { type: 'rest' as const }, waf: { enabled: true } } },
+    ])('accepts $case', ({ input }) => {
+      expect(problemsOf(input)).toEqual([]);
+    });
+
+    it('refuses an ingress type other than rest and http', () => {
+      expect(problemsOf({ api: { type: 'websocket' as never } })).toEqual([expect.stringMatching(/^api\.type: .*"rest"\|"http"/)]);
     });
 
     it("rejects a stack name that makes a provider's queue name longer than SQS allows, once per provider, naming it and the name", () => {

@@ -1,5 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { WebhookError } from '../../lambdas/core/errors';
+import { errorResponse } from '../../lambdas/http/responses';
 import { COUNTED_COMMON_RULES, WebhookFirewall, type WebhookFirewallProps } from '../../lib/constructs/webhook-firewall';
 import { testApp } from './synth';
 
@@ -41,6 +43,23 @@ describe('Construct: WebhookFirewall', () => {
       CustomResponseBodies: {
         'rate-limited': { ContentType: 'APPLICATION_JSON', Content: Match.serializedJson({ error: Match.anyValue(), code: 'RATE_LIMITED' }) },
       },
+    });
+  });
+
+  it('answers the rate limit with the status and Retry-After the verifier gives RATE_LIMITED (the one code table)', () => {
+    // Act
+    const template = templateOf();
+
+    // Assess
+    const verifiers = errorResponse(new WebhookError('RATE_LIMITED', 'the verifier refusing with the same code'));
+    const response = rateRuleOf(template).Action!['Block'].CustomResponse as { ResponseCode: number; ResponseHeaders: { Name: string; Value: string }[] };
+    const body = JSON.parse(
+      (Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]!['Properties'].CustomResponseBodies['rate-limited'] as { Content: string }).Content,
+    ) as { code: string };
+    expect(body.code).toBe('RATE_LIMITED');
+    expect({ status: response.ResponseCode, headers: response.ResponseHeaders }).toEqual({
+      status: verifiers.statusCode,
+      headers: [{ Name: 'Retry-After', Value: verifiers.headers?.['Retry-After'] }],
     });
   });
 

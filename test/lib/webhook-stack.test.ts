@@ -2,8 +2,11 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { methodsOf } from '../../lambdas/core/provider';
 import { findProvider, providerNames } from '../../lambdas/core/registry';
+import { WebhookError, type WebhookErrorCode } from '../../lambdas/core/errors';
+import { errorResponse } from '../../lambdas/http/responses';
+import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../lambdas/http/source-allowlist';
 import { loadProcessorConfig, loadVerifierConfig } from '../../lambdas/runtime-config';
-import { GATEWAY_ANSWERS } from '../../lib/constructs/ingress-api';
+import { GATEWAY_ANSWERS, type IngressApi } from '../../lib/constructs/ingress-api';
 import { MAX_ALARMS_PER_STATUS_WIDGET, SIGNATURE_REJECTION_CODES } from '../../lib/constructs/observability';
 import { INITIAL_SECRET_VALUE } from '../../lib/constructs/route-secret';
 import { COUNTED_COMMON_RULES } from '../../lib/constructs/webhook-firewall';
@@ -54,8 +57,15 @@ function resourcesEverywhere(synthesized: SynthesizedStage, type: string): Array
   return synthesized.templates.flatMap((template: Template) => Object.values(template.findResources(type)));
 }
 
+/** The stage's REST API (the default ingress). */
+function restIngress(synthesized: SynthesizedStage): IngressApi {
+  const { ingress } = synthesized.stack;
+  if (ingress.apiType !== 'rest') throw new Error(`expected a REST API, found ${ingress.apiType}`);
+  return ingress;
+}
+
 const methodsOfRoute = (synthesized: SynthesizedStage, route: string) =>
-  synthesized.stack.ingress.webhookMethods.get(route)!.map((method) => method.httpMethod).sort();
+  restIngress(synthesized).webhookMethods.get(route)!.map((method) => method.httpMethod).sort();
 
 describe('Stack: WebhookStack', () => {
   describe('stacks', () => {
@@ -113,7 +123,7 @@ describe('Stack: WebhookStack', () => {
       expect(methodsOfRoute(custom, 'generic')).toEqual(['GET', 'POST']);
       expect(methodsOfRoute(custom, 'partner-a')).toEqual(['GET', 'POST']);
       for (const route of ['stripe', 'stripe-eu', 'github', 'shopify', 'twilio']) expect(methodsOfRoute(custom, route)).toEqual(['POST']);
-      const [get, post] = custom.stack.ingress.webhookMethods.get('partner-a')!.slice().sort((a, b) => a.httpMethod.localeCompare(b.httpMethod));
+      const [get, post] = restIngress(custom).webhookMethods.get('partner-a')!.slice().sort((a, b) => a.httpMethod.localeCompare(b.httpMethod));
       const integrationOf = (method: IConstruct) => custom.template.toJSON()['Resources'][logicalIdOf(method)]['Properties']['Integration'];
       expect(integrationOf(get!)).toEqual(integrationOf(post!));
       custom.template.hasResourceProperties('AWS::ApiGateway::Stage', {
@@ -122,7 +132,7 @@ describe('Stack: WebhookStack', () => {
           Match.objectLike({ ResourcePath: '/~1webhooks~1partner-a', HttpMethod: 'POST', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
         ]),
       });
-      const statements = custom.template.findResources('AWS::ApiGateway::RestApi')[logicalIdOf(custom.stack.ingress.api)]!['Properties'].Policy.Statement as Statement[];
+      const statements = custom.template.findResources('AWS::ApiGateway::RestApi')[logicalIdOf(restIngress(custom).api)]!['Properties'].Policy.Statement as Statement[];
       // Any method: the allowlist covers GET as well as POST.
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Resource: 'execute-api:/*/*/webhooks/partner-a' }));
     });
@@ -147,7 +157,7 @@ describe('Stack: WebhookStack', () => {
           FunctionName: { 'Fn::GetAtt': [logicalIdOf(synthesized.stack.verifier), 'Arn'] },
         });
         expect(resolveWithStandIns(permissions[0]!['Properties']['SourceArn'])).toBe(
-          `arn:<Ref:AWS::Partition>:execute-api:<Ref:AWS::Region>:<Ref:AWS::AccountId>:<Ref:${logicalIdOf(synthesized.stack.ingress.api)}>/dev/*/webhooks/*`,
+          `arn:<Ref:AWS::Partition>:execute-api:<Ref:AWS::Region>:<Ref:AWS::AccountId>:<Ref:${logicalIdOf(restIngress(synthesized).api)}>/dev/*/webhooks/*`,
         );
       }
     });
@@ -204,6 +214,31 @@ describe('Stack: WebhookStack', () => {
         ResponseParameters: { 'gatewayresponse.header.Retry-After': "'5'", 'gatewayresponse.header.Content-Type': "'application/json'" },
         ResponseTemplates: { 'application/json': JSON.stringify({ error: GATEWAY_ANSWERS.find((a) => a.code === code)!.error, code }) },
       });
+    });
+
+    it("gives every answer of API Gateway's own the status and Retry-After the verifier gives its code (the one code table)", () => {
+      // Act
+      const responses = Object.values(custom.template.findResources('AWS::ApiGateway::GatewayResponse')) as Array<{
+        Properties: { ResponseType: string; StatusCode?: string; ResponseParameters: Record<string, string>; ResponseTemplates: Record<string, string> };
+      }>;
+
+      // Assess
+      expect(responses).toHaveLength(GATEWAY_ANSWERS.length);
+      for (const { Properties: response } of responses) {
+        const { code } = JSON.parse(response.ResponseTemplates['application/json']!) as { code: WebhookErrorCode };
+        const verifiers = errorResponse(new WebhookError(code, 'the verifier refusing with the same code'));
+        const retryAfter = verifiers.headers?.['Retry-After'];
+        expect({
+          type: response.ResponseType,
+          status: response.StatusCode,
+          retryAfter: response.ResponseParameters['gatewayresponse.header.Retry-After'],
+        }).toEqual({
+          type: response.ResponseType,
+          // DEFAULT_5XX stands for every 5xx and keeps each one's status.
+          status: response.ResponseType === 'DEFAULT_5XX' ? undefined : String(verifiers.statusCode),
+          retryAfter: retryAfter === undefined ? undefined : `'${retryAfter}'`,
+        });
+      }
     });
 
     it("answers every other 5xx of API Gateway's own with the { error, code } body, code GATEWAY_ERROR, keeping each status", () => {
@@ -303,6 +338,18 @@ describe('Stack: WebhookStack', () => {
         },
       });
       dev.template.hasResourceProperties('AWS::ApiGateway::RestApi', { Policy: Match.absent() });
+    });
+
+    it('refuses a source outside the allowlist with the body the verifier gives it where the verifier enforces the list', () => {
+      custom.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: 'ACCESS_DENIED',
+        ResponseTemplates: { 'application/json': JSON.stringify({ error: SOURCE_NOT_ALLOWED_MESSAGE, code: 'FORBIDDEN' }) },
+      });
+    });
+
+    it("keeps a REST API's allowlists out of the verifier's environment: the resource policy enforces them", () => {
+      const routes = JSON.parse(environmentOf(custom, custom.stack.verifier)['HOOKRELAY_ROUTES']!) as Record<string, { allowedSourceCidrs?: string[] }>;
+      expect(Object.values(routes).filter((route) => route.allowedSourceCidrs !== undefined)).toEqual([]);
     });
 
     it('serves the custom domain with TLS 1.2 and creates its alias record', () => {
@@ -763,7 +810,7 @@ describe('Stack: WebhookStack', () => {
       const dimensions = alarm['Dimensions'] as { Name: string; Value: unknown }[];
       expect(dimensions.map((dimension) => [dimension.Name, resolveWithStandIns(dimension.Value)])).toEqual([
         ['ApiName', `hookrelay-${stage}`],
-        ['Stage', `<Ref:${logicalIdOf(synthesized.stack.ingress.api.deploymentStage)}>`],
+        ['Stage', `<Ref:${logicalIdOf(restIngress(synthesized).api.deploymentStage)}>`],
       ]);
     });
 
@@ -772,7 +819,7 @@ describe('Stack: WebhookStack', () => {
       const body = JSON.parse(resolveWithStandIns(dashboard.DashboardBody)) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> };
       const apiLines = body.widgets.flatMap((widget) => widget.properties.metrics ?? []).filter((line) => line[0] === 'AWS/ApiGateway');
       expect(apiLines.length).toBeGreaterThanOrEqual(5);
-      const stageRef = `<Ref:${logicalIdOf(dev.stack.ingress.api.deploymentStage)}>`;
+      const stageRef = `<Ref:${logicalIdOf(restIngress(dev).api.deploymentStage)}>`;
       for (const line of apiLines) expect(line.slice(2, 6)).toEqual(['ApiName', 'hookrelay-dev', 'Stage', stageRef]);
     });
 
