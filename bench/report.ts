@@ -3,12 +3,14 @@ import type { ColdStartResult } from './cold-start';
 import type { ForgedCostResult } from './forged-cost';
 import type { GatewayLoadResult } from './gateway-load';
 import type { MemoryResult } from './memory';
+import type { SdkCpuResult } from './sdk-cpu';
 import type { VerifierWarmResult } from './verifier-warm';
 import type { VerifyCpuResult } from './verify-cpu';
 
 export interface BenchResults {
   verifierWarm?: VerifierWarmResult;
   verifyCpu?: VerifyCpuResult;
+  sdkCpu?: SdkCpuResult;
   forgedCost?: ForgedCostResult;
   coldStart?: ColdStartResult;
   gatewayLoad?: GatewayLoadResult;
@@ -38,6 +40,9 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
   }
   for (const row of results.verifyCpu?.rows ?? []) {
     checks.push({ measurement: 'verify CPU', figure: row.label, value: row.ratio, target: `≤ ${row.target}×`, pass: row.pass, ...(row.diagnosis ? { why: row.diagnosis } : {}) });
+  }
+  for (const row of results.sdkCpu?.rows ?? []) {
+    checks.push({ measurement: 'vs official SDK', figure: `${row.label} ${row.path} (${row.ingress === 'rest' ? 'REST' : 'HTTP API'})`, value: row.ratio, target: `≤ ${row.target}×`, pass: row.pass });
   }
   for (const row of results.forgedCost?.rows ?? []) {
     checks.push({ measurement: 'forged request cost', figure: row.label, value: row.ratio, target: `≤ ${row.target}×`, pass: row.pass });
@@ -86,6 +91,20 @@ export function formatTable(results: BenchResults, machine: string, errors: Reco
   for (const row of results.verifyCpu?.rows ?? []) {
     rows.push([`  ${row.label} (${(row.bodyBytes / 1024).toFixed(1)} KB)`, `${row.usPerOp.toFixed(1)} µs`, `${row.floorUsPerOp.toFixed(1)} µs`, `${row.ratio.toFixed(2)}×`, `≤ ${row.target}×`, verdict(row.pass)]);
   }
+
+  const sdk = results.sdkCpu;
+  rows.push('2a. Side by side with the official SDK, µs/op: hookrelay (adapter + checkWebhook) vs the SDK (+ JSON.parse where it returns no object); ratio = median of per-round ratios [interquartile range]; REST base64 | HTTP API text');
+  for (const row of sdk?.rows ?? []) {
+    rows.push([
+      `  ${row.label} ${row.path} ${row.ingress === 'rest' ? 'REST' : 'HTTP'}`,
+      `${row.hookrelayUsPerOp.toFixed(1)} µs`,
+      `${row.sdkUsPerOp.toFixed(1)} µs`,
+      `${row.ratio.toFixed(2)}× [${row.ratioIqr[0].toFixed(2)}–${row.ratioIqr[1].toFixed(2)}]`,
+      `≤ ${row.target}×`,
+      verdict(row.pass),
+    ]);
+  }
+  if (sdk) rows.push(`     no official verifier to compare with: ${sdk.withoutSdk.join(', ')}`);
 
   rows.push('2b. Forged request: the genuine one with a byte of the body changed and every header repeated (1, 2 or 16 times: the costliest), µs/op vs the genuine request');
   for (const row of results.forgedCost?.rows ?? []) {

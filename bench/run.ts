@@ -5,6 +5,7 @@
  *
  *   1. verifier warm path vs the bare AWS calls it makes         bench/verifier-warm.ts
  *   2. verification CPU per provider vs the bare crypto + parse    bench/verify-cpu.ts
+ *      and side by side with each sender's official SDK             bench/sdk-cpu.ts
  *   3. cold-start proxy of each Lambda bundle vs its SDK clients   bench/cold-start.ts
  *   4. local gateway under autocannon, then exactly-once check     bench/gateway-load.ts
  *   5. verifier memory after 1,000 vs 10,000 invocations           bench/memory.ts
@@ -21,7 +22,7 @@ import { formatTable, targetChecks, type BenchResults } from './report';
 import { round } from './stats';
 import type { MeasurementName } from './worker';
 
-const ORDER: MeasurementName[] = ['verifierWarm', 'memory', 'verifyCpu', 'forgedCost', 'coldStart', 'gatewayLoad'];
+const ORDER: MeasurementName[] = ['verifierWarm', 'memory', 'verifyCpu', 'sdkCpu', 'forgedCost', 'coldStart', 'gatewayLoad'];
 const NEEDS_STAND_INS = new Set<MeasurementName>(['verifierWarm', 'memory']);
 /** Hard bound per measurement; a worker that exceeds it is killed and reported. */
 const WORKER_TIMEOUT_MS = 5 * 60_000;

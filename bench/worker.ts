@@ -8,6 +8,7 @@ import { runColdStart } from './cold-start';
 import { runForgedCost } from './forged-cost';
 import { runGatewayLoad } from './gateway-load';
 import { runMemory } from './memory';
+import { runSdkCpu } from './sdk-cpu';
 import { runVerifierWarm } from './verifier-warm';
 import { runVerifyCpu } from './verify-cpu';
 
@@ -18,6 +19,7 @@ export const MEASUREMENTS = {
     return runVerifierWarm({ log });
   },
   verifyCpu: async () => runVerifyCpu({ log }),
+  sdkCpu: () => runSdkCpu({ log }),
   forgedCost: async () => runForgedCost({ log }),
   coldStart: () => runColdStart({ log }),
   gatewayLoad: () => runGatewayLoad({ log }),

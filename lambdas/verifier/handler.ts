@@ -10,9 +10,9 @@ import {
   type EnvelopeHeader,
 } from '../core/envelope';
 import { WebhookError } from '../core/errors';
-import { methodsOf, type SignatureBinding, type WebhookEvent, type WebhookProvider } from '../core/provider';
+import { bodyByteLength, methodsOf, type SignatureBinding, type WebhookEvent, type WebhookProvider } from '../core/provider';
 import { findProvider, providerNames } from '../core/registry';
-import { verifyWebhook } from '../core/verify-webhook';
+import { checkWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
 import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
@@ -188,11 +188,11 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         receivedUrl: deps.receivedUrl?.(event),
         publicBaseUrl: route.publicUrl,
       });
-      logContext['bodyBytes'] = request.rawBody.length;
+      logContext['bodyBytes'] = bodyByteLength(request);
       telemetry.count('Received', routeName);
 
       const credentials = await secrets.get(route.secretId);
-      const verified = verifyWebhook(provider, request, {
+      const { verified, refusal } = checkWebhook(provider, request, {
         secrets: credentials.secrets,
         verifyTokens: credentials.verifyTokens,
         nowSeconds: Math.floor(now() / 1000),
@@ -200,6 +200,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         maxBodyBytes: route.maxBodyBytes,
         options,
       });
+      if (refusal) throw refusal;
       logContext['secretIndex'] = verified.secretIndex;
       if (verified.signatureBinding) await bindSignature(routeName, verified.signatureBinding);
       telemetry.count('Verified', routeName);

@@ -176,7 +176,7 @@ export const adyen: WebhookProvider = {
   verify(request, { secrets }) {
     // The signatures are in the body: its shape is checked first, then every item's signature, and
     // only then are events built, so one bad item refuses the whole request.
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const items = notificationItems(body.text, body.value);
     const secretIndexes = items.map((item, index) => verifyItem(item, index, secrets));
     const events = items.map(({ item, json }): WebhookEvent => {

@@ -163,7 +163,7 @@ export const discord: WebhookProvider = {
     });
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!isRecord(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'Discord interaction is not a JSON object');
     const kind = body.value['type'];
     if (kind === PING) return { secretIndex, events: [], reply: { statusCode: 200, body: { type: 1 } } };

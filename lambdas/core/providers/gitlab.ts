@@ -11,6 +11,7 @@ import {
   parseJsonBody,
   requireHeader,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -218,7 +219,7 @@ export const gitlab: WebhookProvider = {
     const token = requireHeader(request, TOKEN_HEADER);
     const secretIndex = findMatchingSecret(secrets, (secret) => constantTimeTokenEqual(token, secret));
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const type = eventTypeOf(body.value, request);
     const idempotencyKey = header(request, 'idempotency-key')?.trim();
     // No content key here: nothing is signed, so a fingerprint would stop no holder of the token
@@ -228,7 +229,7 @@ export const gitlab: WebhookProvider = {
 
     const eventUuid = header(request, 'x-gitlab-event-uuid')?.trim();
     if (!eventUuid) throw new WebhookError('INVALID_PAYLOAD', 'Neither Idempotency-Key nor X-Gitlab-Event-UUID was sent');
-    const key = contentKey(type, request.rawBody);
+    const key = contentKey(type, signedBody(request));
     return { secretIndex, events: [jsonEvent(`${eventUuid}:${key.slice(0, FALLBACK_ID_FINGERPRINT_HEX_DIGITS)}`, type, body, key)] };
   },
 

@@ -16,6 +16,7 @@ import {
   requireUnixMilliseconds,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookEvent,
   type WebhookProvider,
@@ -131,11 +132,11 @@ export const hubspot: WebhookProvider = {
     const timestamp = requireUnixMilliseconds(timestampText, TIMESTAMP_HEADER);
 
     const secretIndex = findMatchingSecret(secrets, (secret) =>
-      matchesAny(received, hmac('sha256', secret, request.method, request.url, request.rawBody, timestampText)),
+      matchesAny(received, hmac('sha256', secret, request.method, request.url, signedBody(request), timestampText)),
     );
     assertMillisecondsWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!Array.isArray(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'HubSpot payload is not a JSON array of events');
     const items = body.value;
     // Each event is published as its own slice of the signed body, exactly as HubSpot wrote it.

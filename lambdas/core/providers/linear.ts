@@ -15,6 +15,7 @@ import {
   requireStringField,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -162,9 +163,9 @@ export const linear: WebhookProvider = {
       SIGNATURE_HEADER,
       '64 hex digits',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     assertMillisecondsWithinTolerance(signedTimestamp(body.value), nowSeconds, toleranceSeconds);
     const deliveryId = header(request, DELIVERY_HEADER)?.trim();
     if (!deliveryId) throw new WebhookError('INVALID_PAYLOAD', `${DELIVERY_HEADER} header is missing`);

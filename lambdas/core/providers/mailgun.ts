@@ -14,6 +14,7 @@ import {
   parseJsonBody,
   parseUnixSeconds,
   requireStringField,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -108,7 +109,7 @@ export const mailgun: WebhookProvider = {
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
     // The signature is inside the body: the body is read first.
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!isRecord(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'Mailgun payload is not a JSON object');
     const { timestampText, timestamp, token, signature } = signatureOf(body.value);
 
@@ -120,7 +121,7 @@ export const mailgun: WebhookProvider = {
       secretIndex,
       events: [event],
       // The length prefix keeps timestamp and token from trading characters.
-      signatureBinding: { signed: sha256Hex(`${timestampText.length}:${timestampText}`, token), content: sha256Hex(request.rawBody) },
+      signatureBinding: { signed: sha256Hex(`${timestampText.length}:${timestampText}`, token), content: sha256Hex(signedBody(request)) },
     };
   },
 

@@ -113,7 +113,7 @@ export const okta: WebhookProvider = {
       return { secretIndex, events: [], reply: { statusCode: 200, body: { verification: challenge } } };
     }
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const events = isRecord(body.value) && isRecord(body.value['data']) ? body.value['data']['events'] : undefined;
     if (!Array.isArray(events)) throw new WebhookError('INVALID_PAYLOAD', 'Okta payload has no "data.events" array');
     // Each event is published as its own slice of the body, exactly as Okta wrote it.

@@ -14,6 +14,7 @@ import {
   requireUnixSeconds,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -173,11 +174,11 @@ export const paddle: WebhookProvider = {
     const signature = parseSignatureHeader(request);
     // Signature before timestamp, as Paddle's SDK: a forgery is reported as invalid, never as stale.
     const secretIndex = findMatchingSecret(secrets, (secret) =>
-      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}:`, request.rawBody)),
+      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}:`, signedBody(request))),
     );
     assertTimestampWithinTolerance(signature.timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return {
       secretIndex,
       events: [jsonEvent(requireStringField(body.value, ['event_id']), requireStringField(body.value, ['event_type']), body)],

@@ -11,6 +11,7 @@ import {
   requireStringField,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -97,9 +98,9 @@ export const pagerduty: WebhookProvider = {
       SIGNATURE_HEADER,
       '"v1=<64 hex digits>"',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['event', 'id']), requireStringField(body.value, ['event', 'event_type']), body)] };
   },
 

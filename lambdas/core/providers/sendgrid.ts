@@ -138,7 +138,7 @@ export const sendgrid: WebhookProvider = {
     });
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!Array.isArray(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'SendGrid payload is not a JSON array of events');
     const items = body.value;
     // Each event is published as its own slice of the signed body, exactly as SendGrid wrote it.

@@ -15,6 +15,7 @@ import {
   bodyBytes,
   jsonPost,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -87,11 +88,11 @@ export const slack: WebhookProvider = {
     );
 
     const secretIndex = findMatchingSecret(secrets, (secret) =>
-      matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, request.rawBody)),
+      matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, signedBody(request))),
     );
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const payload = body.value;
     if (!isRecord(payload)) throw new WebhookError('INVALID_PAYLOAD', 'Slack payload is not a JSON object');
     const kind = requireStringField(payload, ['type']);

@@ -13,6 +13,7 @@ import {
   requireStringField,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -125,9 +126,9 @@ export const square: WebhookProvider = {
       SIGNATURE_HEADER,
       'a base64 HMAC-SHA256',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.url, request.rawBody)));
+    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.url, signedBody(request))));
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['event_id']), requireStringField(body.value, ['type']), body)] };
   },
 

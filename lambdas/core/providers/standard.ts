@@ -16,6 +16,7 @@ import {
   jsonPost,
   sentHeader,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -116,7 +117,7 @@ export function standardWebhooksScheme(headerPrefixes: readonly [StandardHeaderP
       let signedContent: Buffer | undefined;
       const secretIndex = findMatchingSecret(secrets, (secret) => {
         const key = parseStandardSecret(secret);
-        if (key?.kind === 'hmac') return matchesAny(macs, hmac('sha256', key.key, prefix, request.rawBody));
+        if (key?.kind === 'hmac') return matchesAny(macs, hmac('sha256', key.key, prefix, signedBody(request)));
         if (key?.kind === 'ed25519' && ed25519.length > 0) {
           signedContent ??= Buffer.concat([Buffer.from(prefix, 'utf8'), request.rawBody]);
           const content = signedContent;
@@ -126,7 +127,7 @@ export function standardWebhooksScheme(headerPrefixes: readonly [StandardHeaderP
       });
       assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-      const body = parseJsonBody(request.rawBody);
+      const body = parseJsonBody(request);
       return { secretIndex, events: [jsonEvent(messageId, requireStringField(body.value, ['type']), body)] };
     },
 

@@ -14,6 +14,7 @@ import {
   bodyBytes,
   jsonPost,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -180,12 +181,12 @@ export const stripe: WebhookProvider = {
     // one as invalid, matching Stripe's SDK and never revealing which check a forgery failed first.
     let matched: SignedTimestamp | undefined;
     const secretIndex = findMatchingSecret(secrets, (secret) => {
-      matched = signed.find((entry) => matchesAny(entry.signatures, hmac('sha256', secret, `${entry.text}.`, request.rawBody)));
+      matched = signed.find((entry) => matchesAny(entry.signatures, hmac('sha256', secret, `${entry.text}.`, signedBody(request))));
       return matched !== undefined;
     });
     assertTimestampWithinTolerance(matched!.seconds, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return {
       secretIndex,
       events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['type']), body)],

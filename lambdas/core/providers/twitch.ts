@@ -17,6 +17,7 @@ import {
   sentHeader,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -115,11 +116,11 @@ export const twitch: WebhookProvider = {
       '"sha256=<64 hex digits>"',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, messageId, timestampText, request.rawBody)));
+    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, messageId, timestampText, signedBody(request))));
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const messageType = header(request, MESSAGE_TYPE_HEADER)?.trim();
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const payload = body.value;
     if (!isRecord(payload) || !isRecord(payload['subscription'])) throw new WebhookError('INVALID_PAYLOAD', 'Twitch payload has no "subscription" object');
     const hasEvent = 'event' in payload;

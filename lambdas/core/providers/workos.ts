@@ -14,6 +14,7 @@ import {
   requireUnixMilliseconds,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -149,11 +150,11 @@ export const workos: WebhookProvider = {
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
     const signature = parseSignatureHeader(request);
     const secretIndex = findMatchingSecret(secrets, (secret) =>
-      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}.`, request.rawBody)),
+      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}.`, signedBody(request))),
     );
     assertMillisecondsWithinTolerance(signature.timestampMs, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['event']), body)] };
   },
 
