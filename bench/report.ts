@@ -47,8 +47,15 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
   for (const row of results.forgedCost?.rows ?? []) {
     checks.push({ measurement: 'forged request cost', figure: row.label, value: row.ratio, target: `≤ ${row.target}×`, pass: row.pass });
   }
-  for (const fn of results.coldStart?.functions ?? []) {
-    checks.push({ measurement: 'cold start', figure: fn.function, value: fn.ratio, target: `≤ ${fn.target}×`, pass: fn.pass, ...(fn.diagnosis ? { why: fn.diagnosis } : {}) });
+  for (const c of results.coldStart?.comparisons ?? []) {
+    checks.push({
+      measurement: 'cold start',
+      figure: `${c.what}, source maps ${c.sourceMaps ? 'on' : 'off'}`,
+      value: c.ratio,
+      target: `≤ ${c.target}×`,
+      pass: c.pass,
+      ...(c.decided ? {} : { why: `undecided: the ~95 % interval ${c.interval[0]}–${c.interval[1]} straddles the target` }),
+    });
   }
   const g = results.gatewayLoad;
   if (g) {
@@ -112,22 +119,24 @@ export function formatTable(results: BenchResults, machine: string, errors: Reco
   }
 
   const c = results.coldStart;
-  rows.push(`3. Cold start proxy: node -e "require(bundle)" − node -e 0, median of ${c?.rounds ?? 0} interleaved rounds (bare node ${c?.bareNodeMs ?? '?'} ms)`);
-  for (const fn of c?.functions ?? []) {
-    rows.push([`  ${fn.function} load`, `${fn.loadMs.toFixed(1)} ms`, `${fn.floorLoadMs.toFixed(1)} ms`, `${fn.ratio.toFixed(2)}×`, `≤ ${fn.target}×`, verdict(fn.pass)]);
-    rows.push([`  ${fn.function} load, CPU time`, `${fn.cpuMs.load.toFixed(1)} ms`, `${fn.cpuMs.floor.toFixed(1)} ms`, `${fn.cpuMs.ratio.toFixed(2)}×`, '—', 'info']);
-    rows.push([`  ${fn.function} bundle size`, KB(fn.bundleBytes), KB(fn.floorBundleBytes), `${(fn.bundleBytes / fn.floorBundleBytes).toFixed(2)}×`, '—', 'info']);
-    rows.push([`  ${fn.function}: every imported client`, `${fn.importedClientsLoadMs.toFixed(1)} ms`, `${fn.clientsImported.length} clients vs ${fn.clientsUsed.length} used`, '', '', 'info']);
-    rows.push([`  ${fn.function}: modules, no init`, `${fn.modulesOnlyLoadMs.toFixed(1)} ms`, '', '', '', 'info']);
-    rows.push([`  ${fn.function}: no --enable-source-maps`, `${fn.withoutSourceMapsLoadMs.toFixed(1)} ms`, '', '', '', 'info']);
+  rows.push(`3. Cold start proxy: node -e "require(bundle)" − node -e 0, medians of ${c?.rounds ?? 0} interleaved rounds (bare node ${c?.bareNodeMs ?? '?'} ms); ratio = median of per-round ratios [~95 % interval]`);
+  for (const b of c?.bundles ?? []) {
+    rows.push([`  ${b.bundle} load, source maps on / off`, `${b.loadMs.sourceMaps.toFixed(1)} / ${b.loadMs.noSourceMaps.toFixed(1)} ms`, `CPU ${b.cpuMs.sourceMaps.toFixed(1)} / ${b.cpuMs.noSourceMaps.toFixed(1)} ms`, KB(b.bytes), `map ${KB(b.sourceMapBytes)}`, 'info']);
+  }
+  for (const cmp of c?.comparisons ?? []) {
+    rows.push([
+      `  ${cmp.what}, maps ${cmp.sourceMaps ? 'on' : 'off'}`,
+      `${cmp.ratio.toFixed(2)}× [${cmp.interval[0].toFixed(2)}–${cmp.interval[1].toFixed(2)}]`,
+      `CPU ${cmp.cpuRatio.toFixed(2)}×`,
+      `${cmp.ratio.toFixed(2)}×`,
+      `≤ ${cmp.target}×`,
+      cmp.decided ? verdict(cmp.pass) : `${verdict(cmp.pass)}?`,
+    ]);
   }
   if (c) {
     const { target, format, minify, sourcemap, sourcesContent, external } = c.bundling;
-    rows.push(
-      `     esbuild ${format} ${target} minify=${minify} sourcemap=${sourcemap} sourcesContent=${sourcesContent} externals=[${external.join(',')}], ` +
-        `NODE_OPTIONS=${c.nodeOptions}; vs lib/ (${c.stackCheck.files.join(', ') || 'none'}): ${c.stackCheck.status}` +
-        (c.stackCheck.differences.length ? ` (${c.stackCheck.differences.join('; ')})` : ''),
-    );
+    rows.push(`     esbuild ${format} ${target} minify=${minify} sourcemap=${sourcemap} sourcesContent=${sourcesContent} externals=[${external.join(',')}] (lib/bundling.ts), NODE_OPTIONS=${c.nodeOptions}`);
+    rows.push(`     verifier packages beyond its floor: ${c.verifierExtraPackages.slice(0, 8).map((p) => `${p.package} ${KB(p.bytes)}`).join(', ')}`);
   }
 
   const g = results.gatewayLoad;

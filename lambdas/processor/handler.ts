@@ -1,12 +1,13 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { envelopeAttributes, envelopeSchema, type Envelope } from '../core/envelope';
+import { envelopeAttributes } from '../core/envelope';
+import { checkEnvelope, type Envelope } from '../core/envelope-schema';
 import type { ProcessorClients } from '../adapters/aws-clients';
 import { LEDGER_KEY_ATTRIBUTE, publishEnvelopes } from '../adapters/envelope-messages';
 import { EventLedger, ledgerKey, type PublishableRecord } from '../adapters/event-ledger';
 import { observability } from '../observability/middleware';
 import type { Telemetry } from '../observability/telemetry';
-import type { ProcessorRuntimeConfig } from '../runtime-config';
+import type { ProcessorRuntimeConfig } from '../environment';
 
 export interface ProcessorDependencies {
   readonly config: ProcessorRuntimeConfig;
@@ -32,12 +33,8 @@ export function parseEnvelope(body: string): Envelope {
   } catch {
     throw new PoisonMessageError('Message body is not JSON');
   }
-  const result = envelopeSchema.safeParse(json);
-  if (!result.success) {
-    const fields = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
-    throw new PoisonMessageError(`Message is not a valid envelope (fields: ${fields.join(', ')})`);
-  }
-  const envelope = result.data;
+  const { envelope, invalidFields } = checkEnvelope(json);
+  if (invalidFields) throw new PoisonMessageError(`Message is not a valid envelope (fields: ${invalidFields.join(', ')})`);
   if (envelope.payload === undefined && envelope.payloadLocation === undefined) {
     throw new PoisonMessageError('Message has neither payload nor payloadLocation');
   }
