@@ -2,6 +2,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { createDynamoDBClient } from '../adapters/clients/dynamodb';
+import { createS3Client } from '../adapters/clients/s3';
 import { createSecretsManagerClient } from '../adapters/clients/secrets-manager';
 import { createSQSClient } from '../adapters/clients/sqs';
 import { createTelemetry } from '../observability/telemetry';
@@ -12,16 +13,15 @@ let s3: S3Client | undefined;
 
 /**
  * Only the clients the verifier calls are bundled (cold start). Those every request needs are
- * built at init, where Lambda gives the function a whole CPU; S3 is required and built on the first
- * claim check only: most requests never need it, so a cold start does not evaluate its client
- * (esbuild bundles a `require`d module as a lazily initialised part).
+ * built at init, where Lambda gives the function a whole CPU; S3 is loaded and built on the first
+ * claim check only, from the runtime's SDK (`adapters/clients/s3.ts`): most requests never need it.
  */
 const clients: VerifierClients = {
   dynamodb: createDynamoDBClient(),
   sqs: createSQSClient(),
   secretsManager: createSecretsManagerClient(),
   get s3() {
-    return (s3 ??= (require('../adapters/clients/s3') as typeof import('../adapters/clients/s3')).createS3Client());
+    return (s3 ??= createS3Client());
   },
 };
 

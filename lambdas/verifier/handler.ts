@@ -15,6 +15,7 @@ import { findProvider, providerNames } from '../core/registry';
 import { checkWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
+import { storePayload } from '../adapters/payload-store';
 import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
@@ -131,8 +132,6 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
 
   async function messageOf(prepared: PreparedEvent): Promise<EnvelopeMessage> {
     if ('message' in prepared) return prepared.message;
-    // Loaded on first use: most requests never claim-check, and S3's commands stay out of a cold start.
-    const { storePayload } = require('../adapters/payload-store') as typeof import('../adapters/payload-store');
     const location = await storePayload(clients.s3, config.payloadBucketName!, prepared.header.source, prepared.event.payloadJson);
     return { text: envelopeText(prepared.header, { location }), attributes: envelopeAttributes(prepared.header) };
   }
