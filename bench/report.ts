@@ -1,5 +1,6 @@
 /** The table `npm run bench` prints, and the list of targets it checks. */
 import type { ColdStartResult } from './cold-start';
+import type { CostResult } from './cost';
 import type { ForgedCostResult } from './forged-cost';
 import type { GatewayLoadResult } from './gateway-load';
 import type { MemoryResult } from './memory';
@@ -15,6 +16,7 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   gatewayLoad?: GatewayLoadResult;
   memory?: MemoryResult;
+  cost?: CostResult;
 }
 
 export interface TargetCheck {
@@ -61,6 +63,14 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
   if (g) {
     checks.push({ measurement: 'gateway load', figure: 'errors + non-2xx', value: g.errors + g.non2xx, target: '= 0', pass: g.errors + g.non2xx === 0 });
     checks.push({ measurement: 'gateway load', figure: 'duplicates + missing', value: g.duplicates + g.missing, target: '= 0 (exactly once)', pass: g.drained && g.duplicates === 0 && g.missing === 0 });
+  }
+  const cost = results.cost;
+  if (cost) {
+    for (const ingress of ['rest', 'http'] as const) {
+      const total = cost.steady.costs[ingress].total;
+      checks.push({ measurement: 'cost per million', figure: `${ingress === 'rest' ? 'REST API' : 'HTTP API'} ingress, batch size ${cost.steady.batchSize}`, value: Math.round(total * 100) / 100, target: `≤ $${cost.targets[ingress].toFixed(2)}`, pass: cost.pass[ingress] });
+    }
+    checks.push({ measurement: 'cost per million', figure: 'envelopes published per accepted event', value: cost.steady.publishedPerEvent, target: '= 1', pass: cost.steady.publishedPerEvent === 1 });
   }
   const m = results.memory;
   if (m) {
@@ -157,6 +167,24 @@ export function formatTable(results: BenchResults, machine: string, errors: Reco
     rows.push(['  heap used', `${mib(last.heapUsedBytes)}`, `${mib(first.heapUsedBytes)} at 1k`, signedMib(m.heapUsedDeltaBytes), `≤ +${mib(m.heapGrowthLimitBytes)}`, verdict(m.heapUsedDeltaBytes <= m.heapGrowthLimitBytes)]);
     rows.push(['  RSS', `${mib(last.rssBytes)}`, `${mib(first.rssBytes)} at 1k`, signedMib(m.rssDeltaBytes), `≤ +${mib(m.rssGrowthLimitBytes)}`, verdict(m.rssDeltaBytes <= m.rssGrowthLimitBytes)]);
     rows.push(['  heap slope', `${m.heapSlopeBytesPerInvocation} B/invocation`, '', '', '—', 'info']);
+  }
+
+  const cost = results.cost;
+  rows.push(`6. Cost per million accepted events, from the AWS requests of a local run (prices us-east-1, ${cost?.pricesDate ?? '?'}; ${cost?.steady.events ?? 0} events, batch size ${cost?.steady.batchSize ?? '?'})`);
+  if (cost) {
+    const run = cost.steady;
+    for (const ingress of ['rest', 'http'] as const) {
+      const c = run.costs[ingress];
+      rows.push([`  ${ingress === 'rest' ? 'REST API' : 'HTTP API'} ingress, $ per million`, `$${c.total.toFixed(2)}`, `batch size 1: $${cost.lowTraffic.costs[ingress].total.toFixed(2)}`, '', `≤ $${cost.targets[ingress].toFixed(2)}`, verdict(cost.pass[ingress])]);
+    }
+    rows.push(`     parts ($/M, REST API): ${run.costs.rest.lines.filter((line) => line.dollarsPerMillion >= 0.005).map((line) => `${line.part} ${line.dollarsPerMillion.toFixed(2)}`).join(', ')}`);
+    rows.push(`     requests per event: ${Object.entries(run.callsPerEvent).map(([api, n]) => `${api} ${n}`).join(', ')}`);
+    const logs = run.logBytesPerEvent;
+    rows.push(
+      `     log bytes per event: ${(logs.verifier + logs.processor + logs.platform + logs.overhead).toFixed(0)} (verifier ${logs.verifier.toFixed(0)}, processor ${logs.processor.toFixed(0)}, ` +
+        `Lambda's START/END/REPORT ${logs.platform.toFixed(0)}, 26 B per log event ${logs.overhead.toFixed(0)}); invocation ms median / p99: verifier ${run.verifierMs.median} / ${run.verifierMs.p99}, processor ${run.processorMs.median} / ${run.processorMs.p99} per batch`,
+    );
+    rows.push(['  published per accepted event', `${run.publishedPerEvent}`, '', '', '= 1', verdict(run.publishedPerEvent === 1)]);
   }
 
   const header: Row = ['measurement', 'figure', 'floor / basis', 'ratio', 'target', 'result'];

@@ -5,6 +5,7 @@
  */
 import { useStandInsFromEnvironment } from './aws';
 import { runColdStart } from './cold-start';
+import { runCost } from './cost';
 import { runForgedCost } from './forged-cost';
 import { runGatewayLoad } from './gateway-load';
 import { runMemory } from './memory';
@@ -23,6 +24,11 @@ export const MEASUREMENTS = {
   forgedCost: async () => runForgedCost({ log }),
   coldStart: () => runColdStart({ log }),
   gatewayLoad: () => runGatewayLoad({ log }),
+  cost: () => {
+    useStandInsFromEnvironment();
+    useVerifierFunctionEnvironment();
+    return runCost({ log });
+  },
   memory: () => {
     useStandInsFromEnvironment();
     useVerifierFunctionEnvironment();
