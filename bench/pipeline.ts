@@ -8,7 +8,7 @@
  * chunks SQS and SNS bill), and `LogCapture` counts what the handlers write to stdout, which on
  * Lambda is what CloudWatch Logs ingests. Used by the cost and latency measurements.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createAwsClients, type AwsClients } from '../lambdas/adapters/aws-clients';
@@ -144,6 +144,10 @@ export interface Pipeline {
   readonly clients: { readonly verifier: AwsClients; readonly processor: AwsClients; readonly eventSource: AwsClients };
   readonly queueUrl: string;
   readonly queueArn: string;
+  readonly topicArn: string;
+  /** A queue of its own for floors that replay the pipeline's calls (nothing consumes it). */
+  readonly floorQueueUrl: string;
+  deleteFloorMessages(messages: readonly Message[]): Promise<void>;
   /** The configured batch size of the processor's event source (lib/config/defaults.ts). */
   readonly batchSize: number;
   /** One batch as Lambda's event source mapping hands it over, or undefined when the queue is empty. */
@@ -188,7 +192,14 @@ export async function createPipeline(prefix: string): Promise<Pipeline> {
     telemetry: createTelemetry(DEFAULTS.pipeline.processorServiceName),
   });
   const batchSize = DEFAULTS.pipeline.batchSize;
+  const { QueueUrl: floorQueueUrl } = await admin.sqs.send(new CreateQueueCommand({ QueueName: `${resources.tableName.replace(/-idempotency$/, '')}-floor` }));
   return {
+    topicArn,
+    floorQueueUrl: floorQueueUrl!,
+    async deleteFloorMessages(messages) {
+      if (messages.length === 0) return;
+      await admin.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: floorQueueUrl!, Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }));
+    },
     verifier,
     processor,
     resources,

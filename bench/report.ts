@@ -3,6 +3,7 @@ import type { ColdStartResult } from './cold-start';
 import type { CostResult } from './cost';
 import type { ForgedCostResult } from './forged-cost';
 import type { GatewayLoadResult } from './gateway-load';
+import type { LatencyResult } from './latency';
 import type { MemoryResult } from './memory';
 import type { SdkCpuResult } from './sdk-cpu';
 import type { VerifierWarmResult } from './verifier-warm';
@@ -17,6 +18,7 @@ export interface BenchResults {
   gatewayLoad?: GatewayLoadResult;
   memory?: MemoryResult;
   cost?: CostResult;
+  latency?: LatencyResult;
 }
 
 export interface TargetCheck {
@@ -72,6 +74,8 @@ export function targetChecks(results: BenchResults): TargetCheck[] {
     }
     checks.push({ measurement: 'cost per million', figure: 'envelopes published per accepted event', value: cost.steady.publishedPerEvent, target: '= 1', pass: cost.steady.publishedPerEvent === 1 });
   }
+  const lat = results.latency;
+  if (lat) checks.push({ measurement: 'latency', figure: 'envelopes published per accepted event', value: lat.publishedPerEvent, target: '= 1', pass: lat.publishedPerEvent === 1 });
   const m = results.memory;
   if (m) {
     checks.push({ measurement: 'memory', figure: 'heap used growth', value: m.heapUsedDeltaBytes, target: `≤ ${mib(m.heapGrowthLimitBytes)}`, pass: m.heapUsedDeltaBytes <= m.heapGrowthLimitBytes });
@@ -185,6 +189,15 @@ export function formatTable(results: BenchResults, machine: string, errors: Reco
         `Lambda's START/END/REPORT ${logs.platform.toFixed(0)}, 26 B per log event ${logs.overhead.toFixed(0)}); invocation ms median / p99: verifier ${run.verifierMs.median} / ${run.verifierMs.p99}, processor ${run.processorMs.median} / ${run.processorMs.p99} per batch`,
     );
     rows.push(['  published per accepted event', `${run.publishedPerEvent}`, '', '', '= 1', verdict(run.publishedPerEvent === 1)]);
+  }
+
+  const lat = results.latency;
+  rows.push(`7. Latency, local (stand-ins on loopback): ${lat?.events ?? 0} events, one every ${lat?.paceMs ?? '?'} ms, event source batch size ${lat?.batchSize ?? '?'} (mean batch ${lat?.meanBatch ?? '?'}); floor = the same calls issued bare`);
+  if (lat) {
+    for (const [label, f] of [['accept path (request → answer)', lat.acceptPath], ['end to end (request → envelope published)', lat.endToEnd]] as const) {
+      rows.push([`  ${label}, p50 / p99`, `${f.p50Ms.toFixed(2)} / ${f.p99Ms.toFixed(2)} ms`, `${f.floorP50Ms.toFixed(2)} / ${f.floorP99Ms.toFixed(2)} ms`, `${(f.p50Ms / f.floorP50Ms).toFixed(2)}× / ${(f.p99Ms / f.floorP99Ms).toFixed(2)}×`, '—', 'info']);
+    }
+    rows.push(['  published per accepted event', `${lat.publishedPerEvent}`, '', '', '= 1', verdict(lat.publishedPerEvent === 1)]);
   }
 
   const header: Row = ['measurement', 'figure', 'floor / basis', 'ratio', 'target', 'result'];

@@ -10,6 +10,7 @@
  *   4. local gateway under autocannon, then exactly-once check     bench/gateway-load.ts
  *   5. verifier memory after 1,000 vs 10,000 invocations           bench/memory.ts
  *   7. cost per million events, from the AWS requests counted        bench/cost.ts
+ *   8. latency: accept path and request → published, vs bare calls    bench/latency.ts
  *   6. a forged request's verification CPU vs a genuine one's       bench/forged-cost.ts
  *
  * `npm run bench -- verifyCpu coldStart` runs only the named measurements.
@@ -23,8 +24,8 @@ import { formatTable, targetChecks, type BenchResults } from './report';
 import { round } from './stats';
 import type { MeasurementName } from './worker';
 
-const ORDER: MeasurementName[] = ['verifierWarm', 'memory', 'cost', 'verifyCpu', 'sdkCpu', 'forgedCost', 'coldStart', 'gatewayLoad'];
-const NEEDS_STAND_INS = new Set<MeasurementName>(['verifierWarm', 'memory', 'cost']);
+const ORDER: MeasurementName[] = ['verifierWarm', 'memory', 'cost', 'latency', 'verifyCpu', 'sdkCpu', 'forgedCost', 'coldStart', 'gatewayLoad'];
+const NEEDS_STAND_INS = new Set<MeasurementName>(['verifierWarm', 'memory', 'cost', 'latency']);
 /** Hard bound per measurement; a worker that exceeds it is killed and reported. */
 const WORKER_TIMEOUT_MS = 5 * 60_000;
 

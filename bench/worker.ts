@@ -8,6 +8,7 @@ import { runColdStart } from './cold-start';
 import { runCost } from './cost';
 import { runForgedCost } from './forged-cost';
 import { runGatewayLoad } from './gateway-load';
+import { runLatency } from './latency';
 import { runMemory } from './memory';
 import { runSdkCpu } from './sdk-cpu';
 import { runVerifierWarm } from './verifier-warm';
@@ -28,6 +29,11 @@ export const MEASUREMENTS = {
     useStandInsFromEnvironment();
     useVerifierFunctionEnvironment();
     return runCost({ log });
+  },
+  latency: () => {
+    useStandInsFromEnvironment();
+    useVerifierFunctionEnvironment();
+    return runLatency({ log });
   },
   memory: () => {
     useStandInsFromEnvironment();
