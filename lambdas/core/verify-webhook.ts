@@ -48,6 +48,7 @@ export function checkWebhook<TOptions>(
       toleranceSeconds: settings.toleranceSeconds ?? provider.defaultToleranceSeconds,
       options: settings.options,
     });
+    if (isWebhookError(verified)) return { refusal: verified };
     for (const event of verified.events) {
       assertPublishableField('id', event.id, MAX_EVENT_ID_LENGTH);
       assertPublishableField('type', event.type, MAX_EVENT_TYPE_LENGTH);

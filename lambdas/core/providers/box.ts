@@ -7,7 +7,8 @@ import {
   bodyBytes,
   decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   MAX_SIGNATURE_CANDIDATES,
@@ -208,11 +209,12 @@ export const box: WebhookProvider = {
     // Box's SDK tries the body as received, then re-escaped; the variant is built once, and only
     // hashed for a request whose first form matched no key.
     let escaped: string | undefined | null = null;
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
+    const secretIndex = secretIndexOf(secrets, (secret) => {
       if (matchesAny(received, hmac('sha256', secret, signedBody(request), timestampText))) return true;
       if (escaped === null) escaped = escapedBody(request);
       return escaped !== undefined && matchesAny(received, hmac('sha256', secret, escaped, timestampText));
     });
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);

@@ -3,7 +3,8 @@ import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   contentKey,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   noOptions,
   parseJsonBody,
@@ -198,7 +199,8 @@ export const github: WebhookProvider = {
       '"sha256=<64 hex digits>"',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     const deliveryId = header(request, 'x-github-delivery');
     const eventType = header(request, 'x-github-event');

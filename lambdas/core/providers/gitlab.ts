@@ -3,7 +3,8 @@ import { constantTimeTokenEqual } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   contentKey,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -217,7 +218,8 @@ export const gitlab: WebhookProvider = {
   verify(request, { secrets }) {
     // Only the first value counts: a request carrying many tokens gets one guess, not many.
     const token = requireHeader(request, TOKEN_HEADER);
-    const secretIndex = findMatchingSecret(secrets, (secret) => constantTimeTokenEqual(token, secret));
+    const secretIndex = secretIndexOf(secrets, (secret) => constantTimeTokenEqual(token, secret));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     const body = parseJsonBody(request);
     const type = eventTypeOf(body.value, request);

@@ -7,7 +7,8 @@ import {
   bodyBytes,
   decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
@@ -131,9 +132,10 @@ export const hubspot: WebhookProvider = {
     const timestampText = requireHeader(request, TIMESTAMP_HEADER);
     const timestamp = requireUnixMilliseconds(timestampText, TIMESTAMP_HEADER);
 
-    const secretIndex = findMatchingSecret(secrets, (secret) =>
+    const secretIndex = secretIndexOf(secrets, (secret) =>
       matchesAny(received, hmac('sha256', secret, request.method, request.url, signedBody(request), timestampText)),
     );
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertMillisecondsWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);

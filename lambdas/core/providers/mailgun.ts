@@ -6,7 +6,8 @@ import {
   assertTimestampWithinTolerance,
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -113,7 +114,8 @@ export const mailgun: WebhookProvider = {
     if (!isRecord(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'Mailgun payload is not a JSON object');
     const { timestampText, timestamp, token, signature } = signatureOf(body.value);
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => constantTimeEqual(signature, hmac('sha256', secret, timestampText, token)));
+    const secretIndex = secretIndexOf(secrets, (secret) => constantTimeEqual(signature, hmac('sha256', secret, timestampText, token)));
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const event = jsonEvent(requireStringField(body.value, ['event-data', 'id']), requireStringField(body.value, ['event-data', 'event']), body);

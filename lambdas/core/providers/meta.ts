@@ -4,7 +4,8 @@ import { arrayElementSpans, objectMemberSpans, textOf, type JsonSpan } from '../
 import {
   bodyBytes,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
@@ -239,7 +240,8 @@ export const meta: WebhookProvider = {
       SIGNATURE_HEADER,
       '"sha256=<64 hex digits>"',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
     return { secretIndex, events: changeEvents(parseJsonBody(request), signedBody(request)) };
   },
 

@@ -3,7 +3,8 @@ import { WebhookError } from '../errors';
 import { arrayElementSpans, spanAt, textOf } from '../raw-json';
 import {
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
@@ -105,7 +106,8 @@ export const okta: WebhookProvider = {
   verify(request, { secrets }) {
     // The credential first, for the verification GET too: the challenge is echoed only to Okta.
     const received = digest(requireHeader(request, AUTHORIZATION_HEADER));
-    const secretIndex = findMatchingSecret(secrets, (secret) => sameCredential(received, secret));
+    const secretIndex = secretIndexOf(secrets, (secret) => sameCredential(received, secret));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     if (request.method === 'GET') {
       const challenge = header(request, CHALLENGE_HEADER);

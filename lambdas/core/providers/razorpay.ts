@@ -4,7 +4,8 @@ import {
   contentKey,
   decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
@@ -137,7 +138,8 @@ export const razorpay: WebhookProvider = {
       SIGNATURE_HEADER,
       '64 hex digits',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     const body = parseJsonBody(request);
     const type = requireStringField(body.value, ['event']);

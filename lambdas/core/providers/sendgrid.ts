@@ -6,7 +6,8 @@ import {
   assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   MAX_PUBLIC_KEY_SIGNATURES,
   noOptions,
@@ -123,7 +124,7 @@ export const sendgrid: WebhookProvider = {
     ).slice(0, MAX_PUBLIC_KEY_SIGNATURES);
 
     const signed = Buffer.concat([Buffer.from(timestampText, 'utf8'), request.rawBody]);
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
+    const secretIndex = secretIndexOf(secrets, (secret) => {
       const key = parseSendGridPublicKey(secret);
       return (
         key !== undefined &&
@@ -136,6 +137,7 @@ export const sendgrid: WebhookProvider = {
         })
       );
     });
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);

@@ -4,7 +4,8 @@ import {
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   noOptions,
   parseJsonBody,
@@ -125,7 +126,8 @@ export const shopify: WebhookProvider = {
       'a base64 HMAC-SHA256',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     // X-Shopify-Webhook-Id is unique per delivery and stable across retries; X-Shopify-Event-Id
     // (the triggering event, shared by every subscription) is the fallback.

@@ -3,7 +3,8 @@ import {
   assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   noOptions,
@@ -87,9 +88,10 @@ export const slack: WebhookProvider = {
       '"v0=<64 hex digits>"',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) =>
+    const secretIndex = secretIndexOf(secrets, (secret) =>
       matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, signedBody(request))),
     );
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);

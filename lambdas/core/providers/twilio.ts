@@ -5,7 +5,8 @@ import { WebhookError } from '../errors';
 import {
   contentKey,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   noOptions,
@@ -316,7 +317,7 @@ export const twilio: WebhookProvider = {
     const signedUrl = bodyHash === undefined ? request.url : withBodyHash(request.url, bodyHash);
 
     let matchedUrl = signedUrl;
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
+    const secretIndex = secretIndexOf(secrets, (secret) => {
       for (const url of twilioUrlCandidates(signedUrl)) {
         if (matchesAny(received, hmac(algorithm, secret, url, signedData))) {
           matchedUrl = url;
@@ -325,6 +326,7 @@ export const twilio: WebhookProvider = {
       }
       return false;
     });
+    if (secretIndex < 0) return signatureMismatch(secrets);
     if (bodyHash !== undefined && !constantTimeEqual(Buffer.from(bodyHash), Buffer.from(sha256Hex(signedBody(request))))) {
       throw new WebhookError('INVALID_SIGNATURE', 'Body does not match the signed bodySHA256');
     }

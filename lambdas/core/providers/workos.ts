@@ -5,7 +5,8 @@ import {
   assertMillisecondsWithinTolerance,
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
@@ -149,9 +150,10 @@ export const workos: WebhookProvider = {
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
     const signature = parseSignatureHeader(request);
-    const secretIndex = findMatchingSecret(secrets, (secret) =>
+    const secretIndex = secretIndexOf(secrets, (secret) =>
       matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}.`, signedBody(request))),
     );
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertMillisecondsWithinTolerance(signature.timestampMs, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);

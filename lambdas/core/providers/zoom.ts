@@ -6,7 +6,8 @@ import {
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -82,7 +83,8 @@ export const zoom: WebhookProvider = {
       '"v0=<64 hex digits>"',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, signedBody(request))));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);
