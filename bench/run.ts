@@ -5,9 +5,12 @@
  *
  *   1. verifier warm path vs the bare AWS calls it makes         bench/verifier-warm.ts
  *   2. verification CPU per provider vs the bare crypto + parse    bench/verify-cpu.ts
+ *      and side by side with each sender's official SDK             bench/sdk-cpu.ts
  *   3. cold-start proxy of each Lambda bundle vs its SDK clients   bench/cold-start.ts
  *   4. local gateway under autocannon, then exactly-once check     bench/gateway-load.ts
  *   5. verifier memory after 1,000 vs 10,000 invocations           bench/memory.ts
+ *   7. cost per million events, from the AWS requests counted        bench/cost.ts
+ *   8. latency: accept path and request → published, vs bare calls    bench/latency.ts
  *   6. a forged request's verification CPU vs a genuine one's       bench/forged-cost.ts
  *
  * `npm run bench -- verifyCpu coldStart` runs only the named measurements.
@@ -21,8 +24,8 @@ import { formatTable, targetChecks, type BenchResults } from './report';
 import { round } from './stats';
 import type { MeasurementName } from './worker';
 
-const ORDER: MeasurementName[] = ['verifierWarm', 'memory', 'verifyCpu', 'forgedCost', 'coldStart', 'gatewayLoad'];
-const NEEDS_STAND_INS = new Set<MeasurementName>(['verifierWarm', 'memory']);
+const ORDER: MeasurementName[] = ['verifierWarm', 'memory', 'cost', 'latency', 'verifyCpu', 'sdkCpu', 'forgedCost', 'coldStart', 'gatewayLoad'];
+const NEEDS_STAND_INS = new Set<MeasurementName>(['verifierWarm', 'memory', 'cost', 'latency']);
 /** Hard bound per measurement; a worker that exceeds it is killed and reported. */
 const WORKER_TIMEOUT_MS = 5 * 60_000;
 

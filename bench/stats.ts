@@ -55,3 +55,18 @@ export function shuffle<T>(items: T[]): T[] {
   }
   return items;
 }
+
+/**
+ * A distribution-free ~95 % confidence interval of the median (order statistics: ranks
+ * n/2 ± 0.98·√n), for deciding whether a median ratio is on one side of a target. Rounds on a
+ * shared machine are not identically distributed, so read it as "how settled", not as a proof.
+ */
+export function medianInterval(values: readonly number[]): readonly [number, number] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return [Number.NaN, Number.NaN];
+  const half = 0.98 * Math.sqrt(n);
+  const lower = Math.max(0, Math.floor(n / 2 - half) - 1);
+  const upper = Math.min(n - 1, Math.ceil(n / 2 + half));
+  return [sorted[lower]!, sorted[upper]!];
+}

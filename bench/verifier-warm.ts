@@ -20,7 +20,7 @@ import { checkStripeSigner, uniqueStripeEventId } from './payloads';
 import { median, p99, round } from './stats';
 
 export const WARM_RATIO_TARGET = 1.25;
-export const ROUND_TRIPS_TARGET = 3;
+export const ROUND_TRIPS_TARGET = 2;
 
 export interface VerifierWarmResult {
   readonly invocations: number;

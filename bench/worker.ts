@@ -5,9 +5,12 @@
  */
 import { useStandInsFromEnvironment } from './aws';
 import { runColdStart } from './cold-start';
+import { runCost } from './cost';
 import { runForgedCost } from './forged-cost';
 import { runGatewayLoad } from './gateway-load';
+import { runLatency } from './latency';
 import { runMemory } from './memory';
+import { runSdkCpu } from './sdk-cpu';
 import { runVerifierWarm } from './verifier-warm';
 import { runVerifyCpu } from './verify-cpu';
 
@@ -18,9 +21,20 @@ export const MEASUREMENTS = {
     return runVerifierWarm({ log });
   },
   verifyCpu: async () => runVerifyCpu({ log }),
+  sdkCpu: () => runSdkCpu({ log }),
   forgedCost: async () => runForgedCost({ log }),
   coldStart: () => runColdStart({ log }),
   gatewayLoad: () => runGatewayLoad({ log }),
+  cost: () => {
+    useStandInsFromEnvironment();
+    useVerifierFunctionEnvironment();
+    return runCost({ log });
+  },
+  latency: () => {
+    useStandInsFromEnvironment();
+    useVerifierFunctionEnvironment();
+    return runLatency({ log });
+  },
   memory: () => {
     useStandInsFromEnvironment();
     useVerifierFunctionEnvironment();

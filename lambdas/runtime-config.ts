@@ -1,8 +1,7 @@
-import * as z from 'zod/mini';
-
 /**
  * The contract between the CDK stack (which sets these environment variables) and the handlers
- * (which read them once, at cold start): this module is the only place that names them. The stack
+ * (which read them once, at cold start): this module names them, with `environment.ts`, the part
+ * the processor loads without the schemas. The stack
  * builds the variables with `verifierEnvironment` / `processorEnvironment`, the handlers read them
  * with `loadVerifierConfig` / `loadProcessorConfig`, and the two are each other's inverse.
  *
@@ -31,34 +30,33 @@ import * as z from 'zod/mini';
  * allows 4 KB in all) nearly constant in the number of routes: a route with every default costs
  * its name and `{}`.
  */
-export const ENV = {
-  routes: 'HOOKRELAY_ROUTES',
-  queueUrlPrefix: 'HOOKRELAY_QUEUE_URL_PREFIX',
-  secretNamePrefix: 'HOOKRELAY_SECRET_NAME_PREFIX',
-  publicBaseUrl: 'HOOKRELAY_PUBLIC_BASE_URL',
-  idempotencyTableName: 'IDEMPOTENCY_TABLE_NAME',
-  idempotencyWindowSeconds: 'IDEMPOTENCY_WINDOW_SECONDS',
-  secretsRefreshSeconds: 'SECRETS_REFRESH_SECONDS',
-  secretsMaxStaleSeconds: 'SECRETS_MAX_STALE_SECONDS',
-  payloadBucketName: 'PAYLOAD_BUCKET_NAME',
-  largePayloadThresholdBytes: 'LARGE_PAYLOAD_THRESHOLD_BYTES',
-  provider: 'PROVIDER',
-  topicArn: 'TOPIC_ARN',
-} as const;
+import * as z from 'zod/mini';
+import {
+  ConfigurationError,
+  DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+  DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
+  DEFAULT_SECRETS_MAX_STALE_SECONDS,
+  DEFAULT_SECRETS_REFRESH_SECONDS,
+  ENV,
+  optional,
+  positiveInt,
+  required,
+  type Env,
+} from './environment';
 
-/** Namespace of every metric the handlers emit (Powertools EMF). */
-export const METRICS_NAMESPACE = 'hookrelay';
-
-/** `service` of log lines and the `service` dimension of every metric, per function. */
-export const SERVICE_NAMES = {
-  verifier: 'hookrelay-verifier',
-  processor: 'hookrelay-processor',
-} as const;
-
-export const DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 7 * 24 * 3600;
-export const DEFAULT_SECRETS_REFRESH_SECONDS = 300;
-export const DEFAULT_SECRETS_MAX_STALE_SECONDS = 3600;
-export const DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES = 200_000;
+export {
+  ConfigurationError,
+  DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
+  DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
+  DEFAULT_SECRETS_MAX_STALE_SECONDS,
+  DEFAULT_SECRETS_REFRESH_SECONDS,
+  ENV,
+  loadProcessorConfig,
+  METRICS_NAMESPACE,
+  processorEnvironment,
+  SERVICE_NAMES,
+  type ProcessorRuntimeConfig,
+} from './environment';
 
 /**
  * What a route declares about itself, wherever routes are declared (the stack's configuration, the
@@ -158,40 +156,6 @@ export interface VerifierRuntimeConfig {
   readonly publicBaseUrl?: string;
 }
 
-export interface ProcessorRuntimeConfig {
-  readonly provider: string;
-  readonly topicArn: string;
-  readonly idempotencyTableName: string;
-  readonly idempotencyWindowSeconds: number;
-}
-
-export class ConfigurationError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationError';
-  }
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function required(env: Env, name: string): string {
-  const value = env[name];
-  if (value === undefined || value === '') throw new ConfigurationError(`Environment variable ${name} is required`);
-  return value;
-}
-
-function optional(env: Env, name: string): string | undefined {
-  return env[name] || undefined;
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigurationError(`${name} must be a positive integer`);
-  return value;
-}
-
 function parseRouteSettings(raw: string): Record<string, RouteSettings> {
   let parsed: unknown;
   try {
@@ -284,21 +248,3 @@ export function verifierEnvironment(config: VerifierRuntimeConfig): Record<strin
   };
 }
 
-export function loadProcessorConfig(env: Env): ProcessorRuntimeConfig {
-  return {
-    provider: required(env, ENV.provider),
-    topicArn: required(env, ENV.topicArn),
-    idempotencyTableName: required(env, ENV.idempotencyTableName),
-    idempotencyWindowSeconds: positiveInt(env, ENV.idempotencyWindowSeconds, DEFAULT_IDEMPOTENCY_WINDOW_SECONDS),
-  };
-}
-
-/** A processor's environment for `config`: the inverse of `loadProcessorConfig`. */
-export function processorEnvironment(config: ProcessorRuntimeConfig): Record<string, string> {
-  return {
-    [ENV.provider]: config.provider,
-    [ENV.topicArn]: config.topicArn,
-    [ENV.idempotencyTableName]: config.idempotencyTableName,
-    [ENV.idempotencyWindowSeconds]: String(config.idempotencyWindowSeconds),
-  };
-}

@@ -155,7 +155,10 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     });
     pollers.push(
       startQueuePoller({
-        sqs: (options.clients?.eventSource ?? adminClients).sqs,
+        // A client per poller: every poller and every published-log reader holds a long poll open,
+        // and one client's 50 sockets shared by all of them (28 providers: 56 long polls) left
+        // each receive waiting up to a second for a socket: the pipeline drained 25 events/s.
+        sqs: (options.clients?.eventSource ?? createAwsClients()).sqs,
         queueUrl,
         queueArn: resources.providers[provider]!.queueArn,
         handler,
@@ -165,7 +168,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
     );
   }
   const published = startPublishedLog(
-    adminClients.sqs,
+    createAwsClients().sqs,
     providers.map((provider) => resources.providers[provider]!.observerQueueUrl),
   );
 

@@ -1,5 +1,6 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { s3Package } from './clients/s3';
 
 /**
  * Claim check: a payload that cannot travel inside its envelope (too large for SNS, or holding
@@ -11,6 +12,7 @@ import { createHash } from 'node:crypto';
 export async function storePayload(s3: S3Client, bucket: string, provider: string, payloadJson: string): Promise<string> {
   const body = Buffer.from(payloadJson, 'utf8');
   const key = `${provider}/${createHash('sha256').update(body).digest('hex')}.json`;
+  const { PutObjectCommand } = s3Package();
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json' }));
   return `s3://${bucket}/${key}`;
 }

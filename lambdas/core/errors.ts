@@ -81,7 +81,7 @@ const SERVER_SIDE_CODES: ReadonlySet<string> = new Set([
 const WEBHOOK_ERROR = Symbol.for('hookrelay.WebhookError');
 
 export class WebhookError extends Error {
-  public readonly [WEBHOOK_ERROR] = true;
+  public declare readonly [WEBHOOK_ERROR]: true;
   public readonly code: WebhookErrorCode;
   public readonly details: Record<string, string | number | boolean | undefined>;
 
@@ -101,6 +101,9 @@ export class WebhookError extends Error {
     this.details = options.details ?? {};
   }
 }
+
+// On the prototype, not each instance: a refusal is constructed on every refused request.
+Object.defineProperty(WebhookError.prototype, WEBHOOK_ERROR, { value: true });
 
 export const isWebhookError = (error: unknown): error is WebhookError =>
   typeof error === 'object' && error !== null && (error as { [WEBHOOK_ERROR]?: unknown })[WEBHOOK_ERROR] === true;

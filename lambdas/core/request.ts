@@ -9,8 +9,20 @@ export interface WebhookRequest {
   readonly method: 'GET' | 'POST';
   /** Header names lower-cased; a repeated header keeps every value in arrival order. */
   readonly headers: Readonly<Record<string, readonly string[]>>;
-  /** The exact bytes the sender signed (already base64-decoded if the gateway encoded them). */
+  /**
+   * The exact bytes the sender signed (already base64-decoded if the gateway encoded them). An
+   * adapter may provide it as an accessor that encodes `bodyText` on first use: copy a request with
+   * `{ ...request, rawBody: request.rawBody }`, since a spread copies own properties only.
+   */
   readonly rawBody: Buffer;
+  /**
+   * The body as text, when the adapter received it as text (API Gateway hands a non-binary body
+   * over as a string): `rawBody` is then exactly its UTF-8 encoding (a lone surrogate encodes as
+   * U+FFFD, as `Buffer.from` and the hash functions encode it). The core hashes and parses this
+   * string instead of building the bytes and decoding them again. @default absent: the core decodes
+   * `rawBody` where a scheme needs text
+   */
+  readonly bodyText?: string;
   /**
    * The URL the sender signed, for schemes that sign it (Twilio, Square, HubSpot): the route's
    * configured exact public URL when there is one, else the URL rebuilt from the request.

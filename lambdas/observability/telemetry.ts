@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE } from '../runtime-config';
+import { METRICS_NAMESPACE } from '../environment';
 
 /**
  * Logger and metrics for one function. Log lines carry provider, event id, code, sizes and timings —

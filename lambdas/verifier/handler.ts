@@ -10,11 +10,12 @@ import {
   type EnvelopeHeader,
 } from '../core/envelope';
 import { WebhookError } from '../core/errors';
-import { methodsOf, type SignatureBinding, type WebhookEvent, type WebhookProvider } from '../core/provider';
+import { bodyByteLength, methodsOf, type SignatureBinding, type WebhookEvent, type WebhookProvider } from '../core/provider';
 import { findProvider, providerNames } from '../core/registry';
-import { verifyWebhook } from '../core/verify-webhook';
+import { checkWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
+import { storePayload } from '../adapters/payload-store';
 import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
@@ -144,8 +145,6 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
 
   async function messageOf(prepared: PreparedEvent): Promise<EnvelopeMessage> {
     if ('message' in prepared) return prepared.message;
-    // Loaded on first use: most requests never claim-check, and S3's commands stay out of a cold start.
-    const { storePayload } = require('../adapters/payload-store') as typeof import('../adapters/payload-store');
     const location = await storePayload(clients.s3, config.payloadBucketName!, prepared.header.source, prepared.event.payloadJson);
     return { text: envelopeText(prepared.header, { location }), attributes: envelopeAttributes(prepared.header) };
   }
@@ -206,11 +205,11 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         receivedUrl: deps.receivedUrl?.(event),
         publicBaseUrl: route.publicUrl,
       });
-      logContext['bodyBytes'] = request.rawBody.length;
+      logContext['bodyBytes'] = bodyByteLength(request);
       telemetry.count('Received', routeName);
 
       const credentials = await secrets.get(route.secretId);
-      const verified = verifyWebhook(provider, request, {
+      const { verified, refusal } = checkWebhook(provider, request, {
         secrets: credentials.secrets,
         verifyTokens: credentials.verifyTokens,
         nowSeconds: Math.floor(now() / 1000),
@@ -218,6 +217,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         maxBodyBytes: route.maxBodyBytes,
         options,
       });
+      if (refusal) throw refusal;
       logContext['secretIndex'] = verified.secretIndex;
       if (verified.signatureBinding) await bindSignature(routeName, verified.signatureBinding);
       telemetry.count('Verified', routeName);

@@ -5,7 +5,8 @@ import { arrayElementSpans, spanAt, textOf } from '../raw-json';
 import {
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
@@ -60,16 +61,13 @@ export function adyenSignedString(item: Record<string, unknown>): string | undef
 interface NotificationItem {
   readonly item: Record<string, unknown>;
   readonly signed: string;
-  /** The item's text exactly as Adyen wrote it. */
-  readonly json: string;
 }
 
 /** Each `notificationItems[k].NotificationRequestItem`, or INVALID_PAYLOAD naming the first that is not one. */
-function notificationItems(text: string, value: unknown): NotificationItem[] {
+function notificationItems(value: unknown): NotificationItem[] {
   const wrappers = isRecord(value) ? value['notificationItems'] : undefined;
   if (!Array.isArray(wrappers)) throw new WebhookError('INVALID_PAYLOAD', 'Adyen payload has no "notificationItems" array');
   if (wrappers.length === 0) throw new WebhookError('INVALID_PAYLOAD', 'Adyen payload has no notification items');
-  const wrapperSpans = arrayElementSpans(text, spanAt(text, ['notificationItems'])!);
   return wrappers.map((wrapper: unknown, index) => {
     const item = isRecord(wrapper) ? wrapper['NotificationRequestItem'] : undefined;
     if (!isRecord(item)) {
@@ -79,12 +77,20 @@ function notificationItems(text: string, value: unknown): NotificationItem[] {
     if (signed === undefined) {
       throw new WebhookError('INVALID_PAYLOAD', `Notification item ${index} has a signed field that is not a string or a number`, { details: { itemIndex: index } });
     }
-    return { item, signed, json: textOf(text, spanAt(text, ['NotificationRequestItem'], wrapperSpans[index]!)!) };
+    return { item, signed };
   });
 }
 
-/** Checks one item's `additionalData.hmacSignature` against every secret; returns the index that matched. */
-function verifyItem({ item, signed }: NotificationItem, index: number, secrets: readonly string[]): number {
+/** Each item's text exactly as Adyen wrote it (`notificationItems[k].NotificationRequestItem`). */
+function itemTexts(text: string): string[] {
+  return arrayElementSpans(text, spanAt(text, ['notificationItems'])!).map((wrapper) => textOf(text, spanAt(text, ['NotificationRequestItem'], wrapper)!));
+}
+
+/**
+ * Checks one item's `additionalData.hmacSignature` against every secret: the index that matched,
+ * or the refusal (returned, not thrown: see `secretIndexOf`).
+ */
+function verifyItem({ item, signed }: NotificationItem, index: number, secrets: readonly string[]): number | WebhookError {
   const additionalData = item['additionalData'];
   const text = isRecord(additionalData) ? additionalData['hmacSignature'] : undefined;
   if (typeof text !== 'string' || text.trim() === '') {
@@ -94,15 +100,13 @@ function verifyItem({ item, signed }: NotificationItem, index: number, secrets: 
   if (signature?.length !== 32) {
     throw new WebhookError('MALFORMED_SIGNATURE', `Notification item ${index} has an hmacSignature that is not base64 of 32 bytes`, { details: { itemIndex: index } });
   }
-  try {
-    return findMatchingSecret(secrets, (secret) => {
-      const key = parseAdyenHmacKey(secret);
-      return key !== undefined && constantTimeEqual(signature, hmac('sha256', key, signed));
-    });
-  } catch (error) {
-    if (isWebhookError(error)) throw new WebhookError(error.code, `${error.message} (notification item ${index})`, { details: { ...error.details, itemIndex: index } });
-    throw error;
-  }
+  const secretIndex = secretIndexOf(secrets, (secret) => {
+    const key = parseAdyenHmacKey(secret);
+    return key !== undefined && constantTimeEqual(signature, hmac('sha256', key, signed));
+  });
+  if (secretIndex >= 0) return secretIndex;
+  const mismatch = signatureMismatch(secrets);
+  return new WebhookError(mismatch.code, `${mismatch.message} (notification item ${index})`, { details: { ...mismatch.details, itemIndex: index } });
 }
 
 // --- Samples for `npm run send` --------------------------------------------------------------
@@ -176,13 +180,20 @@ export const adyen: WebhookProvider = {
   verify(request, { secrets }) {
     // The signatures are in the body: its shape is checked first, then every item's signature, and
     // only then are events built, so one bad item refuses the whole request.
-    const body = parseJsonBody(request.rawBody);
-    const items = notificationItems(body.text, body.value);
-    const secretIndexes = items.map((item, index) => verifyItem(item, index, secrets));
-    const events = items.map(({ item, json }): WebhookEvent => {
+    const body = parseJsonBody(request);
+    const items = notificationItems(body.value);
+    const secretIndexes: number[] = [];
+    for (const [index, item] of items.entries()) {
+      const matched = verifyItem(item, index, secrets);
+      if (isWebhookError(matched)) return matched;
+      secretIndexes.push(matched);
+    }
+    // Only a request whose every item verified has its items' exact texts cut out of the body.
+    const texts = itemTexts(body.text);
+    const events = items.map(({ item }, index): WebhookEvent => {
       const type = requireStringField(item, ['eventCode']);
       const id = `${requireStringField(item, ['pspReference'])}:${type}:${signedValue(item['success'])}`;
-      return { id, type, payload: item, payloadJson: json };
+      return { id, type, payload: item, payloadJson: texts[index]! };
     });
     return { secretIndex: secretIndexes[0]!, events, reply: ACCEPTED };
   },

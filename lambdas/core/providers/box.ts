@@ -7,7 +7,8 @@ import {
   bodyBytes,
   decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   MAX_SIGNATURE_CANDIDATES,
@@ -16,6 +17,7 @@ import {
   requireHeader,
   requireStringField,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -60,9 +62,9 @@ export function parseRfc3339Seconds(text: string): number | undefined {
  * backslash before a `/`), so a forged request that makes every key try this form stays cheap.
  * Undefined when it would be the same bytes, or the body is not UTF-8.
  */
-function escapedBody(rawBody: Buffer): string | undefined {
-  if (!isUtf8(rawBody)) return undefined;
-  const text = rawBody.toString('utf8');
+function escapedBody(request: Pick<WebhookRequest, 'rawBody' | 'bodyText'>): string | undefined {
+  const text = request.bodyText ?? (isUtf8(request.rawBody) ? request.rawBody.toString('utf8') : undefined);
+  if (text === undefined) return undefined;
   let escaped = '';
   let copied = 0;
   for (let index = 0; index < text.length; index++) {
@@ -207,14 +209,15 @@ export const box: WebhookProvider = {
     // Box's SDK tries the body as received, then re-escaped; the variant is built once, and only
     // hashed for a request whose first form matched no key.
     let escaped: string | undefined | null = null;
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
-      if (matchesAny(received, hmac('sha256', secret, request.rawBody, timestampText))) return true;
-      if (escaped === null) escaped = escapedBody(request.rawBody);
+    const secretIndex = secretIndexOf(secrets, (secret) => {
+      if (matchesAny(received, hmac('sha256', secret, signedBody(request), timestampText))) return true;
+      if (escaped === null) escaped = escapedBody(request);
       return escaped !== undefined && matchesAny(received, hmac('sha256', secret, escaped, timestampText));
     });
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['trigger']), body)] };
   },
 

@@ -5,7 +5,8 @@ import {
   assertTimestampWithinTolerance,
   bodyBytes,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -157,13 +158,14 @@ export const discord: WebhookProvider = {
     ).slice(0, MAX_PUBLIC_KEY_SIGNATURES);
 
     const signed = Buffer.concat([Buffer.from(timestampText, 'utf8'), request.rawBody]);
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
+    const secretIndex = secretIndexOf(secrets, (secret) => {
       const key = parseDiscordPublicKey(secret);
       return key !== undefined && received.some((signature) => verifySignature(null, signed, key, signature));
     });
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!isRecord(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'Discord interaction is not a JSON object');
     const kind = body.value['type'];
     if (kind === PING) return { secretIndex, events: [], reply: { statusCode: 200, body: { type: 1 } } };

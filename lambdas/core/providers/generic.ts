@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import { isUtf8 } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeSignature, hmac, matchesAny, memoizeSecretParse, sha256Hex, type HmacAlgorithm } from '../crypto';
 import { stringifyForWire } from '../envelope';
 import { compactJson, isoTime, randomId } from '../samples';
 import { WebhookError } from '../errors';
 import {
+  bodyText,
   assertTimestampWithinTolerance,
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
@@ -19,6 +19,7 @@ import {
   jsonPost,
   sentHeader,
   withSentHeaders,
+  signedBody,
   type OutgoingRequest,
   type SampleContext,
   type VerifiedWebhook,
@@ -500,9 +501,8 @@ const BASIC_CREDENTIALS = /^basic[ \t]+([A-Za-z0-9+/]+={0,2})$/i;
 // Verification, one function per mode, and the event they share.
 
 /** A `text` payload: the UTF-8 body as a JSON string. */
-function textBody(rawBody: Buffer): { value: string; text: string } {
-  if (!isUtf8(rawBody)) throw new WebhookError('INVALID_PAYLOAD', 'Body is not valid UTF-8');
-  const value = rawBody.toString('utf8');
+function textBody(request: WebhookRequest): { value: string; text: string } {
+  const value = bodyText(request);
   return { value, text: stringifyForWire(value) };
 }
 
@@ -523,11 +523,11 @@ function verifiedEvent(
   secretIndex: number,
   replayKey: (type: string) => string | undefined,
 ): VerifiedWebhook {
-  const body = options.payloadFormat === 'json' ? parseJsonBody(request.rawBody) : textBody(request.rawBody);
+  const body = options.payloadFormat === 'json' ? parseJsonBody(request) : textBody(request);
   if (options.idHeader !== undefined && !headerId) {
     throw new WebhookError('INVALID_PAYLOAD', `${options.idHeader} header is missing`);
   }
-  const id = headerId || sha256Hex(request.rawBody);
+  const id = headerId || sha256Hex(signedBody(request));
   const typeValue =
     options.typeHeader !== undefined
       ? header(request, options.typeHeader)?.trim()
@@ -562,7 +562,7 @@ function verifyHmac(request: WebhookRequest, { secrets, nowSeconds, toleranceSec
     if ('literal' in part) return part.literal;
     switch (part.field) {
       case 'body':
-        return request.rawBody;
+        return signedBody(request);
       case 'id':
         return headerId!;
       case 'timestamp':
@@ -591,7 +591,7 @@ function verifyHmac(request: WebhookRequest, { secrets, nowSeconds, toleranceSec
  * key when one is configured; without it, the body and type are.
  */
 function credentialReplayKey(request: WebhookRequest, options: GenericOptions): (type: string) => string | undefined {
-  return (type) => (options.idHeader === undefined ? contentKey(type, request.rawBody) : undefined);
+  return (type) => (options.idHeader === undefined ? contentKey(type, signedBody(request)) : undefined);
 }
 
 function verifyToken(request: WebhookRequest, { secrets }: VerifyContext<unknown>, options: GenericTokenOptions): VerifiedWebhook {

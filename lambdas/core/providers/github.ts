@@ -3,7 +3,8 @@ import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   contentKey,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   noOptions,
   parseJsonBody,
@@ -11,6 +12,7 @@ import {
   bodyBytes,
   jsonPost,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -197,15 +199,16 @@ export const github: WebhookProvider = {
       '"sha256=<64 hex digits>"',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     const deliveryId = header(request, 'x-github-delivery');
     const eventType = header(request, 'x-github-event');
     if (!deliveryId || !eventType) {
       throw new WebhookError('INVALID_PAYLOAD', 'X-GitHub-Delivery or X-GitHub-Event header is missing');
     }
-    const body = parseJsonBody(request.rawBody);
-    return { secretIndex, events: [jsonEvent(deliveryId, eventType, body, contentKey(eventType, request.rawBody))] };
+    const body = parseJsonBody(request);
+    return { secretIndex, events: [jsonEvent(deliveryId, eventType, body, contentKey(eventType, signedBody(request)))] };
   },
 
   sign(request, { secret, nowSeconds }) {

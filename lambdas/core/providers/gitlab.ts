@@ -3,7 +3,8 @@ import { constantTimeTokenEqual } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   contentKey,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -11,6 +12,7 @@ import {
   parseJsonBody,
   requireHeader,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -216,9 +218,10 @@ export const gitlab: WebhookProvider = {
   verify(request, { secrets }) {
     // Only the first value counts: a request carrying many tokens gets one guess, not many.
     const token = requireHeader(request, TOKEN_HEADER);
-    const secretIndex = findMatchingSecret(secrets, (secret) => constantTimeTokenEqual(token, secret));
+    const secretIndex = secretIndexOf(secrets, (secret) => constantTimeTokenEqual(token, secret));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const type = eventTypeOf(body.value, request);
     const idempotencyKey = header(request, 'idempotency-key')?.trim();
     // No content key here: nothing is signed, so a fingerprint would stop no holder of the token
@@ -228,7 +231,7 @@ export const gitlab: WebhookProvider = {
 
     const eventUuid = header(request, 'x-gitlab-event-uuid')?.trim();
     if (!eventUuid) throw new WebhookError('INVALID_PAYLOAD', 'Neither Idempotency-Key nor X-Gitlab-Event-UUID was sent');
-    const key = contentKey(type, request.rawBody);
+    const key = contentKey(type, signedBody(request));
     return { secretIndex, events: [jsonEvent(`${eventUuid}:${key.slice(0, FALLBACK_ID_FINGERPRINT_HEX_DIGITS)}`, type, body, key)] };
   },
 

@@ -7,7 +7,8 @@ import {
   bodyBytes,
   decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
@@ -16,6 +17,7 @@ import {
   requireUnixMilliseconds,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookEvent,
   type WebhookProvider,
@@ -130,12 +132,13 @@ export const hubspot: WebhookProvider = {
     const timestampText = requireHeader(request, TIMESTAMP_HEADER);
     const timestamp = requireUnixMilliseconds(timestampText, TIMESTAMP_HEADER);
 
-    const secretIndex = findMatchingSecret(secrets, (secret) =>
-      matchesAny(received, hmac('sha256', secret, request.method, request.url, request.rawBody, timestampText)),
+    const secretIndex = secretIndexOf(secrets, (secret) =>
+      matchesAny(received, hmac('sha256', secret, request.method, request.url, signedBody(request), timestampText)),
     );
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertMillisecondsWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!Array.isArray(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'HubSpot payload is not a JSON array of events');
     const items = body.value;
     // Each event is published as its own slice of the signed body, exactly as HubSpot wrote it.

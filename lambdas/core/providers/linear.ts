@@ -6,7 +6,8 @@ import {
   bodyBytes,
   decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -15,6 +16,7 @@ import {
   requireStringField,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -162,9 +164,10 @@ export const linear: WebhookProvider = {
       SIGNATURE_HEADER,
       '64 hex digits',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     assertMillisecondsWithinTolerance(signedTimestamp(body.value), nowSeconds, toleranceSeconds);
     const deliveryId = header(request, DELIVERY_HEADER)?.trim();
     if (!deliveryId) throw new WebhookError('INVALID_PAYLOAD', `${DELIVERY_HEADER} header is missing`);

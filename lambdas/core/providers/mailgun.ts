@@ -6,7 +6,8 @@ import {
   assertTimestampWithinTolerance,
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -14,6 +15,7 @@ import {
   parseJsonBody,
   parseUnixSeconds,
   requireStringField,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -108,11 +110,12 @@ export const mailgun: WebhookProvider = {
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
     // The signature is inside the body: the body is read first.
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!isRecord(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'Mailgun payload is not a JSON object');
     const { timestampText, timestamp, token, signature } = signatureOf(body.value);
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => constantTimeEqual(signature, hmac('sha256', secret, timestampText, token)));
+    const secretIndex = secretIndexOf(secrets, (secret) => constantTimeEqual(signature, hmac('sha256', secret, timestampText, token)));
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const event = jsonEvent(requireStringField(body.value, ['event-data', 'id']), requireStringField(body.value, ['event-data', 'event']), body);
@@ -120,7 +123,7 @@ export const mailgun: WebhookProvider = {
       secretIndex,
       events: [event],
       // The length prefix keeps timestamp and token from trading characters.
-      signatureBinding: { signed: sha256Hex(`${timestampText.length}:${timestampText}`, token), content: sha256Hex(request.rawBody) },
+      signatureBinding: { signed: sha256Hex(`${timestampText.length}:${timestampText}`, token), content: sha256Hex(signedBody(request)) },
     };
   },
 

@@ -4,13 +4,15 @@ import { arrayElementSpans, objectMemberSpans, textOf, type JsonSpan } from '../
 import {
   bodyBytes,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
   parseJsonBody,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type JsonBody,
   type SampleContext,
   type VerifiedWebhook,
@@ -73,7 +75,7 @@ function invalid(message: string, details: Record<string, number> = {}): Webhook
  * derived from the signed body, `<first 32 hex digits of SHA-256(body)>:<i>:<j>`, and its type is
  * `<object>.<change.field>`: everything the envelope uses is covered by the signature.
  */
-function changeEvents(body: JsonBody, rawBody: Buffer): WebhookEvent[] {
+function changeEvents(body: JsonBody, signed: string | Buffer): WebhookEvent[] {
   const root = body.value;
   if (!isRecord(root) || typeof root['object'] !== 'string' || root['object'] === '' || !Array.isArray(root['entry'])) {
     throw invalid('Meta payload is not {"object": "<string>", "entry": [...]}');
@@ -84,7 +86,7 @@ function changeEvents(body: JsonBody, rawBody: Buffer): WebhookEvent[] {
   const rootMembers = objectMemberSpans(text);
   const objectText = textOf(text, rootMembers.get('object')!);
   const entrySpans = arrayElementSpans(text, rootMembers.get('entry'));
-  const idPrefix = sha256Hex(rawBody).slice(0, ID_HASH_HEX_DIGITS);
+  const idPrefix = sha256Hex(signed).slice(0, ID_HASH_HEX_DIGITS);
 
   const events: WebhookEvent[] = [];
   entries.forEach((entry, entryIndex) => {
@@ -238,8 +240,9 @@ export const meta: WebhookProvider = {
       SIGNATURE_HEADER,
       '"sha256=<64 hex digits>"',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
-    return { secretIndex, events: changeEvents(parseJsonBody(request.rawBody), request.rawBody) };
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
+    return { secretIndex, events: changeEvents(parseJsonBody(request), signedBody(request)) };
   },
 
   sign(request, { secret }) {

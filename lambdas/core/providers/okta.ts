@@ -3,7 +3,8 @@ import { WebhookError } from '../errors';
 import { arrayElementSpans, spanAt, textOf } from '../raw-json';
 import {
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
@@ -105,7 +106,8 @@ export const okta: WebhookProvider = {
   verify(request, { secrets }) {
     // The credential first, for the verification GET too: the challenge is echoed only to Okta.
     const received = digest(requireHeader(request, AUTHORIZATION_HEADER));
-    const secretIndex = findMatchingSecret(secrets, (secret) => sameCredential(received, secret));
+    const secretIndex = secretIndexOf(secrets, (secret) => sameCredential(received, secret));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     if (request.method === 'GET') {
       const challenge = header(request, CHALLENGE_HEADER);
@@ -113,7 +115,7 @@ export const okta: WebhookProvider = {
       return { secretIndex, events: [], reply: { statusCode: 200, body: { verification: challenge } } };
     }
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const events = isRecord(body.value) && isRecord(body.value['data']) ? body.value['data']['events'] : undefined;
     if (!Array.isArray(events)) throw new WebhookError('INVALID_PAYLOAD', 'Okta payload has no "data.events" array');
     // Each event is published as its own slice of the body, exactly as Okta wrote it.

@@ -5,7 +5,8 @@ import {
   assertTimestampWithinTolerance,
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
@@ -14,6 +15,7 @@ import {
   requireUnixSeconds,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -172,12 +174,13 @@ export const paddle: WebhookProvider = {
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
     const signature = parseSignatureHeader(request);
     // Signature before timestamp, as Paddle's SDK: a forgery is reported as invalid, never as stale.
-    const secretIndex = findMatchingSecret(secrets, (secret) =>
-      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}:`, request.rawBody)),
+    const secretIndex = secretIndexOf(secrets, (secret) =>
+      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}:`, signedBody(request))),
     );
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(signature.timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return {
       secretIndex,
       events: [jsonEvent(requireStringField(body.value, ['event_id']), requireStringField(body.value, ['event_type']), body)],

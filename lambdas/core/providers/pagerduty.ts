@@ -3,7 +3,8 @@ import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   bodyBytes,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
@@ -11,6 +12,7 @@ import {
   requireStringField,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -97,9 +99,10 @@ export const pagerduty: WebhookProvider = {
       SIGNATURE_HEADER,
       '"v1=<64 hex digits>"',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['event', 'id']), requireStringField(body.value, ['event', 'event_type']), body)] };
   },
 

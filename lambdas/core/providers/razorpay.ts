@@ -4,7 +4,8 @@ import {
   contentKey,
   decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
@@ -12,6 +13,7 @@ import {
   requireStringField,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -136,14 +138,15 @@ export const razorpay: WebhookProvider = {
       SIGNATURE_HEADER,
       '64 hex digits',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const type = requireStringField(body.value, ['event']);
     // The header names the event as Razorpay knows it; a body hash stands in when it is absent, as
     // deduplication rests on the signed content either way.
-    const id = header(request, EVENT_ID_HEADER)?.trim() || sha256Hex(request.rawBody);
-    return { secretIndex, events: [jsonEvent(id, type, body, contentKey(type, request.rawBody))] };
+    const id = header(request, EVENT_ID_HEADER)?.trim() || sha256Hex(signedBody(request));
+    return { secretIndex, events: [jsonEvent(id, type, body, contentKey(type, signedBody(request)))] };
   },
 
   sign(request, { secret }) {

@@ -6,7 +6,8 @@ import {
   assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   MAX_PUBLIC_KEY_SIGNATURES,
   noOptions,
@@ -123,7 +124,7 @@ export const sendgrid: WebhookProvider = {
     ).slice(0, MAX_PUBLIC_KEY_SIGNATURES);
 
     const signed = Buffer.concat([Buffer.from(timestampText, 'utf8'), request.rawBody]);
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
+    const secretIndex = secretIndexOf(secrets, (secret) => {
       const key = parseSendGridPublicKey(secret);
       return (
         key !== undefined &&
@@ -136,9 +137,10 @@ export const sendgrid: WebhookProvider = {
         })
       );
     });
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!Array.isArray(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'SendGrid payload is not a JSON array of events');
     const items = body.value;
     // Each event is published as its own slice of the signed body, exactly as SendGrid wrote it.

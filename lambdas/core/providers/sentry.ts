@@ -6,7 +6,8 @@ import {
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
@@ -14,6 +15,7 @@ import {
   requireStringField,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -118,15 +120,16 @@ export const sentry: WebhookProvider = {
       SIGNATURE_HEADER,
       '64 hex digits',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     const requestId = header(request, 'request-id')?.trim();
     const resource = header(request, 'sentry-hook-resource')?.trim();
     if (!requestId || !resource) throw new WebhookError('INVALID_PAYLOAD', 'Request-ID or Sentry-Hook-Resource header is missing');
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const type = `${resource}.${requireStringField(body.value, ['action'])}`;
     // The resource header is not signed: the key covers the type, so a relabelled body is another event.
-    return { secretIndex, events: [jsonEvent(requestId, type, body, contentKey(type, request.rawBody))] };
+    return { secretIndex, events: [jsonEvent(requestId, type, body, contentKey(type, signedBody(request)))] };
   },
 
   sign(request, { secret }) {

@@ -4,7 +4,8 @@ import {
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   noOptions,
   parseJsonBody,
@@ -12,6 +13,7 @@ import {
   bodyBytes,
   jsonPost,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -124,7 +126,8 @@ export const shopify: WebhookProvider = {
       'a base64 HMAC-SHA256',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
     // X-Shopify-Webhook-Id is unique per delivery and stable across retries; X-Shopify-Event-Id
     // (the triggering event, shared by every subscription) is the fallback.
@@ -133,8 +136,8 @@ export const shopify: WebhookProvider = {
     if (!id || !topic) {
       throw new WebhookError('INVALID_PAYLOAD', 'X-Shopify-Webhook-Id or X-Shopify-Topic header is missing');
     }
-    const body = parseJsonBody(request.rawBody);
-    return { secretIndex, events: [jsonEvent(id, topic, body, contentKey(topic, request.rawBody))] };
+    const body = parseJsonBody(request);
+    return { secretIndex, events: [jsonEvent(id, topic, body, contentKey(topic, signedBody(request)))] };
   },
 
   sign(request, { secret, nowSeconds }) {

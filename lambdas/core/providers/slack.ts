@@ -3,7 +3,8 @@ import {
   assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   noOptions,
@@ -15,6 +16,7 @@ import {
   bodyBytes,
   jsonPost,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -86,12 +88,13 @@ export const slack: WebhookProvider = {
       '"v0=<64 hex digits>"',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) =>
-      matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, request.rawBody)),
+    const secretIndex = secretIndexOf(secrets, (secret) =>
+      matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, signedBody(request))),
     );
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const payload = body.value;
     if (!isRecord(payload)) throw new WebhookError('INVALID_PAYLOAD', 'Slack payload is not a JSON object');
     const kind = requireStringField(payload, ['type']);

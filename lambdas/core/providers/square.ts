@@ -5,7 +5,8 @@ import {
   bodyBytes,
   decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
@@ -13,6 +14,7 @@ import {
   requireStringField,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -125,9 +127,10 @@ export const square: WebhookProvider = {
       SIGNATURE_HEADER,
       'a base64 HMAC-SHA256',
     );
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.url, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.url, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['event_id']), requireStringField(body.value, ['type']), body)] };
   },
 

@@ -4,7 +4,8 @@ import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   MAX_PUBLIC_KEY_SIGNATURES,
   MAX_SIGNATURE_CANDIDATES,
@@ -16,6 +17,7 @@ import {
   jsonPost,
   sentHeader,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -114,9 +116,9 @@ export function standardWebhooksScheme(headerPrefixes: readonly [StandardHeaderP
 
       const prefix = `${messageId}.${timestamp}.`;
       let signedContent: Buffer | undefined;
-      const secretIndex = findMatchingSecret(secrets, (secret) => {
+      const secretIndex = secretIndexOf(secrets, (secret) => {
         const key = parseStandardSecret(secret);
-        if (key?.kind === 'hmac') return matchesAny(macs, hmac('sha256', key.key, prefix, request.rawBody));
+        if (key?.kind === 'hmac') return matchesAny(macs, hmac('sha256', key.key, prefix, signedBody(request)));
         if (key?.kind === 'ed25519' && ed25519.length > 0) {
           signedContent ??= Buffer.concat([Buffer.from(prefix, 'utf8'), request.rawBody]);
           const content = signedContent;
@@ -124,9 +126,10 @@ export function standardWebhooksScheme(headerPrefixes: readonly [StandardHeaderP
         }
         return false;
       });
+      if (secretIndex < 0) return signatureMismatch(secrets);
       assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-      const body = parseJsonBody(request.rawBody);
+      const body = parseJsonBody(request);
       return { secretIndex, events: [jsonEvent(messageId, requireStringField(body.value, ['type']), body)] };
     },
 

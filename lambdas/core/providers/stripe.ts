@@ -3,7 +3,8 @@ import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   MAX_SIGNATURE_CANDIDATES,
   MAX_SIGNED_MESSAGES,
@@ -14,6 +15,7 @@ import {
   bodyBytes,
   jsonPost,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -179,13 +181,14 @@ export const stripe: WebhookProvider = {
     // Signature before timestamp: a stale but authentic delivery is reported as stale, a forged
     // one as invalid, matching Stripe's SDK and never revealing which check a forgery failed first.
     let matched: SignedTimestamp | undefined;
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
-      matched = signed.find((entry) => matchesAny(entry.signatures, hmac('sha256', secret, `${entry.text}.`, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => {
+      matched = signed.find((entry) => matchesAny(entry.signatures, hmac('sha256', secret, `${entry.text}.`, signedBody(request))));
       return matched !== undefined;
     });
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(matched!.seconds, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return {
       secretIndex,
       events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['type']), body)],

@@ -5,7 +5,8 @@ import { WebhookError } from '../errors';
 import {
   contentKey,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   noOptions,
@@ -14,6 +15,7 @@ import {
   bodyBytes,
   sentHeader,
   withSentHeaders,
+  signedBody,
   type OutgoingRequest,
   type WebhookProvider,
 } from '../provider';
@@ -164,8 +166,7 @@ function bodyHashParameter(request: Pick<WebhookRequest, 'query'>): string | und
  * Parses an `application/x-www-form-urlencoded` body; a repeated key keeps every value. More than
  * MAX_FORM_PARAMETERS parameters is refused before any of them is decoded.
  */
-export function parseFormParams(rawBody: Buffer): TwilioParams {
-  const text = rawBody.toString('utf8');
+export function parseFormParams(text: string): TwilioParams {
   let pairs = 1;
   for (let index = text.indexOf('&'); index !== -1; index = text.indexOf('&', index + 1)) {
     if (++pairs > MAX_FORM_PARAMETERS) {
@@ -311,12 +312,12 @@ export const twilio: WebhookProvider = {
     );
 
     const bodyHash = bodyHashParameter(request);
-    const params = bodyHash === undefined ? parseFormParams(request.rawBody) : undefined;
+    const params = bodyHash === undefined ? parseFormParams(request.bodyText ?? request.rawBody.toString('utf8')) : undefined;
     const signedData = params === undefined ? '' : signedParams(params);
     const signedUrl = bodyHash === undefined ? request.url : withBodyHash(request.url, bodyHash);
 
     let matchedUrl = signedUrl;
-    const secretIndex = findMatchingSecret(secrets, (secret) => {
+    const secretIndex = secretIndexOf(secrets, (secret) => {
       for (const url of twilioUrlCandidates(signedUrl)) {
         if (matchesAny(received, hmac(algorithm, secret, url, signedData))) {
           matchedUrl = url;
@@ -325,17 +326,18 @@ export const twilio: WebhookProvider = {
       }
       return false;
     });
-    if (bodyHash !== undefined && !constantTimeEqual(Buffer.from(bodyHash), Buffer.from(sha256Hex(request.rawBody)))) {
+    if (secretIndex < 0) return signatureMismatch(secrets);
+    if (bodyHash !== undefined && !constantTimeEqual(Buffer.from(bodyHash), Buffer.from(sha256Hex(signedBody(request))))) {
       throw new WebhookError('INVALID_SIGNATURE', 'Body does not match the signed bodySHA256');
     }
 
-    const id = header(request, IDEMPOTENCY_HEADER) || sha256Hex(request.url, '\0', request.rawBody);
+    const id = header(request, IDEMPOTENCY_HEADER) || sha256Hex(request.url, '\0', signedBody(request));
     if (params !== undefined) {
       const type = eventType(params, false);
       const key = contentKey(type, matchedUrl, '\n', signedData);
       return { secretIndex, events: [{ id, type, payload: params, payloadJson: stringifyForWire(params), contentKey: key }] };
     }
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const type = eventType(body.value, true);
     return { secretIndex, events: [jsonEvent(id, type, body, contentKey(type, matchedUrl))] };
   },
@@ -348,7 +350,7 @@ export const twilio: WebhookProvider = {
       const url = withBodyHash(request.url, sha256Hex(body));
       return { ...withSentHeaders(request, { [SIGNATURE_HEADER]: hmac(algorithm, secret, url).toString('base64') }), url };
     }
-    const signature = hmac(algorithm, secret, request.url, signedParams(parseFormParams(body))).toString('base64');
+    const signature = hmac(algorithm, secret, request.url, signedParams(parseFormParams(body.toString('utf8')))).toString('base64');
     return withSentHeaders(request, { [SIGNATURE_HEADER]: signature });
   },
 

@@ -6,7 +6,8 @@ import {
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -17,6 +18,7 @@ import {
   sentHeader,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -115,11 +117,12 @@ export const twitch: WebhookProvider = {
       '"sha256=<64 hex digits>"',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, messageId, timestampText, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, messageId, timestampText, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const messageType = header(request, MESSAGE_TYPE_HEADER)?.trim();
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     const payload = body.value;
     if (!isRecord(payload) || !isRecord(payload['subscription'])) throw new WebhookError('INVALID_PAYLOAD', 'Twitch payload has no "subscription" object');
     const hasEvent = 'event' in payload;

@@ -5,7 +5,8 @@ import {
   assertMillisecondsWithinTolerance,
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
@@ -14,6 +15,7 @@ import {
   requireUnixMilliseconds,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -148,12 +150,13 @@ export const workos: WebhookProvider = {
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
     const signature = parseSignatureHeader(request);
-    const secretIndex = findMatchingSecret(secrets, (secret) =>
-      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}.`, request.rawBody)),
+    const secretIndex = secretIndexOf(secrets, (secret) =>
+      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}.`, signedBody(request))),
     );
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertMillisecondsWithinTolerance(signature.timestampMs, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['event']), body)] };
   },
 

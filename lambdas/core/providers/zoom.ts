@@ -6,7 +6,8 @@ import {
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
-  findMatchingSecret,
+  secretIndexOf,
+  signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
@@ -17,6 +18,7 @@ import {
   requireUnixSeconds,
   signatureHeaderEntries,
   withSentHeaders,
+  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
@@ -81,10 +83,11 @@ export const zoom: WebhookProvider = {
       '"v0=<64 hex digits>"',
     );
 
-    const secretIndex = findMatchingSecret(secrets, (secret) => matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, request.rawBody)));
+    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, signedBody(request))));
+    if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
-    const body = parseJsonBody(request.rawBody);
+    const body = parseJsonBody(request);
     if (!isRecord(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'Zoom payload is not a JSON object');
     const event = requireStringField(body.value, ['event']);
     if (event === URL_VALIDATION) {
@@ -93,7 +96,7 @@ export const zoom: WebhookProvider = {
       const encryptedToken = hmac('sha256', secrets[secretIndex]!, plainToken).toString('hex');
       return { secretIndex, events: [], reply: { statusCode: 200, body: { plainToken, encryptedToken } } };
     }
-    return { secretIndex, events: [jsonEvent(sha256Hex(request.rawBody), event, body)] };
+    return { secretIndex, events: [jsonEvent(sha256Hex(signedBody(request)), event, body)] };
   },
 
   sign(request, { secret, nowSeconds }) {

@@ -1,6 +1,7 @@
 import { WebhookError } from '../../../lambdas/core/errors';
 import type { VerifyContext, WebhookProvider } from '../../../lambdas/core/provider';
-import { verifyWebhook, type VerificationSettings } from '../../../lambdas/core/verify-webhook';
+import { checkWebhook, verifyWebhook, type VerificationSettings } from '../../../lambdas/core/verify-webhook';
+import { withRequestBody } from '../../../lambdas/http/api-gateway';
 import { captureWebhookError, NOW, webhookRequest } from '../../fixtures/request';
 
 /** A provider whose `verify` does what the test says and records the context it was given. */
@@ -133,5 +134,63 @@ describe('Function: verifyWebhook', () => {
 
     // Assess
     expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('Function: checkWebhook', () => {
+  it('returns the refusal instead of throwing it', () => {
+    // Prepare
+    const thrown = new WebhookError('INVALID_SIGNATURE', 'no match');
+    const { provider } = fakeProvider(() => {
+      throw thrown;
+    });
+
+    // Act
+    const outcome = checkWebhook(provider, request, settings);
+
+    // Assess
+    expect(outcome).toEqual({ refusal: thrown });
+  });
+
+  it('returns the verified webhook', () => {
+    // Prepare
+    const { provider } = fakeProvider();
+
+    // Act
+    const outcome = checkWebhook(provider, request, settings);
+
+    // Assess
+    expect(outcome.verified?.events).toHaveLength(1);
+    expect(outcome.refusal).toBeUndefined();
+  });
+
+  it.each([
+    // 34 characters of 3 UTF-8 bytes each: 102 bytes, over a limit of 100 although only 34 code units.
+    { case: 'a text body over the limit in bytes, not in characters', body: '☕'.repeat(34), bodyBytes: 102 },
+    { case: 'a text body one byte over the limit', body: 'x'.repeat(101), bodyBytes: 101 },
+  ])('counts $case in UTF-8 bytes (PAYLOAD_TOO_LARGE with the exact size)', ({ body, bodyBytes }) => {
+    // Prepare
+    const { provider, calls } = fakeProvider();
+    const { rawBody: _bytes, ...fields } = webhookRequest({ provider: 'fake' });
+
+    // Act
+    const outcome = checkWebhook(provider, withRequestBody(fields, body, false), settings);
+
+    // Assess
+    expect(outcome.refusal?.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(outcome.refusal?.details).toEqual({ bodyBytes, maxBodyBytes: 100 });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('accepts a text body of exactly the limit in bytes', () => {
+    // Prepare
+    const { provider } = fakeProvider();
+    const { rawBody: _bytes, ...fields } = webhookRequest({ provider: 'fake' });
+
+    // Act
+    const outcome = checkWebhook(provider, withRequestBody(fields, `${'☕'.repeat(33)}x`, false), settings);
+
+    // Assess
+    expect(outcome.verified?.secretIndex).toBe(0);
   });
 });

@@ -1,6 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { WebhookError } from '../../../lambdas/core/errors';
-import { providerOf, toWebhookRequest } from '../../../lambdas/http/api-gateway';
+import { receivedRequest } from '../../../lambdas/core/provider';
+import { allProviders } from '../../../lambdas/core/registry';
+import { checkWebhook } from '../../../lambdas/core/verify-webhook';
+import { providerOf, toWebhookRequest, withRequestBody } from '../../../lambdas/http/api-gateway';
 import { errorResponse, jsonResponse } from '../../../lambdas/http/responses';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 
@@ -73,6 +76,65 @@ describe('Function: toWebhookRequest', () => {
   it('uses the URL the transport received when there is no configured one', () => {
     const receivedUrl = 'http://127.0.0.1:3000/webhooks/twilio?tags=x,y';
     expect(toWebhookRequest(deployedEvent({}), { receivedUrl, publicBaseUrl: 'https://hooks.example.com' }).url).toBe(receivedUrl);
+  });
+});
+
+describe('Function: withRequestBody', () => {
+  const fields = { route: 'stripe', method: 'POST' as const, headers: {}, url: 'https://hooks.example.com/webhooks/stripe', query: {} };
+
+  it.each([
+    { case: 'UTF-8 with CRLF and emoji', text: '{\r\n  "name": "café ☕ 🚀"\r\n}', hex: Buffer.from('{\r\n  "name": "café ☕ 🚀"\r\n}').toString('hex') },
+    { case: 'a lone surrogate, encoded as U+FFFD as the hash functions encode it', text: 'a\uD800b', hex: '61efbfbd62' },
+  ])('keeps a text body as text, its bytes its UTF-8 encoding: $case', ({ text, hex }) => {
+    // Act
+    const request = withRequestBody(fields, text, false);
+
+    // Assess
+    expect(request.bodyText).toBe(text);
+    expect(request.rawBody.toString('hex')).toBe(hex);
+    expect({ ...request, rawBody: request.rawBody }.rawBody.toString('hex')).toBe(hex);
+  });
+
+  it('decodes a base64 body to bytes and leaves the text to be decoded from them', () => {
+    // Act
+    const request = withRequestBody(fields, Buffer.from([0xff, 0x7b]).toString('base64'), true);
+
+    // Assess
+    expect(request.rawBody.toString('hex')).toBe('ff7b');
+    expect(request.bodyText).toBeUndefined();
+  });
+
+  /**
+   * The core hashes and parses the text of a text body and the bytes of a base64 one: both must give
+   * every provider the same answer for the same request.
+   */
+  it.each(allProviders().map((provider) => ({ case: provider.name, provider })))('$case: a genuine and a forged request get the same answer as text and as bytes', ({ provider }) => {
+    // Prepare
+    const nowSeconds = 1_700_000_000;
+    const context = { url: `https://hooks.example.com/webhooks/${provider.name}`, nowSeconds };
+    const type = provider.samples.defaultType;
+    const options = provider.parseOptions(undefined);
+    const sent = provider.sign(provider.samples.request(provider.samples.types[type]!(context), type, context), {
+      secret: provider.development.signingSecret ?? provider.development.secret,
+      nowSeconds,
+      options,
+    });
+    const { rawBody: genuine, ...received } = receivedRequest(sent, provider.name);
+    const forged = Buffer.from(genuine);
+    forged[Math.floor(forged.length / 2)]! ^= 0x01;
+    const settings = { secrets: [provider.development.secret], verifyTokens: provider.development.verifyToken ? [provider.development.verifyToken] : [], nowSeconds, options };
+    const answer = (bytes: Buffer, asText: boolean) => {
+      const outcome = checkWebhook(provider, withRequestBody(received, bytes.toString(asText ? 'utf8' : 'base64'), !asText), settings);
+      return outcome.refusal ? outcome.refusal.code : outcome.verified.events.map((event) => [event.id, event.type, event.payloadJson, event.contentKey]);
+    };
+
+    // Act
+    const answers = [genuine, forged].map((bytes) => ({ text: answer(bytes, true), bytes: answer(bytes, false) }));
+
+    // Assess
+    expect(answers[0]!.text).toEqual(answers[0]!.bytes);
+    expect(answers[1]!.text).toEqual(answers[1]!.bytes);
+    expect(typeof answers[0]!.text).toBe('object');
   });
 });
 

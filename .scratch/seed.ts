@@ -1,0 +1,2 @@
+import fc from 'fast-check';
+fc.configureGlobal({ seed: 608535636 });
