@@ -35,8 +35,8 @@ const capacityOf = (output: Record<string, unknown> | undefined): number => {
   return (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
 };
 
-/** How the stack configures the functions' logs (lib/constructs/webhook-function.ts). */
-const DEPLOYED_LOGGING: PlatformLogging = { format: 'text' };
+/** How the stack configures the functions' logs at the default settings (lib/constructs/webhook-function.ts). */
+const DEPLOYED_LOGGING: PlatformLogging = { format: 'json', systemLogLevel: DEFAULTS.logging.systemLogLevel };
 
 /** Where the bench's requests come from: one of Stripe's published webhook addresses, its user agent. */
 const SENDER = { sourceIp: '54.187.174.169', userAgent: 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' } as const;

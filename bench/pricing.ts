@@ -123,8 +123,8 @@ export type PlatformLogging = { readonly format: 'text' } | { readonly format: '
 /**
  * Lambda's own lines per warm invocation, as CloudWatch Logs ingests them. Text format: START, END
  * and REPORT. JSON format: `platform.start`, `platform.runtimeDone` and `platform.report` at INFO
- * (an upper bound: `platform.start` is written with the function's ARN), none at WARN, which keeps only
- * Lambda's warnings and errors (a timeout's or a crash's report, dropped logs).
+ * (an upper bound: `platform.start` is written with the function's ARN); none at WARN, which keeps only
+ * Lambda's own warnings and errors, none of which a warm invocation that succeeds writes.
  * See https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
  */
 export function platformLogLines(requestId: string, durationMs: number, memoryMb: number, logging: PlatformLogging = { format: 'text' }): string[] {
