@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { build } from 'esbuild';
-import { HANDLER_BUNDLING } from '../../../lib/bundling';
+import { handlerBuildOptions } from '../../../lib/bundling';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 /** The input files with code in a handler's bundle, built as the stack builds it (without writing it). */
 async function bundledInputs(entry: string): Promise<string[]> {
-  const result = await build({ ...HANDLER_BUNDLING, entryPoints: [path.join(ROOT, entry)], outfile: path.join(ROOT, 'cdk.out', 'bundles-test.js'), write: false, metafile: true, logLevel: 'error', absWorkingDir: ROOT });
+  const result = await build({ ...handlerBuildOptions({ entry, outfile: path.join(ROOT, 'cdk.out', 'bundles-test.js') }), write: false, metafile: true, logLevel: 'error' });
   const inputs = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs));
   // Imported, then shaken out: no code in the bundle.
   return inputs.filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => input);
