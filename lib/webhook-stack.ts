@@ -134,6 +134,8 @@ export class WebhookStack extends Stack {
       memorySize: config.verifier.memorySize,
       reservedConcurrentExecutions: config.verifier.reservedConcurrency,
       ...functionDefaults,
+      // Only the modules of the routes' providers: the verifier looks up no other (cold start).
+      bundledProviders: config.routes.map((route) => route.provider),
       // Built by the verifier's own module, the inverse of the loader it runs at cold start. Queue
       // URLs and created secrets' names derive from the stack name: no reference to a nested stack.
       environment: verifierEnvironment({

@@ -4,6 +4,9 @@ import type { WebhookProvider } from './provider';
  * Every provider hookrelay understands, by name: one line each. A module is loaded on first use
  * (`require` inside a function: esbuild bundles each module as a lazily initialised part of the
  * verifier), so a cold start evaluates none of them and a request evaluates only its own provider.
+ * A deployment's verifier bundle goes further and carries only its routes' providers: the stack's
+ * bundling leaves every other module out (`handlerBuildOptions`, lib/bundling.ts), so their lines
+ * here stay, unused, and this list stays the one list of providers everywhere.
  *
  * Adding a provider: its module in `providers/`, a line here, a test file in
  * `test/lambdas/core/providers/`. Configuration, the stack, the local gateway, `npm run send`,

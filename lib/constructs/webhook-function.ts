@@ -5,9 +5,10 @@ import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, Lo
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
+import { providerNames } from '../../lambdas/core/registry';
 import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
 import { entriesBySize, LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseEnvironment } from '../aws-limits';
-import { HANDLER_BUNDLING, HANDLER_NODE_OPTIONS } from '../bundling';
+import { handlerBuildOptions, HANDLER_NODE_OPTIONS } from '../bundling';
 import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
@@ -17,20 +18,27 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
 
-/** One bundle per handler entry and stack, shared by every function that runs it. */
+/** One bundle per handler entry, provider set and stack, shared by every function that runs it. */
 const bundles = new WeakMap<Stack, Map<string, Code>>();
 
 /**
  * The bundled code of a handler entry (`lambdas/handlers/processor.ts`), built once per stack
  * however many functions run it — every provider's processor is the same code with another
- * environment. esbuild runs in-process with `HANDLER_BUNDLING`; a stack left out of bundling
+ * environment. esbuild runs in-process with `handlerBuildOptions` (lib/bundling.ts), carrying the
+ * modules of `providers` only (@default every registered provider); a stack left out of bundling
  * (`aws:cdk:bundling-stacks`, as in unit tests) gets a placeholder asset instead.
  */
-export function handlerCode(scope: Construct, entry: string): Code {
+export function handlerCode(scope: Construct, entry: string, providers?: readonly string[]): Code {
   const stack = Stack.of(scope);
   let perStack = bundles.get(stack);
   if (!perStack) bundles.set(stack, (perStack = new Map()));
-  let code = perStack.get(entry);
+  // Sorted and each once: one set of providers names one bundle, in whatever order the routes list
+  // them. Every registered provider is the bundle without a list: the same command, the same asset.
+  const carried = providers === undefined ? undefined : [...new Set(providers)].sort();
+  const carriesAll = carried === undefined || (carried.length === providerNames.length && providerNames.every((name) => carried.includes(name)));
+  const subset = carriesAll ? [] : [`--providers=${carried.join(',')}`];
+  const key = [entry, ...subset].join(' ');
+  let code = perStack.get(key);
   if (!code) {
     code = Code.fromAsset(REPO_ROOT, {
       // The hash of the bundle, not of the repository: an unchanged bundle is not uploaded again.
@@ -38,23 +46,18 @@ export function handlerCode(scope: Construct, entry: string): Code {
       bundling: {
         // Never pulled: local bundling always succeeds (esbuild is a dependency of the synth).
         image: DockerImage.fromRegistry('dummy'),
-        // Names the entry, and so keeps CDK's asset cache from handing one entry's bundle to another.
-        command: ['esbuild', entry],
+        // Names the entry and the providers it carries, and so keeps CDK's asset cache, keyed on
+        // these options, from handing one bundle's output to another.
+        command: ['esbuild', entry, ...subset],
         local: {
           tryBundle(outputDir: string): boolean {
-            buildSync({
-              ...HANDLER_BUNDLING,
-              entryPoints: [path.join(REPO_ROOT, entry)],
-              outfile: path.join(outputDir, 'index.js'),
-              absWorkingDir: REPO_ROOT,
-              logLevel: 'warning',
-            });
+            buildSync({ ...handlerBuildOptions({ entry, outfile: path.join(outputDir, 'index.js'), providers: carried }), logLevel: 'warning' });
             return true;
           },
         },
       },
     });
-    perStack.set(entry, code);
+    perStack.set(key, code);
   }
   return code;
 }
@@ -94,6 +97,12 @@ export interface WebhookFunctionProps {
   readonly systemLogLevel?: SystemLogLevelName;
   /** X-Ray active tracing. @default false */
   readonly tracing?: boolean;
+  /**
+   * The providers whose modules the bundle carries (`handlerCode`): for the verifier, its routes'
+   * providers. Only a bundle containing the registry holds provider modules.
+   * @default every registered provider
+   */
+  readonly bundledProviders?: readonly string[];
 }
 
 /**
@@ -129,7 +138,7 @@ export class WebhookFunction extends LambdaFunction {
     const logLevel = props.logLevel ?? FUNCTION_DEFAULTS.logLevel;
 
     super(scope, id, {
-      code: handlerCode(scope, props.entry),
+      code: handlerCode(scope, props.entry, props.bundledProviders),
       handler: 'index.handler',
       description: props.description,
       // The bundles target node22 (HANDLER_BUNDLING).

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { providerNames } from '../../lambdas/core/registry';
+import { SERVICE_NAMES } from '../../lambdas/environment';
+import { providerModulesOfBundle } from '../helpers/bundle-contents';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -72,6 +74,16 @@ describe('Command: npx cdk synth', () => {
     const assetPaths = new Set(webhookFunctions().map((fn) => fn.Metadata!['aws:asset:path']!));
     expect(webhookFunctions()).toHaveLength(providerNames.length + 1);
     expect(assetPaths.size).toBe(2);
+  });
+
+  it("bundles every provider's module into the default deployment's verifier (one route per provider), none into the processors", () => {
+    const isVerifier = (fn: Template['Resources'][string]) => fn.Properties['Environment']?.Variables?.['POWERTOOLS_SERVICE_NAME'] === SERVICE_NAMES.verifier;
+    const [verifier, processor] = [webhookFunctions().find(isVerifier)!, webhookFunctions().find((fn) => !isVerifier(fn))!].map((fn) =>
+      providerModulesOfBundle(path.join(outdir, fn.Metadata!['aws:asset:path']!)),
+    );
+    expect(verifier!.carried.filter((name) => (providerNames as readonly string[]).includes(name))).toEqual([...providerNames].sort());
+    expect(verifier!.leftOut).toEqual([]);
+    expect(processor!.carried).toEqual([]);
   });
 
   it('writes each bundle as one small minified file with a source map that names the sources without holding them', () => {
