@@ -4,14 +4,16 @@
  * source drains the queue in batches of the configured size (lib/config/defaults.ts) and invokes
  * the processor with each. Every request of the verifier, the processor and the event source is
  * counted by API through SDK middleware (bench/pipeline.ts), with what AWS bills it by; each
- * handler invocation is timed; what the handlers log is counted. The usage per event is then
+ * handler invocation is timed; what the handlers log is counted, with Lambda's own lines and API
+ * Gateway's access log line for each request (the stack's format, filled in). The usage per event is then
  * priced (bench/pricing.ts) for REST API and HTTP API ingress. A second, smaller run drains one
  * message per batch: what low traffic costs, when batches do not fill.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULTS } from '../lib/config/defaults';
+import { accessLogFormatOf, formatAccessLogLine, type AccessLogRequest } from './access-log';
 import { createPipeline, LogCapture, processorContext, restApiEvent, verifierContext, type Pipeline, type RecordedCall } from './pipeline';
-import { costPerMillion, LOG_EVENT_OVERHEAD_BYTES, platformLogLines, PRICE_TABLE_DATE, type CostPerMillion, type UsagePerEvent } from './pricing';
+import { costPerMillion, LOG_EVENT_OVERHEAD_BYTES, platformLogLines, PRICE_TABLE_DATE, type CostPerMillion, type Ingress, type PlatformLogging, type UsagePerEvent } from './pricing';
 import { median, p99, round } from './stats';
 
 /** Targets at the default settings and a batch size of 10, dollars per million events. */
@@ -32,6 +34,15 @@ const capacityOf = (output: Record<string, unknown> | undefined): number => {
   if (consumed === undefined) return 0;
   return (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
 };
+
+/** How the stack configures the functions' logs at the default settings (lib/constructs/webhook-function.ts). */
+const DEPLOYED_LOGGING: PlatformLogging = { format: 'json', systemLogLevel: DEFAULTS.logging.systemLogLevel };
+
+/** Where the bench's requests come from: one of Stripe's published webhook addresses, its user agent. */
+const SENDER = { sourceIp: '54.187.174.169', userAgent: 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' } as const;
+
+/** API Gateway's request ids: a UUID from a REST API, 16 base64 characters from an HTTP API (`Ab1CdEfGhIjKlM=`). */
+const gatewayRequestId = (ingress: Ingress) => (ingress === 'rest' ? randomUUID() : `${randomBytes(11).toString('base64').slice(0, 15)}=`);
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
 
@@ -85,8 +96,17 @@ export interface RunUsage {
   readonly callsPerEvent: Record<string, number>;
   readonly verifierMs: { readonly median: number; readonly p99: number };
   readonly processorMs: { readonly median: number; readonly p99: number };
-  /** Log bytes per event by origin (platform = Lambda's START/END/REPORT lines, overhead = 26 B per line). */
-  readonly logBytesPerEvent: { readonly verifier: number; readonly processor: number; readonly platform: number; readonly overhead: number };
+  /**
+   * Log bytes per event by origin (platform = Lambda's own lines, overhead = 26 B per function log
+   * event; the access log's bytes include its 26 B per line).
+   */
+  readonly logBytesPerEvent: {
+    readonly verifier: number;
+    readonly processor: number;
+    readonly platform: number;
+    readonly overhead: number;
+    readonly accessLog: Readonly<Record<Ingress, number>>;
+  };
   readonly costs: { readonly rest: CostPerMillion; readonly http: CostPerMillion };
   /** Envelopes published (PublishBatch successes) per accepted event: 1 means exactly once. */
   readonly publishedPerEvent: number;
@@ -99,13 +119,30 @@ async function measureRun(pipeline: Pipeline, logs: LogCapture, events: number, 
   const processorLog = { bytes: 0, lines: 0 };
   const verifierMs: number[] = [];
   const processorMs: number[] = [];
+  const accessLog = { rest: 0, http: 0 };
+  const accessLogFormats = { rest: accessLogFormatOf('rest'), http: accessLogFormatOf('http') };
 
   for (let i = 0; i < events; i++) {
     const { event, eventId } = restApiEvent();
     const start = performance.now();
     const response = await logs.count(verifierLog, () => pipeline.verifier(event, verifierContext()));
-    verifierMs.push(performance.now() - start);
+    const ms = performance.now() - start;
+    verifierMs.push(ms);
     if (response.statusCode !== 200) throw new Error(`verifier answered ${response.statusCode} for ${eventId}: ${response.body}`);
+    for (const ingress of ['rest', 'http'] as const) {
+      const request: AccessLogRequest = {
+        requestId: gatewayRequestId(ingress),
+        time: new Date(),
+        ...SENDER,
+        httpMethod: event.httpMethod,
+        path: event.resource,
+        status: response.statusCode,
+        responseLength: Buffer.byteLength(response.body),
+        // API Gateway's own share of the latency is not measured here: the verifier's is the figure.
+        responseLatencyMs: ms,
+      };
+      accessLog[ingress] += Buffer.byteLength(formatAccessLogLine(accessLogFormats[ingress], request)) + LOG_EVENT_OVERHEAD_BYTES;
+    }
   }
   let processed = 0;
   while (processed < events) {
@@ -135,8 +172,8 @@ async function measureRun(pipeline: Pipeline, logs: LogCapture, events: number, 
 
   const billedMs = (samples: readonly number[]) => samples.reduce((sum, ms) => sum + Math.ceil(ms), 0) / samples.length;
   const platform = [
-    ...verifierMs.map((ms) => platformLogLines(randomUUID(), ms, DEFAULTS.verifier.memorySize)),
-    ...processorMs.map((ms) => platformLogLines(randomUUID(), ms, DEFAULTS.pipeline.processorMemorySize)),
+    ...verifierMs.map((ms) => platformLogLines(randomUUID(), ms, DEFAULTS.verifier.memorySize, DEPLOYED_LOGGING)),
+    ...processorMs.map((ms) => platformLogLines(randomUUID(), ms, DEFAULTS.pipeline.processorMemorySize, DEPLOYED_LOGGING)),
   ].flat();
   const platformBytes = platform.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
   const lines = verifierLog.lines + processorLog.lines + platform.length;
@@ -145,6 +182,7 @@ async function measureRun(pipeline: Pipeline, logs: LogCapture, events: number, 
     processor: processorLog.bytes / events,
     platform: platformBytes / events,
     overhead: (lines * LOG_EVENT_OVERHEAD_BYTES) / events,
+    accessLog: { rest: accessLog.rest / events, http: accessLog.http / events },
   };
   const usage: UsagePerEvent = {
     apiRequests: 1,
@@ -157,6 +195,7 @@ async function measureRun(pipeline: Pipeline, logs: LogCapture, events: number, 
     s3Puts: units.s3 / events,
     secretsManagerCalls: units.secrets / events,
     logBytes: logBytesPerEvent.verifier + logBytesPerEvent.processor + logBytesPerEvent.platform + logBytesPerEvent.overhead,
+    accessLogBytes: logBytesPerEvent.accessLog,
   };
   return {
     events,
@@ -171,6 +210,7 @@ async function measureRun(pipeline: Pipeline, logs: LogCapture, events: number, 
       processor: round(logBytesPerEvent.processor, 1),
       platform: round(logBytesPerEvent.platform, 1),
       overhead: round(logBytesPerEvent.overhead, 1),
+      accessLog: { rest: round(logBytesPerEvent.accessLog.rest, 1), http: round(logBytesPerEvent.accessLog.http, 1) },
     },
     costs: { rest: costPerMillion(usage, 'rest'), http: costPerMillion(usage, 'http') },
     publishedPerEvent: round(published / events, 3),

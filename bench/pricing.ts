@@ -58,8 +58,10 @@ export interface UsagePerEvent {
   readonly snsRequests: number;
   readonly s3Puts: number;
   readonly secretsManagerCalls: number;
-  /** Log bytes ingested by CloudWatch Logs, both functions. */
+  /** Log bytes ingested by CloudWatch Logs, both functions (their own lines, Lambda's, 26 B per log event). */
   readonly logBytes: number;
+  /** API Gateway's access log, bytes per event (26 B per log event included), by ingress: the formats differ. */
+  readonly accessLogBytes: Readonly<Record<Ingress, number>>;
 }
 
 export interface FunctionUsage {
@@ -104,17 +106,45 @@ export function costPerMillion(usage: UsagePerEvent, ingress: Ingress): CostPerM
     { part: 'SNS', perEvent: usage.snsRequests, unit: 'publish requests', dollarsPerMillion: million * usage.snsRequests * PRICES.snsRequest },
     { part: 'S3 (claim checks)', perEvent: usage.s3Puts, unit: 'PUT', dollarsPerMillion: million * usage.s3Puts * PRICES.s3Put },
     { part: 'Secrets Manager', perEvent: usage.secretsManagerCalls, unit: 'calls', dollarsPerMillion: million * usage.secretsManagerCalls * PRICES.secretsManagerCall },
-    { part: 'CloudWatch Logs', perEvent: usage.logBytes, unit: 'bytes', dollarsPerMillion: million * (usage.logBytes / 1024 ** 3) * PRICES.logsIngestedGb },
+    { part: 'CloudWatch Logs (functions)', perEvent: usage.logBytes, unit: 'bytes', dollarsPerMillion: million * (usage.logBytes / 1024 ** 3) * PRICES.logsIngestedGb },
+    {
+      part: 'CloudWatch Logs (API access log)',
+      perEvent: usage.accessLogBytes[ingress],
+      unit: 'bytes',
+      dollarsPerMillion: million * (usage.accessLogBytes[ingress] / 1024 ** 3) * PRICES.logsIngestedGb,
+    },
   ];
   return { ingress, lines, total: lines.reduce((sum, line) => sum + line.dollarsPerMillion, 0) };
 }
 
-/** Lambda's platform lines per invocation in the text log format, as CloudWatch Logs ingests them. */
-export function platformLogLines(requestId: string, durationMs: number, memoryMb: number): string[] {
+/** How a function's logs are configured: Lambda's log format and, in JSON, the level of its own lines. */
+export type PlatformLogging = { readonly format: 'text' } | { readonly format: 'json'; readonly systemLogLevel: 'DEBUG' | 'INFO' | 'WARN' };
+
+/**
+ * Lambda's own lines per warm invocation, as CloudWatch Logs ingests them. Text format: START, END
+ * and REPORT. JSON format: `platform.start`, `platform.runtimeDone` and `platform.report` at INFO
+ * (an upper bound: `platform.start` is written with the function's ARN); none at WARN, which keeps only
+ * Lambda's own warnings and errors, none of which a warm invocation that succeeds writes.
+ * See https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
+ */
+export function platformLogLines(requestId: string, durationMs: number, memoryMb: number, logging: PlatformLogging = { format: 'text' }): string[] {
+  const billedMs = Math.ceil(durationMs);
+  const maxMemoryMb = Math.round(memoryMb / 5);
+  if (logging.format === 'text') {
+    return [
+      `START RequestId: ${requestId} Version: $LATEST\n`,
+      `END RequestId: ${requestId}\n`,
+      `REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${billedMs} ms\tMemory Size: ${memoryMb} MB\tMax Memory Used: ${maxMemoryMb} MB\t\n`,
+    ];
+  }
+  if (logging.systemLogLevel === 'WARN') return [];
+  const time = new Date().toISOString();
+  const functionArn = 'arn:aws:lambda:us-east-1:123456789012:function:hookrelay-prod-Verifier3A8B2C1D-AbCdEfGhIjKl';
+  const record = (type: string, body: Record<string, unknown>) => `${JSON.stringify({ time, type, record: { requestId, ...body } })}\n`;
   return [
-    `START RequestId: ${requestId} Version: $LATEST\n`,
-    `END RequestId: ${requestId}\n`,
-    `REPORT RequestId: ${requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(durationMs)} ms\tMemory Size: ${memoryMb} MB\tMax Memory Used: ${Math.round(memoryMb / 5)} MB\t\n`,
+    record('platform.start', { functionArn, version: '$LATEST' }),
+    record('platform.runtimeDone', { status: 'success', metrics: { durationMs: Number(durationMs.toFixed(3)), producedBytes: 52 } }),
+    record('platform.report', { metrics: { durationMs: Number(durationMs.toFixed(3)), billedDurationMs: billedMs, memorySizeMB: memoryMb, maxMemoryUsedMB: maxMemoryMb }, status: 'success' }),
   ];
 }
 

@@ -187,8 +187,9 @@ export function formatTable(results: BenchResults, machine: string, errors: Reco
     rows.push(`     requests per event: ${Object.entries(run.callsPerEvent).map(([api, n]) => `${api} ${n}`).join(', ')}`);
     const logs = run.logBytesPerEvent;
     rows.push(
-      `     log bytes per event: ${(logs.verifier + logs.processor + logs.platform + logs.overhead).toFixed(0)} (verifier ${logs.verifier.toFixed(0)}, processor ${logs.processor.toFixed(0)}, ` +
-        `Lambda's START/END/REPORT ${logs.platform.toFixed(0)}, 26 B per log event ${logs.overhead.toFixed(0)}); invocation ms median / p99: verifier ${run.verifierMs.median} / ${run.verifierMs.p99}, processor ${run.processorMs.median} / ${run.processorMs.p99} per batch`,
+      `     log bytes per event: functions ${(logs.verifier + logs.processor + logs.platform + logs.overhead).toFixed(0)} (verifier ${logs.verifier.toFixed(0)}, processor ${logs.processor.toFixed(0)}, ` +
+        `Lambda's own lines ${logs.platform.toFixed(0)}, 26 B per log event ${logs.overhead.toFixed(0)}), API access log ${logs.accessLog.rest.toFixed(0)} REST / ${logs.accessLog.http.toFixed(0)} HTTP API; ` +
+        `invocation ms median / p99: verifier ${run.verifierMs.median} / ${run.verifierMs.p99}, processor ${run.processorMs.median} / ${run.processorMs.p99} per batch`,
     );
     rows.push(['  published per accepted event', `${run.publishedPerEvent}`, '', '', '= 1', verdict(run.publishedPerEvent === 1)]);
   }

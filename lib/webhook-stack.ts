@@ -90,6 +90,7 @@ export class WebhookStack extends Stack {
       logRetention: config.logging.retentionDays,
       logRemovalPolicy: removalPolicy,
       logLevel: config.logging.level,
+      systemLogLevel: config.logging.systemLogLevel,
       tracing: config.tracing,
     };
 

@@ -23,8 +23,9 @@ import { HEALTH_PATH, healthAnswer, type HealthAnswer } from '../http/health';
 import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
 import { SOURCE_NOT_ALLOWED_MESSAGE, SourceAllowlist } from '../http/source-allowlist';
 import { describeCause } from '../observability/describe-cause';
+import { VERIFIER_LINES } from '../observability/log-lines';
 import { observability } from '../observability/middleware';
-import type { Telemetry } from '../observability/telemetry';
+import type { SummaryValue, Telemetry } from '../observability/telemetry';
 import type { RouteConfig, VerifierRuntimeConfig } from '../runtime-config';
 import { mapWithConcurrency } from '../util/map-with-concurrency';
 
@@ -187,7 +188,8 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     // The route name comes from the sender's path: for an unknown one, logs get a bounded copy and
     // metrics the single value `unknown`, so arbitrary paths cannot create metric dimensions.
     const metricRoute = routes.has(routeName) ? routeName : 'unknown';
-    const logContext: Record<string, string | number | boolean | undefined> = { provider: routeName.slice(0, 64) };
+    // The request line's fields (`telemetry.summarise`): one line per request, on its metrics line.
+    const logContext: Record<string, SummaryValue> = { route: routeName.slice(0, 64), function_request_id: context?.awsRequestId };
     try {
       if (event.httpMethod === 'GET' && event.resource === HEALTH_PATH) return healthResponse();
       const route = routes.get(routeName);
@@ -224,7 +226,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
       if (verified.reply && verified.events.length === 0) {
         // A handshake: verified like any request, answered as the sender expects, nothing published.
         telemetry.count('Handshake', routeName);
-        logger.info('Webhook handshake answered', { ...logContext, status: verified.reply.statusCode, ms: now() - started });
+        telemetry.summarise(VERIFIER_LINES.handshake, { ...logContext, status: verified.reply.statusCode, ms: now() - started });
         return replyResponse(verified.reply);
       }
 
@@ -242,7 +244,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
 
       const replayHeaders: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
       const status = verified.reply?.statusCode ?? 200;
-      logger.info('Webhook accepted', { ...logContext, eventIds, replayed, status, ms: now() - started });
+      telemetry.summarise(VERIFIER_LINES.accepted, { ...logContext, eventIds, replayed, status, ms: now() - started });
       // The sender's own expected answer (Discord's deferred response, Adyen's "[accepted]") when
       // its scheme has one: computed from the verified request, so a repeat gets the same answer.
       if (verified.reply) return replyResponse(verified.reply, replayHeaders);
@@ -252,8 +254,8 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
       const response = errorResponse(error);
       telemetry.count(response.statusCode >= 500 ? 'Failed' : 'Rejected', metricRoute, { code: error.code });
       const fields = { ...logContext, ...error.details, code: error.code, status: response.statusCode, ms: now() - started };
-      if (response.statusCode >= 500) logger.error('Webhook failed', { ...fields, error: describeCause(error) });
-      else logger.info('Webhook refused', fields);
+      if (response.statusCode >= 500) logger.error(VERIFIER_LINES.failed, { ...fields, error: describeCause(error) });
+      else telemetry.summarise(VERIFIER_LINES.refused, fields);
       return response;
     }
   }

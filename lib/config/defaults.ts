@@ -50,6 +50,8 @@ export const DEFAULTS = {
   },
   logging: {
     level: 'INFO',
+    /** Lambda's own lines (START/END/REPORT): WARN drops them from every warm invocation that succeeds. */
+    systemLogLevel: 'WARN',
     retentionDays: { dev: 30, prod: 365 },
   },
   tracing: false,
@@ -86,4 +88,5 @@ export const FUNCTION_DEFAULTS = {
   memorySize: DEFAULTS.verifier.memorySize,
   logRetentionDays: DEFAULTS.logging.retentionDays.dev,
   logLevel: DEFAULTS.logging.level,
+  systemLogLevel: DEFAULTS.logging.systemLogLevel,
 } as const;

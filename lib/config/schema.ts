@@ -329,8 +329,17 @@ export const configSchema = z
     secrets: secretsSchema.prefault({}),
     logging: z
       .strictObject({
-        /** Powertools log level of every function. @default 'INFO' */
+        /**
+         * Log level of every function: Powertools' and Lambda's application log level (the functions
+         * log in Lambda's JSON format). @default 'INFO'
+         */
         level: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default(DEFAULTS.logging.level),
+        /**
+         * Level of the lines Lambda itself writes for every function (START/END/REPORT, in JSON
+         * `platform.start`, `platform.report`): WARN keeps only Lambda's own warnings and errors.
+         * @default 'WARN'
+         */
+        systemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).default(DEFAULTS.logging.systemLogLevel),
         /** Days function and access logs are kept. @default 30 in dev, 365 in prod */
         retentionDays: z
           .enum(RetentionDays)

@@ -137,7 +137,7 @@ export class HttpIngressApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: throttling.rateLimit, burstLimit: throttling.burstLimit },
-      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: accessLogFormat() },
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: httpApiAccessLogFormat() },
       ...(this.domain ? { domainMapping: { domainName: this.domain } } : {}),
     });
     // Per-route throttling has no L2 property. Route settings name routes by their keys, which must
@@ -204,10 +204,12 @@ export class HttpIngressApi extends Construct {
 }
 
 /**
- * One JSON line per request, with the HTTP API's variables (its route key where the REST API logs a
- * resource path; no WAF fields). There is no `$context` variable for bodies, so none can be logged.
+ * The access log: one JSON line per request, with the HTTP API's variables — the requested path
+ * (the route key adds nothing to method and path, and is `-` for a path no route matches) and no WAF
+ * fields; otherwise the REST API's fields (`restApiAccessLogFormat`). There is no `$context` variable
+ * for bodies, so none can be logged.
  */
-function accessLogFormat(): AccessLogFormat {
+export function httpApiAccessLogFormat(): AccessLogFormat {
   return AccessLogFormat.custom(
     JSON.stringify({
       requestId: AccessLogField.contextRequestId(),
@@ -215,17 +217,13 @@ function accessLogFormat(): AccessLogFormat {
       sourceIp: AccessLogField.contextIdentitySourceIp(),
       userAgent: AccessLogField.contextIdentityUserAgent(),
       httpMethod: AccessLogField.contextHttpMethod(),
-      routeKey: AccessLogField.contextRouteKey(),
       path: AccessLogField.contextPath(),
       status: AccessLogField.contextStatus(),
-      protocol: AccessLogField.contextProtocol(),
       responseLength: AccessLogField.contextResponseLength(),
       responseLatency: AccessLogField.contextResponseLatency(),
       integrationStatus: AccessLogField.contextIntegrationStatus(),
-      integrationLatency: AccessLogField.contextIntegrationLatency(),
       integrationError: AccessLogField.contextIntegrationErrorMessage(),
       errorMessage: AccessLogField.contextErrorMessage(),
-      errorType: AccessLogField.contextErrorResponseType(),
     }),
   );
 }

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { processorEnvironment, routeResourceNames, SERVICE_NAMES } from '../../lambdas/runtime-config';
 import { DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
 import type { IdempotencyTable } from './idempotency-table';
-import { WebhookFunction, type LogLevel } from './webhook-function';
+import { WebhookFunction, type LogLevel, type SystemLogLevelName } from './webhook-function';
 
 /** Largest SQS message (1 MiB), set explicitly so a lower account default never applies. */
 export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
@@ -55,6 +55,8 @@ export interface ProviderPipelineProps {
   readonly logRetention?: RetentionDays;
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
+  /** @default 'WARN' */
+  readonly systemLogLevel?: SystemLogLevelName;
   /** @default false */
   readonly tracing?: boolean;
 }
@@ -127,6 +129,7 @@ export class ProviderPipeline extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: removalPolicy,
       logLevel: props.logLevel,
+      systemLogLevel: props.systemLogLevel,
       tracing: props.tracing,
       environment: processorEnvironment({
         provider: props.provider,

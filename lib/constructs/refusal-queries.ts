@@ -1,13 +1,18 @@
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { QueryDefinition, QueryString } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { VERIFIER_LINES } from '../../lambdas/observability/log-lines';
 
 /**
- * The verifier's log line these queries read: `lambdas/verifier/handler.ts` logs one line per
- * refused request (4xx) with this `message`, the route in `provider`, the refusal `code`, `status`,
- * `bodyBytes` and `ms` — never the payload, so a refused request leaves nothing else to search.
+ * The verifier's line these queries read (`lambdas/observability/log-lines.ts`): one per refused
+ * request (4xx), its metrics line, with this `message`, the `route`, the refusal `code`, `status`,
+ * `bodyBytes`, `ms` and `function_request_id` — never the payload, so a refused request leaves
+ * nothing else to search.
  */
-export const VERIFIER_REFUSAL_MESSAGE = 'Webhook refused';
+export const VERIFIER_REFUSAL_MESSAGE = VERIFIER_LINES.refused;
+
+/** The refusal line's keys the queries read, besides `message`. */
+export const REFUSAL_QUERY_FIELDS = ['route', 'code', 'status', 'bodyBytes', 'ms', 'function_request_id'] as const;
 
 export interface RefusalQueriesProps {
   /** The verifier's log group. */
@@ -44,7 +49,7 @@ export class RefusalQueries extends Construct {
       byRouteAndCode: define(
         'byRouteAndCode',
         new QueryString({
-          fields: ['provider as route', 'code'],
+          fields: ['route', 'code'],
           filterStatements: [refused],
           statsStatements: ['count(*) as refusals by route, code'],
           sort: 'refusals desc',
@@ -54,7 +59,7 @@ export class RefusalQueries extends Construct {
       recent: define(
         'recent',
         new QueryString({
-          fields: ['@timestamp', 'provider as route', 'code', 'status', 'bodyBytes', 'ms', '@requestId'],
+          fields: ['@timestamp', ...REFUSAL_QUERY_FIELDS],
           filterStatements: [refused],
           sort: '@timestamp desc',
           limit: 100,

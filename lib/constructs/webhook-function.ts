@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack, Validations, type CfnResource } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
@@ -63,6 +63,8 @@ export function handlerCode(scope: Construct, entry: string, providers?: readonl
 }
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+/** The levels Lambda offers for its own lines. */
+export type SystemLogLevelName = 'DEBUG' | 'INFO' | 'WARN';
 
 export interface WebhookFunctionProps {
   /** Handler file exporting `handler`, relative to the repository root, e.g. `lambdas/handlers/verifier.ts`. */
@@ -83,8 +85,16 @@ export interface WebhookFunctionProps {
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
-  /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
+  /**
+   * The application log level: Lambda's (`AWS_LAMBDA_LOG_LEVEL`, which Powertools Logger follows) and
+   * `POWERTOOLS_LOG_LEVEL` (the same, for the handlers run outside Lambda). @default 'INFO'
+   */
   readonly logLevel?: LogLevel;
+  /**
+   * Level of Lambda's own lines: at WARN, a warm invocation that succeeds writes none (no
+   * `platform.start`, `platform.report`). @default 'WARN'
+   */
+  readonly systemLogLevel?: SystemLogLevelName;
   /** X-Ray active tracing. @default false */
   readonly tracing?: boolean;
   /**
@@ -98,8 +108,8 @@ export interface WebhookFunctionProps {
 /**
  * A hookrelay Lambda function: Node.js 22 on arm64, running its entry's bundle (`handlerCode`:
  * esbuild, one minified CommonJS file with the AWS SDK inside, shared by every function of the
- * stack with the same entry), logging to its own log group through a role that can write to that
- * group and nothing else until grants are added. Synth fails if its environment could exceed
+ * stack with the same entry), logging in Lambda's JSON format to its own log group through a role that
+ * can write to that group and nothing else until grants are added. Synth fails if its environment could exceed
  * Lambda's 4 KB.
  *
  * The role and the log group are created next to the function (`<id>Role`, `<id>Logs`) because the
@@ -125,6 +135,7 @@ export class WebhookFunction extends LambdaFunction {
       description: `Execution role of ${props.serviceName}`,
     });
     logGroup.grantWrite(executionRole);
+    const logLevel = props.logLevel ?? FUNCTION_DEFAULTS.logLevel;
 
     super(scope, id, {
       code: handlerCode(scope, props.entry, props.bundledProviders),
@@ -138,12 +149,19 @@ export class WebhookFunction extends LambdaFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: executionRole,
       logGroup,
+      // JSON: Lambda's own lines become JSON records that a level can filter, and the application
+      // level applies to the handlers' JSON lines (Powertools writes JSON in either format, never
+      // re-encoded). Lambda reads a line without a \`level\` as INFO: the metrics lines
+      // (\`lambdas/observability/telemetry.ts\`) name theirs, so a stricter level keeps them.
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      systemLogLevelV2: SystemLogLevel[props.systemLogLevel ?? FUNCTION_DEFAULTS.systemLogLevel],
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         NODE_OPTIONS: HANDLER_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? FUNCTION_DEFAULTS.logLevel,
+        POWERTOOLS_LOG_LEVEL: logLevel,
         ...props.environment,
       },
     });

@@ -1,3 +1,4 @@
+import { accessLogFormatOf, formatAccessLogLine, type AccessLogRequest } from '../../bench/access-log';
 import { billedUnits } from '../../bench/cost';
 import type { RecordedCall } from '../../bench/pipeline';
 import { costPerMillion, platformLogLines, PRICES, type UsagePerEvent } from '../../bench/pricing';
@@ -57,12 +58,13 @@ describe('Function: costPerMillion', () => {
     s3Puts: 0,
     secretsManagerCalls: 0,
     logBytes: 1024 ** 3 / 1e6,
+    accessLogBytes: { rest: (2 * 1024 ** 3) / 1e6, http: (4 * 1024 ** 3) / 1e6 },
   };
 
   it.each([
-    { ingress: 'rest' as const, api: 3.5 },
-    { ingress: 'http' as const, api: 1.0 },
-  ])('prices a million events behind the $ingress ingress part by part', ({ ingress, api }) => {
+    { ingress: 'rest' as const, api: 3.5, accessLog: 1.0 },
+    { ingress: 'http' as const, api: 1.0, accessLog: 2.0 },
+  ])('prices a million events behind the $ingress ingress part by part, with that ingress\'s access log', ({ ingress, api, accessLog }) => {
     // Act
     const cost = costPerMillion(usage, ingress);
     const byPart = Object.fromEntries(cost.lines.map((line) => [line.part, Number(line.dollarsPerMillion.toFixed(6))]));
@@ -78,7 +80,8 @@ describe('Function: costPerMillion', () => {
       SNS: 0.05,
       'S3 (claim checks)': 0,
       'Secrets Manager': 0,
-      'CloudWatch Logs': 0.5,
+      'CloudWatch Logs (functions)': 0.5,
+      'CloudWatch Logs (API access log)': accessLog,
     });
     expect(cost.total).toBeCloseTo(cost.lines.reduce((sum, line) => sum + line.dollarsPerMillion, 0), 9);
   });
@@ -90,12 +93,58 @@ describe('Function: costPerMillion', () => {
 });
 
 describe('Function: platformLogLines', () => {
-  it('writes the three lines Lambda logs per invocation, billed duration rounded up to the millisecond', () => {
+  it('text format: writes the three lines Lambda logs per invocation, billed duration rounded up to the millisecond', () => {
     // Act
     const lines = platformLogLines('8f507cfc-0000-4697-b07a-ac58fc914c95', 3.21, 512);
 
     // Assess
     expect(lines.map((line) => line.split(' ')[0])).toEqual(['START', 'END', 'REPORT']);
     expect(lines[2]).toContain('Billed Duration: 4 ms\tMemory Size: 512 MB');
+  });
+});
+
+describe('Function: platformLogLines (JSON format)', () => {
+  it.each([
+    { case: 'system log level INFO: platform.start, runtimeDone and report', systemLogLevel: 'INFO' as const, types: ['platform.start', 'platform.runtimeDone', 'platform.report'] },
+    { case: 'system log level WARN: none for an invocation that succeeds', systemLogLevel: 'WARN' as const, types: [] },
+  ])('$case', ({ systemLogLevel, types }) => {
+    // Act
+    const lines = platformLogLines('8f507cfc-0000-4697-b07a-ac58fc914c95', 3.21, 512, { format: 'json', systemLogLevel });
+
+    // Assess
+    expect(lines.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(types);
+  });
+});
+
+describe('Function: formatAccessLogLine', () => {
+  const request: AccessLogRequest = {
+    requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+    time: new Date(Date.UTC(2026, 10, 30, 14, 3, 7)),
+    sourceIp: '54.187.174.169',
+    userAgent: 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+    httpMethod: 'POST',
+    path: '/webhooks/stripe',
+    status: 200,
+    responseLength: 52,
+    responseLatencyMs: 23.4,
+  };
+
+  it.each([
+    { ingress: 'rest' as const, pathField: 'resourcePath' },
+    { ingress: 'http' as const, pathField: 'path' },
+  ])("fills in every variable of the $ingress ingress's deployed format with what API Gateway would write", ({ ingress, pathField }) => {
+    // Act
+    const line = formatAccessLogLine(accessLogFormatOf(ingress), request);
+
+    // Assess
+    expect(line).not.toContain('$context');
+    expect(line.endsWith('\n')).toEqual(true);
+    expect(JSON.parse(line)).toEqual(
+      expect.objectContaining({ requestId: request.requestId, requestTime: '30/Nov/2026:14:03:07 +0000', status: '200', responseLatency: '23', integrationError: '-', [pathField]: '/webhooks/stripe' }),
+    );
+  });
+
+  it('refuses a variable it has no value for, rather than counting it as empty', () => {
+    expect(() => formatAccessLogLine('{"x":"$context.authorizer.claims"}', request)).toThrow('$context.authorizer.claims');
   });
 });

@@ -343,7 +343,7 @@ describe('Stack: WebhookStack with the archive', () => {
       }
     }
     on.template.hasResourceProperties('AWS::Logs::QueryDefinition', {
-      QueryString: Match.stringLikeRegexp('fields provider as route, code\\n\\| filter message = "Webhook refused"\\n\\| stats count\\(\\*\\) as refusals by route, code'),
+      QueryString: Match.stringLikeRegexp('fields route, code\\n\\| filter message = "Webhook refused"\\n\\| stats count\\(\\*\\) as refusals by route, code'),
     });
   });
 });

@@ -110,7 +110,7 @@ describe("Stack: WebhookStack with api.type 'http'", () => {
       // Assess
       expect(AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [accessLogsId, 'Arn'] });
       const format = JSON.parse(AccessLogSettings.Format) as Record<string, string>;
-      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey', sourceIp: '$context.identity.sourceIp' });
+      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', path: '$context.path', sourceIp: '$context.identity.sourceIp' });
       expect(Object.values(format).filter((variable) => /body|requestOverride|responseOverride/i.test(variable))).toEqual([]);
       expect(synthesized.template.toJSON()['Resources'][accessLogsId]['Properties']).toEqual({ RetentionInDays: days });
     });

@@ -64,6 +64,12 @@ describe('Construct: WebhookFunction', () => {
       });
     });
 
+    it("logs in Lambda's JSON format at the INFO application level, and drops Lambda's own lines below WARN (no START/END/REPORT)", () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' },
+      });
+    });
+
     it('has tracing off and no reserved concurrency', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         TracingConfig: Match.absent(),
@@ -81,6 +87,7 @@ describe('Construct: WebhookFunction', () => {
       logRetention: RetentionDays.ONE_YEAR,
       logRemovalPolicy: RemovalPolicy.RETAIN,
       logLevel: 'DEBUG',
+      systemLogLevel: 'INFO',
       tracing: true,
       environment: { EXTRA: 'value' },
     });
@@ -92,6 +99,7 @@ describe('Construct: WebhookFunction', () => {
       ReservedConcurrentExecutions: 50,
       TracingConfig: { Mode: 'Active' },
       Environment: { Variables: Match.objectLike({ POWERTOOLS_LOG_LEVEL: 'DEBUG', EXTRA: 'value' }) },
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG', SystemLogLevel: 'INFO' },
     });
     template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
     template.hasResourceProperties('AWS::IAM::Policy', {

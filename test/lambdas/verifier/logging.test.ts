@@ -1,13 +1,14 @@
 import type { VerifierHandler } from '../../../lambdas/verifier/handler';
-import { VERIFIER_REFUSAL_MESSAGE } from '../../../lib/constructs/refusal-queries';
+import { REFUSAL_QUERY_FIELDS, VERIFIER_REFUSAL_MESSAGE } from '../../../lib/constructs/refusal-queries';
 import { lambdaContext } from '../../../local/queue-poller';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
 import { verifierUnderTest } from '../../helpers/verifier-under-test';
 
 /**
- * What the verifier writes to CloudWatch: one line per request naming provider, code, sizes and
- * timings — never the payload, a received signature, a computed MAC or a secret.
+ * What the verifier writes to CloudWatch: one line per request naming route, code, sizes and
+ * timings, on the request's metrics line — never the payload, a received signature, a computed MAC
+ * or a secret.
  */
 describe('Handler: verifier logging', () => {
   const SECRET = 'whsec_logging_secret_value';
@@ -55,7 +56,7 @@ describe('Handler: verifier logging', () => {
     const output = lines.join('');
     const records = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
     const requestLine = records.find((record) => record['status'] === status);
-    expect(requestLine).toEqual(expect.objectContaining({ provider: 'stripe', status, bodyBytes: Buffer.byteLength(body) }));
+    expect(requestLine).toEqual(expect.objectContaining({ route: 'stripe', provider: 'stripe', status, bodyBytes: Buffer.byteLength(body), _aws: expect.any(Object) }));
     if (status === 200) expect(requestLine).toEqual(expect.objectContaining({ secretIndex: 0 }));
     else expect(requestLine).toEqual(expect.objectContaining({ code: 'INVALID_SIGNATURE' }));
     expect(output).not.toContain(MARKER);
@@ -64,7 +65,20 @@ describe('Handler: verifier logging', () => {
     expect(records.some((record) => record['_aws'] !== undefined)).toBe(true); // EMF metrics were emitted
   });
 
-  it("a refusal's line carries what the saved Logs Insights queries read: the message, the route (provider) and the code", async () => {
+  it('an accepted request writes one line: its metrics, carrying the request line', async () => {
+    // Prepare
+    const { body } = stripeEventBody('charge.succeeded');
+
+    // Act
+    const response = await verifier(webhookEvent('stripe', body, { 'Stripe-Signature': stripeSignatureHeader(body, SECRET) }), lambdaContext('log-test'));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toEqual([expect.objectContaining({ message: 'Webhook accepted', route: 'stripe', Received: 1, Verified: 1, Enqueued: 1, function_request_id: expect.any(String) })]);
+  });
+
+  it("a refusal's line carries what the saved Logs Insights queries read: the message, the route, the code and every field they show", async () => {
     // Prepare
     const { body } = stripeEventBody('charge.succeeded');
 
@@ -74,7 +88,8 @@ describe('Handler: verifier logging', () => {
     // Assess
     const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
     const refusal = records.find((record) => record['message'] === VERIFIER_REFUSAL_MESSAGE);
-    expect(refusal).toEqual(expect.objectContaining({ provider: 'stripe', code: 'INVALID_SIGNATURE', status: 401, bodyBytes: expect.any(Number), ms: expect.any(Number) }));
+    expect(refusal).toEqual(expect.objectContaining({ route: 'stripe', code: 'INVALID_SIGNATURE', status: 401, bodyBytes: expect.any(Number), ms: expect.any(Number) }));
+    expect(REFUSAL_QUERY_FIELDS.filter((field) => refusal?.[field] === undefined)).toEqual([]);
   });
 
   it('an unknown route: metrics say provider "unknown" and logs a bounded copy of the path segment', async () => {
@@ -89,8 +104,8 @@ describe('Handler: verifier logging', () => {
     const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
     const metric = records.find((record) => record['_aws'] !== undefined);
     expect(metric).toEqual(expect.objectContaining({ provider: 'unknown', code: 'UNKNOWN_PROVIDER', Rejected: 1 }));
-    const logLine = records.find((record) => record['code'] === 'UNKNOWN_PROVIDER' && record['_aws'] === undefined);
-    expect(String(logLine?.['provider'])).toHaveLength(64);
+    expect(String(metric?.['route'])).toHaveLength(64);
+    expect(metric?.['message']).toEqual(VERIFIER_REFUSAL_MESSAGE);
     expect(JSON.parse(response.body).error.length).toBeLessThan(120);
   });
 });
