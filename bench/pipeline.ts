@@ -226,13 +226,13 @@ export async function createPipeline(prefix: string): Promise<Pipeline> {
 }
 
 /**
- * API Gateway's event for one freshly signed, unique Stripe delivery of about 3 KB, as the
+ * API Gateway's event for one freshly signed, unique Stripe delivery of about 3 KB (or `bodyBytes`), as the
  * deployed REST API hands it over (every media type binary: the body base64-encoded).
  */
-export function restApiEvent(): { eventId: string; event: APIGatewayProxyEvent } {
+export function restApiEvent(bodyBytes?: number): { eventId: string; event: APIGatewayProxyEvent } {
   const eventId = uniqueStripeEventId();
   const now = Math.floor(Date.now() / 1000);
-  const body = stripeEventBody(eventId, now);
+  const body = stripeEventBody(eventId, now, bodyBytes);
   const headers = {
     Host: 'abc123.execute-api.us-east-1.amazonaws.com',
     'Content-Type': 'application/json; charset=utf-8',

@@ -150,7 +150,7 @@ export class WebhookStack extends Stack {
         largePayloadThresholdBytes: config.largePayloadThresholdBytes,
       }),
     });
-    this.idempotency.grantRecordAccess(this.verifier);
+    this.idempotency.grantLedgerAccess(this.verifier, 'verifier');
     this.payloads.grantWritePayloads(this.verifier);
 
     const ingressRoutes = config.routes.map((route) => ({

@@ -2,18 +2,11 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { LEDGER_DYNAMODB_ACTIONS, type LedgerSide } from '../../lambdas/adapters/ledger-actions';
 import { DEFAULTS } from '../config/defaults';
 
-/**
- * The item-level actions Powertools idempotency performs (conditional put, get, update, delete):
- * no Scan, Query or batch operations, which `grantReadWriteData` would also allow.
- */
-export const IDEMPOTENCY_RECORD_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:GetItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-] as const;
+/** The IAM actions of one side of the event ledger: the DynamoDB calls its code makes, nothing more. */
+export const ledgerActions = (side: LedgerSide): string[] => LEDGER_DYNAMODB_ACTIONS[side].map((action) => `dynamodb:${action}`);
 
 export interface IdempotencyTableProps {
   /** What happens to the table when the stack is deleted. @default RemovalPolicy.DESTROY */
@@ -25,7 +18,7 @@ export interface IdempotencyTableProps {
 }
 
 /**
- * Idempotency records of the verifier and the processors, in the Powertools layout: partition key
+ * The event ledger of the verifier and the processors (`lambdas/adapters/event-ledger.ts`): partition key
  * `id` (string) and TTL attribute `expiration`. On-demand, because webhook traffic is bursty and
  * records are tiny; encrypted with the AWS managed key.
  */
@@ -45,8 +38,11 @@ export class IdempotencyTable extends Construct {
     });
   }
 
-  /** Lets `grantee` read and write single idempotency records, and nothing else. */
-  public grantRecordAccess(grantee: IGrantable): Grant {
-    return this.table.grant(grantee, ...IDEMPOTENCY_RECORD_ACTIONS);
+  /**
+   * Lets `grantee` make the calls of its side of the event ledger, and nothing else: no Scan or
+   * Query, and batch operations only for the processor, which `grantReadWriteData` would give both.
+   */
+  public grantLedgerAccess(grantee: IGrantable, side: LedgerSide): Grant {
+    return this.table.grant(grantee, ...ledgerActions(side));
   }
 }

@@ -146,7 +146,7 @@ export class ProviderPipeline extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-    props.idempotencyTable.grantRecordAccess(this.processor);
+    props.idempotencyTable.grantLedgerAccess(this.processor, 'processor');
     this.#grantPublish(this.processor, props.topicKey);
   }
 

@@ -12,6 +12,9 @@ import { INITIAL_SECRET_VALUE } from '../../lib/constructs/route-secret';
 import { COUNTED_COMMON_RULES } from '../../lib/constructs/webhook-firewall';
 import { registeredProviderMethods } from '../../lib/webhook-stack';
 import { outputKey, providerQueues, providerTopicArns } from '../../tools/lib/stack-outputs';
+import { LEDGER_DYNAMODB_ACTIONS } from '../../lambdas/adapters/ledger-actions';
+import { ledgerActions } from '../../lib/constructs/idempotency-table';
+import { createPipeline, processorContext, restApiEvent, verifierContext, type RecordedCall } from '../../bench/pipeline';
 import { everyOption, logicalIdOf, resolveWithStandIns, routeNamed, synthesizeStage, type SynthesizedStage } from './synth';
 
 // Each stage is synthesized once for the whole file; the tests read the shared templates.
@@ -44,6 +47,16 @@ function statementsOfRole(synthesized: SynthesizedStage, role: IConstruct): Stat
 
 const actionsOf = (statements: readonly Statement[]): string[] =>
   [...new Set(statements.flatMap((statement) => [statement.Action].flat()))].sort();
+
+const IAM_PREFIX: Record<string, string> = { DynamoDB: 'dynamodb', SQS: 'sqs', SNS: 'sns', S3: 's3', SecretsManager: 'secretsmanager' };
+
+/** The IAM action that authorises a recorded SDK call. */
+function iamActionOf(call: RecordedCall): string {
+  const prefix = IAM_PREFIX[call.client];
+  if (prefix === undefined) throw new Error(`no IAM prefix known for the ${call.client} client`);
+  // SNS authorises a PublishBatch entry by entry, as sns:Publish.
+  return call.client === 'SNS' && call.command === 'PublishBatch' ? 'sns:Publish' : `${prefix}:${call.command}`;
+}
 
 function environmentOf(synthesized: SynthesizedStage, fn: IConstruct): Record<string, string> {
   const resource = synthesized.templateOf(fn).toJSON()['Resources'][logicalIdOf(fn)] as {
@@ -594,13 +607,12 @@ describe('Stack: WebhookStack', () => {
   });
 
   describe('least privilege', () => {
-    it('lets the verifier use idempotency items, send to the provider queues, read the route secrets and put payloads — nothing more', () => {
+    it('lets the verifier put, get and delete ledger items, send to the provider queues, read the route secrets and put payloads — nothing more', () => {
       const statements = statementsOfRole(dev, dev.stack.verifier.executionRole);
       expect(actionsOf(statements)).toEqual([
         'dynamodb:DeleteItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         's3:PutObject',
@@ -608,7 +620,7 @@ describe('Stack: WebhookStack', () => {
         'sqs:SendMessage',
       ]);
       const tableArn = { 'Fn::GetAtt': [logicalIdOf(dev.stack.idempotency.table), 'Arn'] };
-      expect(statements).toContainEqual({ Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: [tableArn] });
+      expect(statements).toContainEqual({ Effect: 'Allow', Action: ledgerActions('verifier'), Resource: [tableArn] });
     });
 
     it("lets the verifier send to exactly each provider's queue and read exactly each route's secret, across the nested stacks, in one statement each", () => {
@@ -661,15 +673,13 @@ describe('Stack: WebhookStack', () => {
       );
     });
 
-    it('lets each processor consume its own queue, publish to its own topic and use idempotency items of the root table — nothing more', () => {
+    it('lets each processor consume its own queue, publish to its own topic and batch-read and batch-write the root table\'s ledger — nothing more', () => {
       for (const stack of dev.stack.providerStacks) {
         const { pipeline } = stack;
         const statements = statementsOfRole(dev, pipeline.processor.executionRole).map((statement) => dev.throughParameters(stack, statement) as Statement);
         expect(actionsOf(statements)).toEqual([
-          'dynamodb:DeleteItem',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
           'kms:Decrypt',
           'kms:GenerateDataKey',
           'logs:CreateLogStream',
@@ -686,9 +696,59 @@ describe('Stack: WebhookStack', () => {
           expect.objectContaining({ Action: expect.arrayContaining(['sqs:ReceiveMessage']), Resource: { 'Fn::GetAtt': [logicalIdOf(pipeline.queue), 'Arn'] } }),
         );
         expect(statements).toContainEqual(
-          expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:PutItem']), Resource: [{ 'Fn::GetAtt': [logicalIdOf(dev.stack.idempotency.table), 'Arn'] }] }),
+          expect.objectContaining({ Action: ledgerActions('processor'), Resource: [{ 'Fn::GetAtt': [logicalIdOf(dev.stack.idempotency.table), 'Arn'] }] }),
         );
         expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [logicalIdOf(dev.stack.topicKey), 'Arn'] } });
+      }
+    });
+
+    it('allows every AWS call the verifier and a processor make, on each path of the ledger, and the ledger calls exactly what it is granted', async () => {
+      // Prepare: the handlers against the local stand-ins, every call of their clients recorded
+      const pipeline = await createPipeline('permissions');
+      let failNextSend = false;
+      (pipeline.clients.verifier.sqs.middlewareStack as unknown as { add: (m: unknown, o: object) => void }).add(
+        (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+          if (failNextSend && context.commandName === 'SendMessageCommand') {
+            failNextSend = false;
+            throw Object.assign(new Error('SQS unavailable (injected)'), { name: 'ServiceUnavailable', $fault: 'server' });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'injectSendFailure', priority: 'low' },
+      );
+      const first = restApiEvent();
+      const large = restApiEvent(300 * 1024);
+
+      // Act: accept (and claim-check a large payload), a duplicate while the event is in flight
+      // (the ledger polls it, then answers 409), publish, the same batch redelivered, a replay of a
+      // published event, an enqueue that fails (the ledger releases the event)
+      const answers = [await pipeline.verifier(first.event, verifierContext()), await pipeline.verifier(large.event, verifierContext())];
+      answers.push(await pipeline.verifier(first.event, verifierContext()));
+      const batch = await pipeline.receiveBatch(10, 1);
+      if (!batch) throw new Error('nothing was enqueued');
+      const processed = await pipeline.processor(batch, processorContext());
+      await pipeline.processor(batch, processorContext());
+      await pipeline.deleteProcessed(batch, processed);
+      answers.push(await pipeline.verifier(first.event, verifierContext()));
+      failNextSend = true;
+      answers.push(await pipeline.verifier(restApiEvent().event, verifierContext()));
+
+      // Assess: the paths were taken
+      expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 409, 200, 503]);
+      expect(answers[3]!.headers).toMatchObject({ 'Idempotent-Replayed': 'true' });
+      const stripe = dev.stack.providerStacks.find((stack) => stack.pipeline.provider === 'stripe')!;
+      const granted = {
+        verifier: actionsOf(statementsOfRole(dev, dev.stack.verifier.executionRole)),
+        processor: actionsOf(statementsOfRole(dev, stripe.pipeline.processor.executionRole)),
+      };
+      for (const side of ['verifier', 'processor'] as const) {
+        const calls = pipeline.recorders[side].take();
+        // Assess: each call is allowed (SNS authorises PublishBatch as sns:Publish)
+        const needed = [...new Set(calls.map(iamActionOf))].sort();
+        expect({ side, notGranted: needed.filter((action) => !granted[side].includes(action)) }).toEqual({ side, notGranted: [] });
+        // Assess: the ledger's list is what its code calls, on these paths
+        const ledgerCalls = [...new Set(calls.filter((call) => call.client === 'DynamoDB').map((call) => call.command))].sort();
+        expect({ side, ledgerCalls }).toEqual({ side, ledgerCalls: [...LEDGER_DYNAMODB_ACTIONS[side]].sort() });
       }
     });
 
