@@ -13,6 +13,18 @@ export function randomId(prefix: string, length = 24): string {
   return prefix + Array.from(randomBytes(length), (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join('');
 }
 
+/** Crockford's base 32, the alphabet of ULIDs. */
+const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * `{prefix}_01` and 24 random ULID characters: the shape of Paddle's ids (`txn_01h8…`, lower case)
+ * and WorkOS's (`user_01E4ZCR3C56J083X43JQXF3JK5`, upper case).
+ */
+export function prefixedUlid(prefix: string, letterCase: 'lower' | 'upper'): string {
+  const ulid = Array.from(randomBytes(24), (byte) => ULID_ALPHABET[byte % ULID_ALPHABET.length]).join('');
+  return `${prefix}_01${letterCase === 'lower' ? ulid.toLowerCase() : ulid}`;
+}
+
 export function randomHex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { DEFAULT_MAX_BODY_BYTES, jsonPost, noOptions, type SampleContext, type WebhookProvider } from '../provider';
+import { DEFAULT_MAX_BODY_BYTES, noOptions, type SampleContext, type WebhookProvider } from '../provider';
 import { compactJson, randomId } from '../samples';
-import { standardWebhooksScheme } from './standard';
+import { standardWebhooksScheme, svixRequest } from './standard';
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
@@ -132,8 +131,7 @@ export const clerk: WebhookProvider = {
       'session.ended': (c) => clerkEvent('session.ended', session('ended', c), c),
       'organization.created': (c) => clerkEvent('organization.created', organization(c), c),
     },
-    request: (body, _type, context) =>
-      jsonPost(body, context, { 'svix-id': `msg_${randomUUID().replaceAll('-', '').slice(0, 27)}`, 'User-Agent': 'Svix-Webhooks/1.24.0' }),
+    request: svixRequest,
   },
 
   development: { secret: 'whsec_aG9va3JlbGF5LWRldmVsb3BtZW50LWNsZXJrLXdo' },

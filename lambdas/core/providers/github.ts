@@ -1,14 +1,10 @@
 import { WebhookError } from '../errors';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   contentKey,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   noOptions,
   parseJsonBody,
-  signatureHeaderEntries,
   bodyBytes,
   jsonPost,
   withSentHeaders,
@@ -19,9 +15,10 @@ import {
 import { header } from '../request';
 import { randomUUID } from 'node:crypto';
 import { isoTime, prettyJson, randomHex, randomNumericId } from '../samples';
+import { bodyHmacSecretIndex, hmacSignature, refuseLegacySignatureAlone, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'X-Hub-Signature-256';
-const SIGNATURE_PREFIX = 'sha256=';
+/** `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body. */
+const SIGNATURE: HmacSignatureFormat = { header: 'X-Hub-Signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' };
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
@@ -182,24 +179,8 @@ export const github: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
-    if (header(request, SIGNATURE_HEADER) === undefined && header(request, 'x-hub-signature') !== undefined) {
-      throw new WebhookError(
-        'MISSING_SIGNATURE',
-        'Only the SHA-1 X-Hub-Signature was sent; X-Hub-Signature-256 is required',
-      );
-    }
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        if (!entry.startsWith(SIGNATURE_PREFIX)) return undefined;
-        const decoded = decodeSignature(entry.slice(SIGNATURE_PREFIX.length), 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '"sha256=<64 hex digits>"',
-    );
-
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    refuseLegacySignatureAlone(request, SIGNATURE.header, 'X-Hub-Signature', 'SHA-1');
+    const secretIndex = bodyHmacSecretIndex(request, secrets, SIGNATURE);
     if (secretIndex < 0) return signatureMismatch(secrets);
 
     const deliveryId = header(request, 'x-github-delivery');
@@ -211,9 +192,8 @@ export const github: WebhookProvider = {
     return { secretIndex, events: [jsonEvent(deliveryId, eventType, body, contentKey(eventType, signedBody(request)))] };
   },
 
-  sign(request, { secret, nowSeconds }) {
-    const mac = hmac('sha256', secret, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: `${SIGNATURE_PREFIX}${mac}` });
+  sign(request, { secret }) {
+    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
   },
 
   samples: {

@@ -1,13 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny, sha256Hex } from '../crypto';
+import { sha256Hex } from '../crypto';
 import { WebhookError } from '../errors';
 import { arrayElementSpans, objectMemberSpans, textOf, type JsonSpan } from '../raw-json';
 import {
   assertMillisecondsWithinTolerance,
   bodyBytes,
-  decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  secretIndexOf,
   signatureMismatch,
   isRecord,
   jsonPost,
@@ -15,17 +13,17 @@ import {
   parseJsonBody,
   requireHeader,
   requireUnixMilliseconds,
-  signatureHeaderEntries,
   withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookEvent,
   type WebhookProvider,
 } from '../provider';
-import { header } from '../request';
 import { compactJson } from '../samples';
+import { hmacSignature, refuseLegacySignatureAlone, requireMacs, secretIndexOfHmac, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'X-HubSpot-Signature-v3';
+/** `X-HubSpot-Signature-v3: <base64>`, HMAC-SHA256 of method, URL, body and timestamp. */
+const SIGNATURE: HmacSignatureFormat = { header: 'X-HubSpot-Signature-v3', algorithm: 'sha256', encoding: 'base64' };
 const TIMESTAMP_HEADER = 'X-HubSpot-Request-Timestamp';
 /** The older signatures HubSpot sends alongside v3 (`X-HubSpot-Signature-Version: v1`). */
 const LEGACY_SIGNATURE_HEADER = 'X-HubSpot-Signature';
@@ -117,24 +115,12 @@ export const hubspot: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    if (header(request, SIGNATURE_HEADER) === undefined && header(request, LEGACY_SIGNATURE_HEADER) !== undefined) {
-      throw new WebhookError('MISSING_SIGNATURE', 'Only the v1/v2 X-HubSpot-Signature was sent; X-HubSpot-Signature-v3 is required');
-    }
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        const decoded = decodeSignature(entry, 'base64');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      'a base64 HMAC-SHA256',
-    );
+    refuseLegacySignatureAlone(request, SIGNATURE.header, LEGACY_SIGNATURE_HEADER, 'v1/v2');
+    const received = requireMacs(request, SIGNATURE);
     const timestampText = requireHeader(request, TIMESTAMP_HEADER);
     const timestamp = requireUnixMilliseconds(timestampText, TIMESTAMP_HEADER);
 
-    const secretIndex = secretIndexOf(secrets, (secret) =>
-      matchesAny(received, hmac('sha256', secret, request.method, request.url, signedBody(request), timestampText)),
-    );
+    const secretIndex = secretIndexOfHmac(secrets, received, SIGNATURE.algorithm, request.method, request.url, signedBody(request), timestampText);
     if (secretIndex < 0) return signatureMismatch(secrets);
     assertMillisecondsWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
@@ -150,7 +136,7 @@ export const hubspot: WebhookProvider = {
     const body = bodyBytes(request);
     const timestamp = String(nowSeconds * 1000);
     return withSentHeaders(request, {
-      [SIGNATURE_HEADER]: hmac('sha256', secret, request.method, request.url, body, timestamp).toString('base64'),
+      [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, request.method, request.url, body, timestamp),
       [TIMESTAMP_HEADER]: timestamp,
       // HubSpot still sends the v1 signature (SHA-256 of secret and body, unkeyed) for old receivers.
       [LEGACY_SIGNATURE_HEADER]: sha256Hex(secret, body),

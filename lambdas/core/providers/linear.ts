@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   assertMillisecondsWithinTolerance,
   bodyBytes,
-  decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  secretIndexOf,
   signatureMismatch,
   isRecord,
   jsonEvent,
@@ -14,16 +11,16 @@ import {
   noOptions,
   parseJsonBody,
   requireStringField,
-  signatureHeaderEntries,
   withSentHeaders,
-  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { header } from '../request';
 import { isoTime, prettyJson } from '../samples';
+import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'Linear-Signature';
+/** `Linear-Signature: <hex>`, HMAC-SHA256 of the body. */
+const SIGNATURE: HmacSignatureFormat = { header: 'Linear-Signature', algorithm: 'sha256', encoding: 'hex' };
 const DELIVERY_HEADER = 'Linear-Delivery';
 const EVENT_HEADER = 'Linear-Event';
 /** The body field Linear's SDK reads the signed send time from (`LINEAR_WEBHOOK_TS_FIELD`). */
@@ -155,16 +152,7 @@ export const linear: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        const decoded = decodeSignature(entry, 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '64 hex digits',
-    );
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = bodyHmacSecretIndex(request, secrets, SIGNATURE);
     if (secretIndex < 0) return signatureMismatch(secrets);
 
     const body = parseJsonBody(request);
@@ -177,7 +165,7 @@ export const linear: WebhookProvider = {
 
   sign(request, { secret }) {
     // The timestamp Linear signs is inside the body (`webhookTimestamp`): the samples set it.
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: hmac('sha256', secret, bodyBytes(request)).toString('hex') });
+    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
   },
 
   samples: {

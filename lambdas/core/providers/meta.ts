@@ -1,16 +1,13 @@
-import { constantTimeTokenEqual, decodeSignature, hmac, matchesAny, sha256Hex } from '../crypto';
+import { constantTimeTokenEqual, hmac, sha256Hex } from '../crypto';
 import { WebhookError } from '../errors';
 import { arrayElementSpans, objectMemberSpans, textOf, type JsonSpan } from '../raw-json';
 import {
   bodyBytes,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
   parseJsonBody,
-  signatureHeaderEntries,
   withSentHeaders,
   signedBody,
   type JsonBody,
@@ -19,11 +16,12 @@ import {
   type WebhookEvent,
   type WebhookProvider,
 } from '../provider';
-import { header, type WebhookRequest } from '../request';
+import type { WebhookRequest } from '../request';
 import { compactJson, randomNumericId } from '../samples';
+import { bodyHmacSecretIndex, hmacSignature, refuseLegacySignatureAlone, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'X-Hub-Signature-256';
-const SIGNATURE_PREFIX = 'sha256=';
+/** `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body with the App Secret. */
+const SIGNATURE: HmacSignatureFormat = { header: 'X-Hub-Signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' };
 /** The legacy SHA-1 signature Meta still sends next to the SHA-256 one; never trusted on its own. */
 const SHA1_SIGNATURE_HEADER = 'X-Hub-Signature';
 /** Hex digits of the body's SHA-256 that prefix each change's id: 128 bits, ample against collisions. */
@@ -227,20 +225,8 @@ export const meta: WebhookProvider = {
 
   verify(request, { secrets, verifyTokens }) {
     if (request.method === 'GET') return answerChallenge(request, verifyTokens);
-    if (header(request, SIGNATURE_HEADER) === undefined && header(request, SHA1_SIGNATURE_HEADER) !== undefined) {
-      throw new WebhookError('MISSING_SIGNATURE', `Only the SHA-1 ${SHA1_SIGNATURE_HEADER} was sent; ${SIGNATURE_HEADER} is required`);
-    }
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        if (!entry.startsWith(SIGNATURE_PREFIX)) return undefined;
-        const decoded = decodeSignature(entry.slice(SIGNATURE_PREFIX.length), 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '"sha256=<64 hex digits>"',
-    );
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    refuseLegacySignatureAlone(request, SIGNATURE.header, SHA1_SIGNATURE_HEADER, 'SHA-1');
+    const secretIndex = bodyHmacSecretIndex(request, secrets, SIGNATURE);
     if (secretIndex < 0) return signatureMismatch(secrets);
     return { secretIndex, events: changeEvents(parseJsonBody(request), signedBody(request)) };
   },
@@ -250,7 +236,7 @@ export const meta: WebhookProvider = {
     // Meta sends both; hookrelay reads only the SHA-256 one.
     return withSentHeaders(request, {
       [SHA1_SIGNATURE_HEADER]: `sha1=${hmac('sha1', secret, body).toString('hex')}`,
-      [SIGNATURE_HEADER]: `${SIGNATURE_PREFIX}${hmac('sha256', secret, body).toString('hex')}`,
+      [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, body),
     });
   },
 

@@ -1,11 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
-import { WebhookError } from '../errors';
+import { randomUUID } from 'node:crypto';
+import { hmac } from '../crypto';
 import {
   assertTimestampWithinTolerance,
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   jsonPost,
@@ -13,58 +11,24 @@ import {
   parseJsonBody,
   requireStringField,
   requireUnixSeconds,
-  signatureHeaderEntries,
   withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
-import type { WebhookRequest } from '../request';
-import { compactJson, isoTime } from '../samples';
-
-const SIGNATURE_HEADER = 'Paddle-Signature';
-
-interface PaddleSignature {
-  /** `ts` exactly as sent: it is part of the signed content. */
-  readonly timestampText: string;
-  readonly timestamp: number;
-  /** Every `h1` entry; Paddle's header "contains at least one" (one per active secret). */
-  readonly signatures: readonly Buffer[];
-}
+import { compactJson, isoTime, prefixedUlid } from '../samples';
+import { requireTimestampedMacs, secretIndexOfHmac, type TimestampedMacFormat } from '../schemes';
 
 /**
- * `ts=<unix seconds>;h1=<hex>[;h1=<hex>…]`. Entries that are not `key=value` or whose `h1` is not
- * 64 hex digits are ignored; exactly one distinct `ts` must remain, so a forged header cannot make
- * the body be hashed once per timestamp.
+ * `Paddle-Signature: ts=<unix seconds>;h1=<hex>[;h1=<hex>…]`, HMAC-SHA256 of `{ts}:{body}`. The
+ * header "contains at least one" `h1` (one per active secret); exactly one `ts`.
  */
-function parseSignatureHeader(request: Pick<WebhookRequest, 'headers'>): PaddleSignature {
-  const timestamps = new Set<string>();
-  const signatures: Buffer[] = [];
-  for (const entry of signatureHeaderEntries(request, SIGNATURE_HEADER, ';')) {
-    const separator = entry.indexOf('=');
-    if (separator < 0) continue;
-    const key = entry.slice(0, separator).trim();
-    const value = entry.slice(separator + 1).trim();
-    if (key === 'ts') timestamps.add(value);
-    else if (key === 'h1') {
-      const decoded = decodeSignature(value, 'hex');
-      if (decoded?.length === 32) signatures.push(decoded);
-    }
-  }
-  const [timestampText] = timestamps;
-  if (timestamps.size !== 1 || timestampText === undefined || signatures.length === 0) {
-    throw new WebhookError('MALFORMED_SIGNATURE', 'Paddle-Signature needs one ts and at least one h1 of 64 hex digits');
-  }
-  return { timestampText, timestamp: requireUnixSeconds(timestampText, 'Paddle-Signature ts'), signatures };
-}
+const SIGNATURE: TimestampedMacFormat = { header: 'Paddle-Signature', separator: ';', timestampKey: 'ts', macKey: 'h1', algorithm: 'sha256', encoding: 'hex' };
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
 /** Paddle's ids: a prefix and a lower-case ULID (`txn_01h8…`). */
-const ULID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
-function paddleId(prefix: string): string {
-  return `${prefix}_01${Array.from(randomBytes(24), (byte) => ULID_ALPHABET[byte % 32]).join('')}`;
-}
+const paddleId = (prefix: string) => prefixedUlid(prefix, 'lower');
 
 const CUSTOMER = { name: 'Zoë Martin', email: 'zoe@example.com' };
 const PRICE = {
@@ -172,13 +136,12 @@ export const paddle: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const signature = parseSignatureHeader(request);
+    const { timestampText, macs } = requireTimestampedMacs(request, SIGNATURE);
+    const timestamp = requireUnixSeconds(timestampText, 'Paddle-Signature ts');
     // Signature before timestamp, as Paddle's SDK: a forgery is reported as invalid, never as stale.
-    const secretIndex = secretIndexOf(secrets, (secret) =>
-      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}:`, signedBody(request))),
-    );
+    const secretIndex = secretIndexOfHmac(secrets, macs, SIGNATURE.algorithm, `${timestampText}:`, signedBody(request));
     if (secretIndex < 0) return signatureMismatch(secrets);
-    assertTimestampWithinTolerance(signature.timestamp, nowSeconds, toleranceSeconds);
+    assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);
     return {
@@ -189,7 +152,7 @@ export const paddle: WebhookProvider = {
 
   sign(request, { secret, nowSeconds }) {
     const mac = hmac('sha256', secret, `${nowSeconds}:`, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: `ts=${nowSeconds};h1=${mac}` });
+    return withSentHeaders(request, { [SIGNATURE.header]: `ts=${nowSeconds};h1=${mac}` });
   },
 
   samples: {

@@ -1,25 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   bodyBytes,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
   parseJsonBody,
   requireStringField,
-  signatureHeaderEntries,
   withSentHeaders,
-  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { isoTime, randomId, randomNumericId } from '../samples';
+import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'X-PagerDuty-Signature';
-const VERSION_PREFIX = 'v1=';
+/**
+ * `X-PagerDuty-Signature: v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of the body. Entries of other versions
+ * are skipped, as PagerDuty's verifier does.
+ */
+const SIGNATURE: HmacSignatureFormat = { header: 'X-PagerDuty-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'v1=' };
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
@@ -88,18 +87,7 @@ export const pagerduty: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        // Entries of other versions are skipped, as PagerDuty's verifier does.
-        if (!entry.startsWith(VERSION_PREFIX)) return undefined;
-        const decoded = decodeSignature(entry.slice(VERSION_PREFIX.length), 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '"v1=<64 hex digits>"',
-    );
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = bodyHmacSecretIndex(request, secrets, SIGNATURE);
     if (secretIndex < 0) return signatureMismatch(secrets);
 
     const body = parseJsonBody(request);
@@ -107,7 +95,7 @@ export const pagerduty: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: `${VERSION_PREFIX}${hmac('sha256', secret, bodyBytes(request)).toString('hex')}` });
+    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
   },
 
   samples: {

@@ -1,17 +1,14 @@
-import { decodeSignature, hmac, matchesAny, sha256Hex } from '../crypto';
+import { sha256Hex } from '../crypto';
 import {
   bodyBytes,
   contentKey,
-  decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
   parseJsonBody,
   requireStringField,
-  signatureHeaderEntries,
   withSentHeaders,
   signedBody,
   type SampleContext,
@@ -19,8 +16,10 @@ import {
 } from '../provider';
 import { header } from '../request';
 import { compactJson, randomId } from '../samples';
+import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'X-Razorpay-Signature';
+/** `X-Razorpay-Signature: <hex>`, HMAC-SHA256 of the body. */
+const SIGNATURE: HmacSignatureFormat = { header: 'X-Razorpay-Signature', algorithm: 'sha256', encoding: 'hex' };
 const EVENT_ID_HEADER = 'X-Razorpay-Event-Id';
 
 // --- Samples for `npm run send` --------------------------------------------------------------
@@ -129,16 +128,7 @@ export const razorpay: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        const decoded = decodeSignature(entry, 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '64 hex digits',
-    );
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = bodyHmacSecretIndex(request, secrets, SIGNATURE);
     if (secretIndex < 0) return signatureMismatch(secrets);
 
     const body = parseJsonBody(request);
@@ -150,7 +140,7 @@ export const razorpay: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: hmac('sha256', secret, bodyBytes(request)).toString('hex') });
+    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
   },
 
   samples: {

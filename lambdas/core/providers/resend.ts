@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MAX_BODY_BYTES, jsonPost, noOptions, type SampleContext, type WebhookProvider } from '../provider';
+import { DEFAULT_MAX_BODY_BYTES, noOptions, type SampleContext, type WebhookProvider } from '../provider';
 import { compactJson, isoTime } from '../samples';
-import { standardWebhooksScheme } from './standard';
+import { standardWebhooksScheme, svixRequest } from './standard';
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
@@ -75,8 +75,7 @@ export const resend: WebhookProvider = {
       'email.complained': (c) => resendEvent('email.complained', email(c), c),
       'contact.created': (c) => resendEvent('contact.created', contact(c), c),
     },
-    request: (body, _type, context) =>
-      jsonPost(body, context, { 'svix-id': `msg_${randomUUID().replaceAll('-', '').slice(0, 27)}`, 'User-Agent': 'Svix-Webhooks/1.24.0' }),
+    request: svixRequest,
   },
 
   development: { secret: 'whsec_aG9va3JlbGF5LWRldmVsb3BtZW50LXJlc2VuZC13aA==' },

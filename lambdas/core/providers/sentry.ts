@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   bodyBytes,
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
   parseJsonBody,
   requireStringField,
-  signatureHeaderEntries,
   withSentHeaders,
   signedBody,
   type SampleContext,
@@ -21,8 +17,10 @@ import {
 } from '../provider';
 import { header } from '../request';
 import { isoTime, randomHex, randomNumericId } from '../samples';
+import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'Sentry-Hook-Signature';
+/** `Sentry-Hook-Signature: <hex>`, HMAC-SHA256 of the body. */
+const SIGNATURE: HmacSignatureFormat = { header: 'Sentry-Hook-Signature', algorithm: 'sha256', encoding: 'hex' };
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
@@ -111,16 +109,7 @@ export const sentry: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        const decoded = decodeSignature(entry, 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '64 hex digits',
-    );
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = bodyHmacSecretIndex(request, secrets, SIGNATURE);
     if (secretIndex < 0) return signatureMismatch(secrets);
 
     const requestId = header(request, 'request-id')?.trim();
@@ -133,7 +122,7 @@ export const sentry: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: hmac('sha256', secret, bodyBytes(request)).toString('hex') });
+    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
   },
 
   samples: {

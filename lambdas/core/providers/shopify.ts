@@ -1,10 +1,7 @@
 import { WebhookError } from '../errors';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   noOptions,
@@ -20,8 +17,10 @@ import {
 import { header, type WebhookRequest } from '../request';
 import { randomUUID } from 'node:crypto';
 import { compactJson, isoTime, randomNumericId } from '../samples';
+import { hmacSignature, receivedMacs, secretIndexOfHmac, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'X-Shopify-Hmac-Sha256';
+/** `X-Shopify-Hmac-Sha256: <base64>`, HMAC-SHA256 of the body. */
+const SIGNATURE: HmacSignatureFormat = { header: 'X-Shopify-Hmac-Sha256', algorithm: 'sha256', encoding: 'base64' };
 
 /**
  * Shopify's webhooks send `X-Shopify-*` headers; its newer event subscriptions send the same
@@ -113,20 +112,11 @@ export const shopify: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
-    const signatureHeader = header(request, SIGNATURE_HEADER) === undefined && header(request, 'shopify-hmac-sha256') !== undefined
+    const signatureHeader = header(request, SIGNATURE.header) === undefined && header(request, 'shopify-hmac-sha256') !== undefined
       ? 'shopify-hmac-sha256'
-      : SIGNATURE_HEADER;
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, signatureHeader),
-      (entry) => {
-        const decoded = decodeSignature(entry, 'base64');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      'a base64 HMAC-SHA256',
-    );
-
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+      : SIGNATURE.header;
+    const received = receivedMacs(signatureHeaderEntries(request, signatureHeader), SIGNATURE);
+    const secretIndex = secretIndexOfHmac(secrets, received, SIGNATURE.algorithm, signedBody(request));
     if (secretIndex < 0) return signatureMismatch(secrets);
 
     // X-Shopify-Webhook-Id is unique per delivery and stable across retries; X-Shopify-Event-Id
@@ -140,9 +130,8 @@ export const shopify: WebhookProvider = {
     return { secretIndex, events: [jsonEvent(id, topic, body, contentKey(topic, signedBody(request)))] };
   },
 
-  sign(request, { secret, nowSeconds }) {
-    const mac = hmac('sha256', secret, bodyBytes(request)).toString('base64');
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: mac });
+  sign(request, { secret }) {
+    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
   },
 
   samples: {

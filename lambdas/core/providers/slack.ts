@@ -1,32 +1,22 @@
-import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
-  assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   isRecord,
   jsonEvent,
   noOptions,
   parseJsonBody,
-  requireHeader,
   requireStringField,
-  requireUnixSeconds,
-  signatureHeaderEntries,
-  bodyBytes,
   jsonPost,
-  withSentHeaders,
-  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { WebhookError } from '../errors';
 import { randomInt } from 'node:crypto';
 import { compactJson, randomId } from '../samples';
+import { signV0, v0Scheme, verifyV0Signature } from '../schemes';
 
-const SIGNATURE_HEADER = 'X-Slack-Signature';
-const TIMESTAMP_HEADER = 'X-Slack-Request-Timestamp';
-const VERSION_PREFIX = 'v0=';
+/** `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 of `v0:{X-Slack-Request-Timestamp}:{body}`. */
+const SCHEME = v0Scheme('X-Slack-Signature', 'X-Slack-Request-Timestamp');
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
@@ -73,26 +63,10 @@ export const slack: WebhookProvider = {
   defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: noOptions,
 
-  verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const entries = signatureHeaderEntries(request, SIGNATURE_HEADER);
-    const timestampText = requireHeader(request, TIMESTAMP_HEADER);
-    const timestamp = requireUnixSeconds(timestampText, TIMESTAMP_HEADER);
-    const received = decodeSignatureEntries(
-      entries,
-      (entry) => {
-        if (!entry.startsWith(VERSION_PREFIX)) return undefined;
-        const decoded = decodeSignature(entry.slice(VERSION_PREFIX.length), 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '"v0=<64 hex digits>"',
-    );
-
-    const secretIndex = secretIndexOf(secrets, (secret) =>
-      matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, signedBody(request))),
-    );
-    if (secretIndex < 0) return signatureMismatch(secrets);
-    assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
+  verify(request, context) {
+    // Signature, then the timestamp: a forgery is reported as invalid, never as stale.
+    const secretIndex = verifyV0Signature(request, context, SCHEME);
+    if (secretIndex < 0) return signatureMismatch(context.secrets);
 
     const body = parseJsonBody(request);
     const payload = body.value;
@@ -111,9 +85,8 @@ export const slack: WebhookProvider = {
     };
   },
 
-  sign(request, { secret, nowSeconds }) {
-    const mac = hmac('sha256', secret, `v0:${nowSeconds}:`, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: `${VERSION_PREFIX}${mac}`, [TIMESTAMP_HEADER]: String(nowSeconds) });
+  sign(request, context) {
+    return signV0(request, context, SCHEME);
   },
 
   samples: {

@@ -1,28 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
-import { WebhookError } from '../errors';
 import {
   bodyBytes,
-  decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
   parseJsonBody,
   requireStringField,
-  signatureHeaderEntries,
   withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
-import { header } from '../request';
 import { compactJson, isoTime, randomId } from '../samples';
+import { hmacSignature, refuseLegacySignatureAlone, requireMacs, secretIndexOfHmac, type HmacSignatureFormat } from '../schemes';
 
-/** Spelled as Square documents it; lookup is case-insensitive. */
-const SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
+/**
+ * `x-square-hmacsha256-signature: <base64>`, HMAC-SHA256 of the URL and the body; spelled as Square
+ * documents it (lookup is case-insensitive).
+ */
+const SIGNATURE: HmacSignatureFormat = { header: 'x-square-hmacsha256-signature', algorithm: 'sha256', encoding: 'base64' };
 /** The HMAC-SHA1 signature Square still sends for old receivers. */
 const LEGACY_SIGNATURE_HEADER = 'x-square-signature';
 
@@ -115,19 +113,8 @@ export const square: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
-    if (header(request, SIGNATURE_HEADER) === undefined && header(request, LEGACY_SIGNATURE_HEADER) !== undefined) {
-      throw new WebhookError('MISSING_SIGNATURE', 'Only the HMAC-SHA1 x-square-signature was sent; x-square-hmacsha256-signature is required');
-    }
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        const decoded = decodeSignature(entry, 'base64');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      'a base64 HMAC-SHA256',
-    );
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, request.url, signedBody(request))));
+    refuseLegacySignatureAlone(request, SIGNATURE.header, LEGACY_SIGNATURE_HEADER, 'HMAC-SHA1');
+    const secretIndex = secretIndexOfHmac(secrets, requireMacs(request, SIGNATURE), SIGNATURE.algorithm, request.url, signedBody(request));
     if (secretIndex < 0) return signatureMismatch(secrets);
 
     const body = parseJsonBody(request);
@@ -135,7 +122,7 @@ export const square: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: hmac('sha256', secret, request.url, bodyBytes(request)).toString('base64') });
+    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, request.url, bodyBytes(request)) });
   },
 
   samples: {

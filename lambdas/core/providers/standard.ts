@@ -18,12 +18,21 @@ import {
   sentHeader,
   withSentHeaders,
   signedBody,
+  type OutgoingRequest,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { headerValues, type WebhookRequest } from '../request';
 import { randomUUID } from 'node:crypto';
 import { compactJson, isoTime, randomId } from '../samples';
+
+/**
+ * The unsigned request Svix posts on a sender's behalf (Clerk, Resend): a fresh `svix-id` of Svix's
+ * shape and Svix's user agent; `sign` adds the timestamp and signature.
+ */
+export function svixRequest(body: string, _type: string, context: SampleContext): OutgoingRequest {
+  return jsonPost(body, context, { 'svix-id': `msg_${randomUUID().replaceAll('-', '').slice(0, 27)}`, 'User-Agent': 'Svix-Webhooks/1.24.0' });
+}
 
 /** Symmetric secret prefix (`whsec_<base64 key>`). */
 const SECRET_PREFIX = 'whsec_';

@@ -1,12 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
   bodyBytes,
-  DEFAULT_MAX_BODY_BYTES,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   isRecord,
   jsonEvent,
@@ -24,12 +20,13 @@ import {
 } from '../provider';
 import { header } from '../request';
 import { compactJson, isoTime } from '../samples';
+import { hmacSignature, receivedMacs, secretIndexOfHmac, type HmacSignatureFormat } from '../schemes';
 
 const MESSAGE_ID_HEADER = 'Twitch-Eventsub-Message-Id';
 const TIMESTAMP_HEADER = 'Twitch-Eventsub-Message-Timestamp';
-const SIGNATURE_HEADER = 'Twitch-Eventsub-Message-Signature';
 const MESSAGE_TYPE_HEADER = 'Twitch-Eventsub-Message-Type';
-const SIGNATURE_PREFIX = 'sha256=';
+/** `Twitch-Eventsub-Message-Signature: sha256=<hex>`, HMAC-SHA256 of message id, timestamp and body. */
+const SIGNATURE: HmacSignatureFormat = { header: 'Twitch-Eventsub-Message-Signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' };
 
 const NOTIFICATION = 'notification';
 const VERIFICATION = 'webhook_callback_verification';
@@ -101,23 +98,14 @@ export const twitch: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const entries = signatureHeaderEntries(request, SIGNATURE_HEADER);
+    const entries = signatureHeaderEntries(request, SIGNATURE.header);
     const messageId = requireHeader(request, MESSAGE_ID_HEADER);
     const timestampText = requireHeader(request, TIMESTAMP_HEADER);
     const timestamp = parseRfc3339Seconds(timestampText);
     if (timestamp === undefined) throw new WebhookError('MALFORMED_SIGNATURE', `${TIMESTAMP_HEADER} is not an RFC 3339 timestamp`);
-    const received = decodeSignatureEntries(
-      entries,
-      (entry) => {
-        if (!entry.startsWith(SIGNATURE_PREFIX)) return undefined;
-        const decoded = decodeSignature(entry.slice(SIGNATURE_PREFIX.length), 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '"sha256=<64 hex digits>"',
-    );
+    const received = receivedMacs(entries, SIGNATURE);
 
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, messageId, timestampText, signedBody(request))));
+    const secretIndex = secretIndexOfHmac(secrets, received, SIGNATURE.algorithm, messageId, timestampText, signedBody(request));
     if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
@@ -142,8 +130,8 @@ export const twitch: WebhookProvider = {
   sign(request, { secret, nowSeconds }) {
     const messageId = sentHeader(request, MESSAGE_ID_HEADER) ?? randomUUID();
     const timestamp = twitchTime(nowSeconds);
-    const mac = hmac('sha256', secret, messageId, timestamp, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { [MESSAGE_ID_HEADER]: messageId, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: `${SIGNATURE_PREFIX}${mac}` });
+    const signature = hmacSignature(SIGNATURE, secret, messageId, timestamp, bodyBytes(request));
+    return withSentHeaders(request, { [MESSAGE_ID_HEADER]: messageId, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE.header]: signature });
   },
 
   samples: {

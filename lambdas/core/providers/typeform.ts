@@ -1,25 +1,21 @@
-import { decodeSignature, hmac, matchesAny } from '../crypto';
 import {
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
   parseJsonBody,
   requireStringField,
-  signatureHeaderEntries,
   withSentHeaders,
-  signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { isoTime, randomHex, randomId } from '../samples';
+import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'Typeform-Signature';
-const SIGNATURE_PREFIX = 'sha256=';
+/** `Typeform-Signature: sha256=<base64>`, HMAC-SHA256 of the body. */
+const SIGNATURE: HmacSignatureFormat = { header: 'Typeform-Signature', algorithm: 'sha256', encoding: 'base64', prefix: 'sha256=' };
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
@@ -69,17 +65,7 @@ export const typeform: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets }) {
-    const received = decodeSignatureEntries(
-      signatureHeaderEntries(request, SIGNATURE_HEADER),
-      (entry) => {
-        if (!entry.startsWith(SIGNATURE_PREFIX)) return undefined;
-        const decoded = decodeSignature(entry.slice(SIGNATURE_PREFIX.length), 'base64');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '"sha256=<base64>"',
-    );
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, signedBody(request))));
+    const secretIndex = bodyHmacSecretIndex(request, secrets, SIGNATURE);
     if (secretIndex < 0) return signatureMismatch(secrets);
 
     const body = parseJsonBody(request);
@@ -87,7 +73,7 @@ export const typeform: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: `${SIGNATURE_PREFIX}${hmac('sha256', secret, bodyBytes(request)).toString('base64')}` });
+    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
   },
 
   samples: {

@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
-import { WebhookError } from '../errors';
+import { hmac } from '../crypto';
 import {
   assertMillisecondsWithinTolerance,
   bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  secretIndexOf,
   signatureMismatch,
   jsonEvent,
   jsonPost,
@@ -13,56 +10,21 @@ import {
   parseJsonBody,
   requireStringField,
   requireUnixMilliseconds,
-  signatureHeaderEntries,
   withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
-import type { WebhookRequest } from '../request';
-import { compactJson, isoTime } from '../samples';
+import { compactJson, isoTime, prefixedUlid } from '../samples';
+import { requireTimestampedMacs, secretIndexOfHmac, type TimestampedMacFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'WorkOS-Signature';
-
-interface WorkOSSignature {
-  /** `t` exactly as sent: it is part of the signed content. */
-  readonly timestampText: string;
-  readonly timestampMs: number;
-  readonly signatures: readonly Buffer[];
-}
-
-/**
- * `t=<unix ms>, v1=<hex>`: entries that are not `key=value` or whose `v1` is not 64 hex digits are
- * ignored; exactly one distinct `t` must remain (one HMAC of the body per secret).
- */
-function parseSignatureHeader(request: Pick<WebhookRequest, 'headers'>): WorkOSSignature {
-  const timestamps = new Set<string>();
-  const signatures: Buffer[] = [];
-  for (const entry of signatureHeaderEntries(request, SIGNATURE_HEADER)) {
-    const separator = entry.indexOf('=');
-    if (separator < 0) continue;
-    const key = entry.slice(0, separator).trim();
-    const value = entry.slice(separator + 1).trim();
-    if (key === 't') timestamps.add(value);
-    else if (key === 'v1') {
-      const decoded = decodeSignature(value, 'hex');
-      if (decoded?.length === 32) signatures.push(decoded);
-    }
-  }
-  const [timestampText] = timestamps;
-  if (timestamps.size !== 1 || timestampText === undefined || signatures.length === 0) {
-    throw new WebhookError('MALFORMED_SIGNATURE', 'WorkOS-Signature needs one t and at least one v1 of 64 hex digits');
-  }
-  return { timestampText, timestampMs: requireUnixMilliseconds(timestampText, 'WorkOS-Signature t'), signatures };
-}
+/** `WorkOS-Signature: t=<unix ms>, v1=<hex>`, HMAC-SHA256 of `{t}.{body}`; exactly one `t`. */
+const SIGNATURE: TimestampedMacFormat = { header: 'WorkOS-Signature', separator: ',', timestampKey: 't', macKey: 'v1', algorithm: 'sha256', encoding: 'hex' };
 
 // --- Samples for `npm run send` --------------------------------------------------------------
 
 /** WorkOS ids: a prefix and an upper-case ULID (`user_01E4ZCR3C56J083X43JQXF3JK5`). */
-const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-function workosId(prefix: string): string {
-  return `${prefix}_01${Array.from(randomBytes(24), (byte) => ULID_ALPHABET[byte % 32]).join('')}`;
-}
+const workosId = (prefix: string) => prefixedUlid(prefix, 'upper');
 
 const ORGANIZATION_ID = 'org_01HOOKRE1AYDEVE10PMENT0RG0';
 
@@ -149,12 +111,11 @@ export const workos: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const signature = parseSignatureHeader(request);
-    const secretIndex = secretIndexOf(secrets, (secret) =>
-      matchesAny(signature.signatures, hmac('sha256', secret, `${signature.timestampText}.`, signedBody(request))),
-    );
+    const { timestampText, macs } = requireTimestampedMacs(request, SIGNATURE);
+    const timestampMs = requireUnixMilliseconds(timestampText, 'WorkOS-Signature t');
+    const secretIndex = secretIndexOfHmac(secrets, macs, SIGNATURE.algorithm, `${timestampText}.`, signedBody(request));
     if (secretIndex < 0) return signatureMismatch(secrets);
-    assertMillisecondsWithinTolerance(signature.timestampMs, nowSeconds, toleranceSeconds);
+    assertMillisecondsWithinTolerance(timestampMs, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['id']), requireStringField(body.value, ['event']), body)] };
@@ -163,7 +124,7 @@ export const workos: WebhookProvider = {
   sign(request, { secret, nowSeconds }) {
     const timestamp = String(nowSeconds * 1000);
     const mac = hmac('sha256', secret, `${timestamp}.`, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: `t=${timestamp}, v1=${mac}` });
+    return withSentHeaders(request, { [SIGNATURE.header]: `t=${timestamp}, v1=${mac}` });
   },
 
   samples: {

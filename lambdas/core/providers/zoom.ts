@@ -1,33 +1,27 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny, sha256Hex } from '../crypto';
+import { hmac, sha256Hex } from '../crypto';
 import { WebhookError } from '../errors';
 import {
-  assertTimestampWithinTolerance,
-  bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
-  decodeSignatureEntries,
-  secretIndexOf,
   signatureMismatch,
   isRecord,
   jsonEvent,
   jsonPost,
   noOptions,
   parseJsonBody,
-  requireHeader,
   requireStringField,
-  requireUnixSeconds,
-  signatureHeaderEntries,
-  withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { compactJson, isoTime, randomId } from '../samples';
+import { signV0, v0Scheme, verifyV0Signature } from '../schemes';
 
-// Zoom spells its headers in lower case.
-const SIGNATURE_HEADER = 'x-zm-signature';
-const TIMESTAMP_HEADER = 'x-zm-request-timestamp';
-const VERSION_PREFIX = 'v0=';
+/**
+ * Slack's `v0` scheme under Zoom's names (Zoom spells its headers in lower case):
+ * `x-zm-signature: v0=<hex>`, HMAC-SHA256 of `v0:{x-zm-request-timestamp}:{body}`.
+ */
+const SCHEME = v0Scheme('x-zm-signature', 'x-zm-request-timestamp');
 /** Sent, signed, when the endpoint URL is saved and every 72 hours after: answered, never published. */
 const URL_VALIDATION = 'endpoint.url_validation';
 
@@ -68,24 +62,11 @@ export const zoom: WebhookProvider = {
   defaultMaxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   parseOptions: noOptions,
 
-  verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const entries = signatureHeaderEntries(request, SIGNATURE_HEADER);
-    const timestampText = requireHeader(request, TIMESTAMP_HEADER);
-    const timestamp = requireUnixSeconds(timestampText, TIMESTAMP_HEADER);
-    const received = decodeSignatureEntries(
-      entries,
-      (entry) => {
-        if (!entry.startsWith(VERSION_PREFIX)) return undefined;
-        const decoded = decodeSignature(entry.slice(VERSION_PREFIX.length), 'hex');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      '"v0=<64 hex digits>"',
-    );
-
-    const secretIndex = secretIndexOf(secrets, (secret) => matchesAny(received, hmac('sha256', secret, `v0:${timestampText}:`, signedBody(request))));
+  verify(request, context) {
+    const { secrets } = context;
+    // Signature, then the timestamp: a forgery is reported as invalid, never as stale.
+    const secretIndex = verifyV0Signature(request, context, SCHEME);
     if (secretIndex < 0) return signatureMismatch(secrets);
-    assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
 
     const body = parseJsonBody(request);
     if (!isRecord(body.value)) throw new WebhookError('INVALID_PAYLOAD', 'Zoom payload is not a JSON object');
@@ -99,9 +80,8 @@ export const zoom: WebhookProvider = {
     return { secretIndex, events: [jsonEvent(sha256Hex(signedBody(request)), event, body)] };
   },
 
-  sign(request, { secret, nowSeconds }) {
-    const mac = hmac('sha256', secret, `v0:${nowSeconds}:`, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { [SIGNATURE_HEADER]: `${VERSION_PREFIX}${mac}`, [TIMESTAMP_HEADER]: String(nowSeconds) });
+  sign(request, context) {
+    return signV0(request, context, SCHEME);
   },
 
   samples: {
