@@ -26,7 +26,7 @@ const OLD_SECRET = 'secret-previous';
 const mac = (secret: string, message: string, encoding: 'hex' | 'base64' = 'hex', algorithm = 'sha256') =>
   createHmac(algorithm, secret).update(message).digest(encoding);
 
-function request(headers: Record<string, string | string[]>, body = BODY): WebhookRequest {
+function request(headers: Record<string, string | string[] | undefined>, body = BODY): WebhookRequest {
   return { route: 'test', method: 'POST', headers: normaliseHeaders(headers), rawBody: Buffer.from(body), url: 'https://example.com/webhooks/test', query: {} };
 }
 
