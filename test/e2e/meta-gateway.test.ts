@@ -2,6 +2,7 @@ import { meta } from '../../lambdas/core/providers/meta';
 import type { LocalHookrelay } from '../../local/hookrelay-local';
 import { META_BATCH_BODY, META_BATCH_PAYLOADS, META_SECRET, META_VERIFY_TOKEN } from '../fixtures/meta';
 import { routesWithSecrets, startTestGateway } from '../helpers/local-hookrelay';
+import { waitFor } from '../helpers/wait';
 
 /**
  * Meta through the local gateway, which answers as the deployed API does: the GET endpoint
@@ -67,8 +68,7 @@ describe('Meta through the local gateway', () => {
     const first = await post();
     const firstBody = (await first.json()) as { received: boolean; eventId: string; eventIds: string[] };
     const mine = () => gateway.published.list().filter((entry) => firstBody.eventIds.includes(idOf(entry)));
-    const deadline = Date.now() + 10_000;
-    while (mine().length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor("the batch's three events to be published", () => (mine().length >= 3 ? true : undefined));
     const repeat = await post();
 
     // Assess

@@ -4,6 +4,7 @@ import { createSubscriber, subscriptionFilterPolicy, type HookrelayEvent } from 
 import { randomUUID } from 'node:crypto';
 import { startQueuePoller, type QueuePoller } from '../../../local/queue-poller';
 import { envelopeOf } from '../../helpers/subscriber-events';
+import { waitFor } from '../../helpers/wait';
 
 /**
  * The kit against SNS and SQS as the stand-ins deliver them (fauxqs, over the SDK's wire protocol):
@@ -59,8 +60,7 @@ describe('Subscriber on real SNS → SQS deliveries', () => {
     await publish(envelopeOf({ type: 'charge.succeeded' }));
     await publish(envelopeOf({ type: 'invoice.paid' }), { replay: 'true' });
     await publish(wanted);
-    const deadline = Date.now() + 10_000;
-    while (seen.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor('both subscribers to receive the wanted event', () => (seen.length >= 2 ? true : undefined));
     const depths = await Promise.all(
       [raw, wrapped].map(async (queue) => {
         const { Attributes = {} } = await sqs.send(
