@@ -16,7 +16,6 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnPermission, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { HEALTH_PATH } from '../../lambdas/http/health';
@@ -24,7 +23,8 @@ import { DEFAULTS } from '../config/defaults';
 import { pascalCase } from '../naming';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
-import type { CustomDomain, Throttling, WebhookRoute } from './ingress-api';
+import { addAliasRecord, type CustomDomain } from './custom-domain';
+import type { Throttling, WebhookRoute } from './ingress-api';
 
 export interface HttpIngressApiProps {
   /**
@@ -189,16 +189,7 @@ export class HttpIngressApi extends Construct {
       certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
       securityPolicy: SecurityPolicy.TLS_1_2,
     });
-    if (customDomain.hostedZone) {
-      new ARecord(this, 'AliasRecord', {
-        zone: HostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
-          hostedZoneId: customDomain.hostedZone.id,
-          zoneName: customDomain.hostedZone.name,
-        }),
-        recordName: customDomain.domainName,
-        target: RecordTarget.fromAlias(new ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId)),
-      });
-    }
+    addAliasRecord(this, customDomain, new ApiGatewayv2DomainProperties(domain.regionalDomainName, domain.regionalHostedZoneId));
     return domain;
   }
 }

@@ -21,8 +21,10 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnPermission, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
+import { addAliasRecord, type CustomDomain } from './custom-domain';
+
+export type { CustomDomain } from './custom-domain';
 import { Construct } from 'constructs';
 import type { WebhookErrorCode } from '../../lambdas/core/errors';
 import type { HttpMethod } from '../../lambdas/core/provider';
@@ -52,13 +54,6 @@ export interface WebhookRoute {
   readonly throttling: Throttling;
   /** Source CIDR blocks allowed to call the route; empty allows any. @default [] */
   readonly allowedSourceCidrs?: readonly string[];
-}
-
-export interface CustomDomain {
-  readonly domainName: string;
-  readonly certificateArn: string;
-  /** Zone in which to create the alias record. @default none */
-  readonly hostedZone?: { readonly id: string; readonly name: string };
 }
 
 export interface IngressApiProps {
@@ -344,16 +339,7 @@ export class IngressApi extends Construct {
       endpointType: EndpointType.REGIONAL,
       securityPolicy: SecurityPolicy.TLS_1_2,
     });
-    if (customDomain.hostedZone) {
-      new ARecord(this, 'AliasRecord', {
-        zone: HostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
-          hostedZoneId: customDomain.hostedZone.id,
-          zoneName: customDomain.hostedZone.name,
-        }),
-        recordName: customDomain.domainName,
-        target: RecordTarget.fromAlias(new ApiGatewayDomain(domain)),
-      });
-    }
+    addAliasRecord(this, customDomain, new ApiGatewayDomain(domain));
     return domain;
   }
 }
