@@ -7,6 +7,8 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
   /** Between probes. @default 50 */
   readonly intervalMs?: number;
+  /** What to add to the timeout's message, e.g. a spawned process's output. @default nothing */
+  readonly context?: () => string;
 }
 
 /** Resolves with the first value of `probe` that is not undefined; rejects at the deadline. */
@@ -15,7 +17,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs ?? 10_000} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const context = options.context?.();
+      throw new Error(`timed out after ${options.timeoutMs ?? 10_000} ms waiting for ${what}${context === undefined ? '' : `\n${context}`}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
 }

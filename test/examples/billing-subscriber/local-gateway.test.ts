@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { github } from '../../../lambdas/core/providers/github';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
 import { spawnGateway, type SpawnedGateway } from '../../helpers/spawn-gateway';
+import { waitFor } from '../../helpers/wait';
 
 /**
  * The billing example end to end, as a developer runs it: `npm start -- --subscriber
@@ -21,15 +22,9 @@ let sqs: SQSClient;
 let queueUrl: string;
 let deadLetterQueueUrl: string;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}\n--- gateway output ---\n${gateway.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** `waitFor` with the gateway's output in the timeout's message. */
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> =>
+  waitFor(what, probe, { timeoutMs, intervalMs: 100, context: () => `--- gateway output ---\n${gateway.output()}` });
 
 const bannerValue = (label: string): string | undefined => new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(gateway.output())?.[1];
 

@@ -3,6 +3,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { createSubscriber, InvalidEnvelopeError, PayloadUnavailableError, UnsupportedEventError, type HookrelayEvent } from '@hookrelay/subscriber';
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '../../helpers/wait';
 import {
   envelopeOf,
   messageOf,
@@ -292,7 +293,10 @@ describe('Function: createSubscriber', () => {
       let handled = 0;
       const subscriber = createSubscriber({ logger, idempotency: { tableName, keyPrefix: randomUUID() } }).on('stripe', '*', async () => {
         handled += 1;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Still handling when the other delivery (the batch runs in parallel) finds it in progress.
+        await waitFor('the second delivery to find the event in progress', () =>
+          logger.entries.some((entry) => entry.message.startsWith('The same event is being handled')) ? true : undefined,
+        );
       });
       const message = messageOf(envelopeOf());
       const batch = sqsRawEvent([message, message]);
