@@ -354,13 +354,6 @@ export function signatureMismatch(secrets: readonly string[]): WebhookError {
   return new WebhookError('INVALID_SIGNATURE', 'No signature matches any configured secret', { details: { secretsTried: secrets.length } });
 }
 
-/** `secretIndexOf` that throws `signatureMismatch` (for checks inside helpers that cannot return it). */
-export function findMatchingSecret(secrets: readonly string[], matches: (secret: string) => boolean): number {
-  const index = secretIndexOf(secrets, matches);
-  if (index < 0) throw signatureMismatch(secrets);
-  return index;
-}
-
 /** Checks a signed UNIX timestamp (seconds) in both directions. */
 export function assertTimestampWithinTolerance(timestamp: number, nowSeconds: number, toleranceSeconds: number): void {
   if (!Number.isSafeInteger(timestamp)) {
