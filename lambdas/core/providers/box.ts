@@ -14,6 +14,7 @@ import {
   MAX_SIGNATURE_CANDIDATES,
   noOptions,
   parseJsonBody,
+  parseRfc3339Seconds,
   requireHeader,
   requireStringField,
   withSentHeaders,
@@ -33,26 +34,6 @@ const DELIVERY_HEADER = 'BOX-DELIVERY-ID';
 
 const SLASH = 0x2f;
 const BACKSLASH = 0x5c;
-
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/**
- * Whole UNIX seconds of an RFC 3339 date-time (fractions dropped, as Box's SDK floors them), or
- * undefined when the text is not one: a strict pattern and a calendar check, so `Date.parse`'s
- * lenient formats never decide what a signed timestamp means.
- */
-export function parseRfc3339Seconds(text: string): number | undefined {
-  const match = RFC3339.exec(text);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const [zulu, sign, offsetHours = '0', offsetMinutes = '0'] = match.slice(7);
-  if (hour > 23 || minute > 59 || second > 59 || Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(utc);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  const offsetSeconds = zulu === undefined ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60 : 0;
-  return utc / 1000 - offsetSeconds;
-}
 
 /**
  * The body as Box's SDK also tries it (`computeWebhookSignature(…, escapeBody = true)`): characters
