@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { createHash, randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny, memoizeSecretParse, sha256Hex, type HmacAlgorithm } from '../crypto';
+import { randomUUID } from 'node:crypto';
+import { decodeBase64Key, decodeSignature, hmac, matchesAny, memoizeSecretParse, sha256Hex, tokenDigest, type HmacAlgorithm } from '../crypto';
 import { stringifyForWire } from '../envelope';
 import { compactJson, isoTime, randomId } from '../samples';
 import { WebhookError } from '../errors';
@@ -339,11 +339,7 @@ function parseGenericOptions(raw: unknown): GenericOptions {
 
 const HEX_KEY = /^(?:[0-9a-fA-F]{2})+$/;
 const decodeHexKey = memoizeSecretParse((secret: string) => (HEX_KEY.test(secret) ? Buffer.from(secret, 'hex') : undefined));
-const decodeBase64Key = memoizeSecretParse((secret: string) => {
-  const key = secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret;
-  const decoded = decodeSignature(key.length % 4 === 0 ? key : key + '='.repeat(4 - (key.length % 4)), 'base64');
-  return decoded !== undefined && decoded.length > 0 ? decoded : undefined;
-});
+const decodeWhsecKey = memoizeSecretParse((secret: string) => decodeBase64Key(secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret));
 
 /** The HMAC key a secret stands for, or undefined when it does not decode (an empty key protects nothing). */
 function hmacKey(secret: string, encoding: GenericSecretEncoding): string | Buffer | undefined {
@@ -351,7 +347,7 @@ function hmacKey(secret: string, encoding: GenericSecretEncoding): string | Buff
     case 'hex':
       return decodeHexKey(secret);
     case 'base64':
-      return decodeBase64Key(secret);
+      return decodeWhsecKey(secret);
     default:
       return secret === '' ? undefined : secret;
   }
@@ -481,9 +477,6 @@ function matchingSecret<TKey>(secrets: readonly string[], parse: (secret: string
   });
 }
 
-/** SHA-256 of a credential: equal-length digests compare in constant time and hide the credential's length. */
-const digest = (value: string | Buffer) => createHash('sha256').update(value).digest();
-
 /** Non-empty values of a credential header (repeated headers each tried), bounded. */
 function credentialValues(request: WebhookRequest, name: string): string[] {
   const values = headerValues(request, name)
@@ -601,12 +594,12 @@ function verifyToken(request: WebhookRequest, { secrets }: VerifyContext<unknown
     (value) => {
       if (!startsWithIgnoringCase(value, tokenPrefix)) return undefined;
       const token = value.slice(tokenPrefix.length).trim();
-      return token === '' ? undefined : digest(token);
+      return token === '' ? undefined : tokenDigest(token);
     },
     tokenHeader,
     `"${tokenPrefix}<token>"`,
   );
-  const secretIndex = matchingSecret(secrets, (secret) => (secret === '' ? undefined : digest(secret)), (expected) => matchesAny(received, expected), 'token');
+  const secretIndex = matchingSecret(secrets, (secret) => (secret === '' ? undefined : tokenDigest(secret)), (expected) => matchesAny(received, expected), 'token');
   const headerId = options.idHeader === undefined ? undefined : header(request, options.idHeader)?.trim();
   return verifiedEvent(request, options, headerId, secretIndex, credentialReplayKey(request, options));
 }
@@ -617,13 +610,13 @@ function verifyBasic(request: WebhookRequest, { secrets }: VerifyContext<unknown
     (value) => {
       const encoded = BASIC_CREDENTIALS.exec(value)?.[1];
       const credentials = encoded === undefined ? undefined : decodeSignature(encoded, 'base64');
-      return credentials?.includes(':') ? digest(credentials) : undefined;
+      return credentials?.includes(':') ? tokenDigest(credentials) : undefined;
     },
     'Authorization',
     '"Basic <base64 of user:password>"',
   );
   // A secret without a colon is not a user:password pair: it never matches.
-  const secretIndex = matchingSecret(secrets, (secret) => (secret.includes(':') ? digest(Buffer.from(secret, 'utf8')) : undefined), (expected) => matchesAny(received, expected), 'credential');
+  const secretIndex = matchingSecret(secrets, (secret) => (secret.includes(':') ? tokenDigest(secret) : undefined), (expected) => matchesAny(received, expected), 'credential');
   const headerId = options.idHeader === undefined ? undefined : header(request, options.idHeader)?.trim();
   return verifiedEvent(request, options, headerId, secretIndex, credentialReplayKey(request, options));
 }
