@@ -1,11 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { randomInt, randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
+import { hmac, matchesAny } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
   bodyBytes,
-  decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
   secretIndexOf,
   signatureMismatch,
@@ -24,6 +23,7 @@ import {
 } from '../provider';
 import { headerValues, type WebhookRequest } from '../request';
 import { compactJson, randomHex } from '../samples';
+import { hmacSignature, receivedMacs, type HmacSignatureFormat } from '../schemes';
 
 const PRIMARY_HEADER = 'BOX-SIGNATURE-PRIMARY';
 const SECONDARY_HEADER = 'BOX-SIGNATURE-SECONDARY';
@@ -31,6 +31,8 @@ const TIMESTAMP_HEADER = 'BOX-DELIVERY-TIMESTAMP';
 const VERSION_HEADER = 'BOX-SIGNATURE-VERSION';
 const ALGORITHM_HEADER = 'BOX-SIGNATURE-ALGORITHM';
 const DELIVERY_HEADER = 'BOX-DELIVERY-ID';
+/** Each of the two signature headers: a base64 HMAC-SHA256. Refusals name both as `BOX-SIGNATURE-*`. */
+const SIGNATURE: HmacSignatureFormat = { header: 'BOX-SIGNATURE-*', algorithm: 'sha256', encoding: 'base64' };
 
 const SLASH = 0x2f;
 const BACKSLASH = 0x5c;
@@ -172,15 +174,7 @@ export const box: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const received = decodeSignatureEntries(
-      signatureEntries(request),
-      (entry) => {
-        const decoded = decodeSignature(entry, 'base64');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      'BOX-SIGNATURE-*',
-      'a base64 HMAC-SHA256',
-    );
+    const received = receivedMacs(signatureEntries(request), SIGNATURE);
     requireSchemeHeader(request, VERSION_HEADER, '1');
     requireSchemeHeader(request, ALGORITHM_HEADER, 'HmacSHA256');
     const timestampText = requireHeader(request, TIMESTAMP_HEADER);
@@ -191,9 +185,9 @@ export const box: WebhookProvider = {
     // hashed for a request whose first form matched no key.
     let escaped: string | undefined | null = null;
     const secretIndex = secretIndexOf(secrets, (secret) => {
-      if (matchesAny(received, hmac('sha256', secret, signedBody(request), timestampText))) return true;
+      if (matchesAny(received, hmac(SIGNATURE.algorithm, secret, signedBody(request), timestampText))) return true;
       if (escaped === null) escaped = escapedBody(request);
-      return escaped !== undefined && matchesAny(received, hmac('sha256', secret, escaped, timestampText));
+      return escaped !== undefined && matchesAny(received, hmac(SIGNATURE.algorithm, secret, escaped, timestampText));
     });
     if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
@@ -209,8 +203,8 @@ export const box: WebhookProvider = {
     const body = bodyBytes(request);
     return withSentHeaders(request, {
       [TIMESTAMP_HEADER]: timestamp,
-      [PRIMARY_HEADER]: hmac('sha256', primary, body, timestamp).toString('base64'),
-      ...(secondary === undefined ? {} : { [SECONDARY_HEADER]: hmac('sha256', secondary, body, timestamp).toString('base64') }),
+      [PRIMARY_HEADER]: hmacSignature(SIGNATURE, primary, body, timestamp),
+      ...(secondary === undefined ? {} : { [SECONDARY_HEADER]: hmacSignature(SIGNATURE, secondary, body, timestamp) }),
       [VERSION_HEADER]: '1',
       [ALGORITHM_HEADER]: 'HmacSHA256',
     });

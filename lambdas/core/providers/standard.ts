@@ -25,6 +25,7 @@ import {
 import { headerValues, type WebhookRequest } from '../request';
 import { randomUUID } from 'node:crypto';
 import { compactJson, isoTime, randomId } from '../samples';
+import { decodeMac } from '../schemes';
 
 /**
  * The unsigned request Svix posts on a sender's behalf (Clerk, Resend): a fresh `svix-id` of Svix's
@@ -38,6 +39,7 @@ export function svixRequest(body: string, _type: string, context: SampleContext)
 const SECRET_PREFIX = 'whsec_';
 /** Asymmetric public key prefix (`whpk_<base64 raw 32-byte Ed25519 key>`). */
 const PUBLIC_KEY_PREFIX = 'whpk_';
+const ED25519_SIGNATURE_BYTES = 64;
 
 type VerificationKey = { readonly kind: 'hmac'; readonly key: Buffer } | { readonly kind: 'ed25519'; readonly key: KeyObject };
 
@@ -99,9 +101,14 @@ export function standardWebhooksScheme(headerPrefixes: readonly [StandardHeaderP
         const separator = entry.indexOf(',');
         if (separator < 0) continue;
         const version = entry.slice(0, separator);
-        const decoded = decodeSignature(entry.slice(separator + 1), 'base64');
-        if (version === 'v1' && decoded?.length === 32) macs.push(decoded);
-        else if (version === 'v1a' && decoded?.length === 64 && ed25519.length < MAX_PUBLIC_KEY_SIGNATURES) ed25519.push(decoded);
+        const encoded = entry.slice(separator + 1);
+        if (version === 'v1') {
+          const mac = decodeMac(encoded, 'sha256', 'base64');
+          if (mac !== undefined) macs.push(mac);
+        } else if (version === 'v1a' && ed25519.length < MAX_PUBLIC_KEY_SIGNATURES) {
+          const signature = decodeSignature(encoded, 'base64');
+          if (signature?.length === ED25519_SIGNATURE_BYTES) ed25519.push(signature);
+        }
       }
       if (macs.length === 0 && ed25519.length === 0) {
         throw new WebhookError('MALFORMED_SIGNATURE', `${signedPrefix}signature has no "v1,<base64>" or "v1a,<base64>" entry`);

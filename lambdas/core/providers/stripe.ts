@@ -1,5 +1,5 @@
 import { WebhookError } from '../errors';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
+import { hmac, matchesAny } from '../crypto';
 import {
   assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
@@ -22,6 +22,7 @@ import {
 import { headerValues } from '../request';
 import { randomUUID } from 'node:crypto';
 import { isoTime, prettyJson, randomId } from '../samples';
+import { decodeMac } from '../schemes';
 
 const SIGNATURE_HEADER = 'Stripe-Signature';
 
@@ -43,8 +44,8 @@ function parseSignatureHeader(value: string): SignedTimestamp | undefined {
     const entry = item.slice(separator + 1).trim();
     if (key === 't') text ??= entry;
     else if (key === 'v1') {
-      const decoded = decodeSignature(entry, 'hex');
-      if (decoded?.length === 32) signatures.push(decoded);
+      const mac = decodeMac(entry, 'sha256', 'hex');
+      if (mac !== undefined) signatures.push(mac);
     }
   }
   const seconds = parseUnixSeconds(text);
