@@ -162,7 +162,8 @@ export const discord: WebhookProvider = {
     const kind = body.value['type'];
     if (kind === PING) return { secretIndex, events: [], reply: { statusCode: 200, body: { type: 1 } } };
     const known = typeof kind === 'number' ? INTERACTIONS.get(kind) : undefined;
-    if (!known) throw new WebhookError('INVALID_PAYLOAD', 'Discord interaction has an unknown "type"', { details: { interactionType: String(kind).slice(0, 16) } });
+    // The log says what kind of value it was, never the value: the body is the sender's text.
+    if (!known) throw new WebhookError('INVALID_PAYLOAD', 'Discord interaction has an unknown "type"', { details: { interactionTypeOf: typeof kind } });
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['id']), known.type, body)], reply: known.reply };
   },
 

@@ -32,6 +32,13 @@ const SIGNATURE: HmacSignatureFormat = { header: 'Twitch-Eventsub-Message-Signat
 const NOTIFICATION = 'notification';
 const VERIFICATION = 'webhook_callback_verification';
 const REVOCATION = 'revocation';
+const MESSAGE_TYPES: readonly string[] = [NOTIFICATION, VERIFICATION, REVOCATION];
+
+/** A message type header as refusals log it: one of Twitch's kinds, `missing` or `unknown`, never the unsigned text itself. */
+function loggedMessageType(messageType: string | undefined): string {
+  if (messageType === undefined || messageType === '') return 'missing';
+  return MESSAGE_TYPES.includes(messageType) ? messageType : 'unknown';
+}
 
 /** RFC 3339 with nanoseconds, as Twitch writes its timestamps. */
 function twitchTime(seconds: number): string {
@@ -104,7 +111,7 @@ export const twitch: WebhookProvider = {
     }
     if (messageType === REVOCATION && !hasEvent && !hasChallenge) return { secretIndex, events: [jsonEvent(messageId, REVOCATION, body)] };
     throw new WebhookError('INVALID_PAYLOAD', `${MESSAGE_TYPE_HEADER} is missing, unknown, or does not match the body`, {
-      details: { messageType: messageType?.slice(0, 64) },
+      details: { messageType: loggedMessageType(messageType) },
     });
   },
 

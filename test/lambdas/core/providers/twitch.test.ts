@@ -118,6 +118,18 @@ describe('Provider: twitch', () => {
       // Act & Assess
       expectRefusal(() => verifyRequest(twitch, request, { secrets: [TWITCH_SECRET] }), code, [TWITCH_SECRET, signature.slice(7)]);
     });
+
+    it.each([
+      { case: 'no Message-Type', messageType: undefined, logged: 'missing' },
+      { case: 'a Message-Type of Twitch’s that does not match the body', messageType: 'revocation', logged: 'revocation' },
+      { case: 'a Message-Type of the sender’s own', messageType: 'notification<script>', logged: 'unknown' },
+    ])('logs $case as "$logged", never the header’s text (it is not signed)', ({ messageType, logged }) => {
+      // Act
+      const error = expectRefusal(() => verifyRequest(twitch, withHeaders(valid, { [MESSAGE_TYPE_HEADER]: messageType }), { secrets: [TWITCH_SECRET] }), 'INVALID_PAYLOAD');
+
+      // Assess
+      expect(error.details).toEqual({ messageType: logged });
+    });
   });
 
   describe('sign', () => {
