@@ -25,6 +25,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { InvalidPatternError } from '../packages/subscriber/src/errors';
 import { readSelected, scanArchive, type PlannedEvent } from './lib/archive-reader';
 import {
   checkPayloads,
@@ -264,7 +265,7 @@ async function replay(
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ReplayUsageError) {
+    if (error instanceof ReplayUsageError || error instanceof InvalidPatternError) {
       console.error(`${error.message}\n${USAGE}`);
       process.exit(2);
     }

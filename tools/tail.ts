@@ -21,7 +21,9 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { patternToFilterPolicy, patternToRegExp } from './lib/event-pattern';
+import { compileTypePattern } from '../packages/subscriber/src/patterns';
+import { REPLAY_ATTRIBUTE } from '../packages/subscriber/src/filter-policy';
+import { patternToFilterPolicy } from './lib/event-pattern';
 import { providerTopicArns, readStackOutputs } from './lib/stack-outputs';
 
 interface TailedMessage {
@@ -35,18 +37,18 @@ interface Printer {
 }
 
 function createPrinter(options: { json: boolean; type?: string; provider?: string; count?: number; onDone: () => void }): Printer {
-  const typeMatch = options.type ? patternToRegExp(options.type) : undefined;
+  const typeMatches = options.type ? compileTypePattern(options.type) : undefined;
   let printed = 0;
   return (entry) => {
     const type = entry.attributes['eventType'] ?? entry.message.type ?? '';
     const provider = entry.attributes['provider'] ?? entry.message.provider ?? '';
     if (options.provider && provider !== options.provider) return false;
-    if (typeMatch && !typeMatch.test(type)) return false;
+    if (typeMatches && !typeMatches(type)) return false;
     if (options.json) console.log(JSON.stringify(entry));
     else {
       const at = (entry.message.receivedAt ?? new Date().toISOString()).slice(11, 23);
       const where = entry.message.payloadLocation ? `  (payload at ${entry.message.payloadLocation})` : '';
-      const replay = entry.attributes['replay'] ? `  (replay ${entry.attributes['replay']})` : '';
+      const replay = entry.attributes[REPLAY_ATTRIBUTE] ? `  (replay ${entry.attributes[REPLAY_ATTRIBUTE]})` : '';
       console.log(`${at}  ${provider.padEnd(9)} ${type.padEnd(32)} ${entry.message.id ?? ''}${where}${replay}`);
     }
     printed += 1;

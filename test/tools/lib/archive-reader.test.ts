@@ -4,7 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
 import { archiveLine, archiveObjectKey, parseArchiveLine, type ArchivedNotification } from '../../../lambdas/core/archive-format';
 import { envelopeText } from '../../../lambdas/core/envelope';
-import { matchesSelection, readSelected, scanArchive, type ArchiveSelection } from '../../../tools/lib/archive-reader';
+import { InvalidPatternError } from '../../../packages/subscriber/src/errors';
+import { readSelected, scanArchive, selectionFilter, type ArchiveSelection } from '../../../tools/lib/archive-reader';
 
 const s3 = createAwsClients().s3;
 
@@ -95,13 +96,18 @@ describe('Module: tools/lib/archive-reader', () => {
     });
   });
 
-  describe('Function: matchesSelection', () => {
+  describe('Function: selectionFilter', () => {
     it.each([
-      { case: 'at the window start', publishedAt: '2026-11-29T10:00:00.000Z', source: 'stripe', matches: true },
-      { case: 'at the window end', publishedAt: '2026-11-29T12:00:00.000Z', source: 'stripe', matches: false },
-      { case: 'from another route', publishedAt: '2026-11-29T11:00:00.000Z', source: 'stripe-eu', matches: false },
-    ])('an event $case: $matches', ({ publishedAt, source, matches }) => {
-      expect(matchesSelection(parseArchiveLine(line('evt_x', 'invoice.paid', publishedAt, source)), selection)).toBe(matches);
+      { case: 'at the window start', publishedAt: '2026-11-29T10:00:00.000Z', source: 'stripe', type: 'invoice.paid', matches: true },
+      { case: 'at the window end', publishedAt: '2026-11-29T12:00:00.000Z', source: 'stripe', type: 'invoice.paid', matches: false },
+      { case: 'from another route', publishedAt: '2026-11-29T11:00:00.000Z', source: 'stripe-eu', type: 'invoice.paid', matches: false },
+      { case: 'of a type no pattern matches', publishedAt: '2026-11-29T11:00:00.000Z', source: 'stripe', type: 'invoiceitem.created', matches: false },
+    ])('an event $case: $matches', ({ publishedAt, source, type, matches }) => {
+      expect(selectionFilter(selection)(parseArchiveLine(line('evt_x', type, publishedAt, source)))).toBe(matches);
+    });
+
+    it('refuses an empty type pattern before reading anything', () => {
+      expect(() => selectionFilter({ ...selection, types: [''] })).toThrow(InvalidPatternError);
     });
   });
 });
