@@ -4,13 +4,15 @@ import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, Receive
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import {
-  ARCHIVE_ERRORS_PREFIX,
   ARCHIVE_FILE_EXTENSION,
+  archiveErrorObjectKey,
   archiveLine,
   archiveObjectKey,
+  encodeArchiveObject,
+  parseNotification,
   partitionOf,
+  PROCESSING_FAILED_ERROR_TYPE,
   type ArchivedNotification,
   type ArchivePartition,
 } from '../lambdas/core/archive-format';
@@ -112,15 +114,17 @@ export async function startLocalArchive(options: LocalArchiveOptions): Promise<L
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds }),
     );
     for (const message of Messages ?? []) {
-      const notification = toNotification(message.Body ?? '');
+      const body = message.Body ?? '';
+      let notification: ArchivedNotification | undefined;
       let partition: ArchivePartition | undefined;
       try {
-        partition = notification ? partitionOf(notification) : undefined;
+        notification = parseNotification(body);
+        partition = partitionOf(notification);
       } catch {
-        partition = undefined;
+        // Not a notification, or one without a route: written under the errors prefix, as Firehose does.
       }
       if (buffer.length === 0) oldestAt = Date.now();
-      buffer.push({ line: notification ? archiveLine(notification) : `${message.Body ?? ''}\n`, receiptHandle: message.ReceiptHandle!, partition });
+      buffer.push({ line: notification ? archiveLine(notification) : `${body}\n`, receiptHandle: message.ReceiptHandle!, partition });
     }
   }
 
@@ -139,14 +143,14 @@ export async function startLocalArchive(options: LocalArchiveOptions): Promise<L
         if (!group) {
           const objectKey = item.partition
             ? archiveObjectKey(item.partition, streamName, writtenAt, randomUUID())
-            : `${ARCHIVE_ERRORS_PREFIX}processing-failed/${writtenAt.slice(0, 10)}/${streamName}-1-${randomUUID()}${ARCHIVE_FILE_EXTENSION}`;
+            : archiveErrorObjectKey(PROCESSING_FAILED_ERROR_TYPE, streamName, writtenAt, randomUUID());
           groups.set(groupKey, (group = { objectKey, items: [] }));
         }
         group.items.push(item);
       }
       for (const { objectKey, items } of groups.values()) {
         try {
-          const body = gzipSync(items.map((item) => item.line).join(''));
+          const body = encodeArchiveObject(items.map((item) => item.line));
           await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: objectKey, Body: body, ContentType: 'application/json' }));
           if (options.dataDirectory) await keepObject(options.dataDirectory, objectKey, body);
           for (let start = 0; start < items.length; start += 10) {
@@ -209,26 +213,6 @@ export async function startLocalArchive(options: LocalArchiveOptions): Promise<L
       await Promise.allSettled(subscriptionArns.map((SubscriptionArn) => sns.send(new UnsubscribeCommand({ SubscriptionArn }))));
     },
   };
-}
-
-/** SNS's notification as the queue received it, in the fields SNS gives a Firehose stream. */
-function toNotification(body: string): ArchivedNotification | undefined {
-  try {
-    const parsed = JSON.parse(body) as Partial<ArchivedNotification> & { Subject?: string | null };
-    if (parsed.Type !== 'Notification' || typeof parsed.Message !== 'string') return undefined;
-    return {
-      Type: 'Notification',
-      MessageId: String(parsed.MessageId),
-      TopicArn: String(parsed.TopicArn),
-      ...(parsed.Subject != null ? { Subject: parsed.Subject } : {}),
-      Message: parsed.Message,
-      Timestamp: String(parsed.Timestamp),
-      ...(parsed.UnsubscribeURL !== undefined ? { UnsubscribeURL: parsed.UnsubscribeURL } : {}),
-      ...(parsed.MessageAttributes !== undefined ? { MessageAttributes: parsed.MessageAttributes } : {}),
-    };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Makes notifications whose write failed visible again after a second (best effort: else after the visibility timeout). */

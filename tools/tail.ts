@@ -21,6 +21,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { notificationAttributes, parseNotification } from '../lambdas/core/archive-format';
 import { compileTypePattern } from '../packages/subscriber/src/patterns';
 import { REPLAY_ATTRIBUTE } from '../packages/subscriber/src/filter-policy';
 import { patternToFilterPolicy } from './lib/event-pattern';
@@ -137,16 +138,8 @@ async function tailTopics(topicArns: string[], type: string | undefined, print: 
         });
       if (!Messages?.length) continue;
       for (const message of Messages) {
-        const notification = JSON.parse(message.Body ?? '{}') as {
-          TopicArn: string;
-          Message: string;
-          MessageAttributes?: Record<string, { Value: string }>;
-        };
-        print({
-          topic: notification.TopicArn,
-          attributes: Object.fromEntries(Object.entries(notification.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
-          message: JSON.parse(notification.Message),
-        });
+        const notification = parseNotification(message.Body ?? '');
+        print({ topic: notification.TopicArn, attributes: notificationAttributes(notification), message: JSON.parse(notification.Message) });
       }
       await sqs.send(
         new DeleteMessageBatchCommand({

@@ -1,6 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { gunzipSync } from 'node:zlib';
-import { parseArchiveText, partitionPrefix, partitionsBetween, type ArchivedEvent } from '../../lambdas/core/archive-format';
+import { decodeArchiveObject, parseArchiveText, partitionPrefix, partitionsBetween, type ArchivedEvent } from '../../lambdas/core/archive-format';
 import { mapWithConcurrency } from '../../lambdas/util/map-with-concurrency';
 import { compileTypePattern } from '../../packages/subscriber/src/patterns';
 
@@ -57,11 +56,8 @@ export interface ArchiveScan {
 const LIST_CONCURRENCY = 8;
 const READ_CONCURRENCY = 4;
 
-/** GZIP objects are decompressed (Firehose's and the local archive's are); anything else is read as is. */
-export function decodeObject(bytes: Uint8Array): string {
-  const isGzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return (isGzip ? gunzipSync(bytes) : Buffer.from(bytes)).toString('utf8');
-}
+/** Kept under this name for test/e2e/local-gateway.test.ts, which reads archive objects with it. */
+export { decodeArchiveObject as decodeObject } from '../../lambdas/core/archive-format';
 
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -77,7 +73,7 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
 async function readObject(s3: S3Client, bucket: string, key: string): Promise<string> {
   const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!Body) throw new Error(`s3://${bucket}/${key} has no body`);
-  return decodeObject(await Body.transformToByteArray());
+  return decodeArchiveObject(await Body.transformToByteArray());
 }
 
 /**

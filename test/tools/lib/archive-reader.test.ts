@@ -1,8 +1,7 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
-import { archiveLine, archiveObjectKey, parseArchiveLine, type ArchivedNotification } from '../../../lambdas/core/archive-format';
+import { archiveLine, archiveObjectKey, encodeArchiveObject, parseArchiveLine, type ArchivedNotification } from '../../../lambdas/core/archive-format';
 import { envelopeText } from '../../../lambdas/core/envelope';
 import { InvalidPatternError } from '../../../packages/subscriber/src/errors';
 import { readSelected, scanArchive, selectionFilter, type ArchiveSelection } from '../../../tools/lib/archive-reader';
@@ -42,9 +41,9 @@ describe('Module: tools/lib/archive-reader', () => {
   beforeAll(async () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const put = (Key: string, Body: Buffer | string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
-    await put(earlier, gzipSync(line('evt_1', 'invoice.paid', '2026-11-29T10:05:00.000Z') + 'not json\n' + line('evt_2', 'charge.succeeded', '2026-11-29T10:10:00.000Z')));
-    await put(later, gzipSync(line('evt_3', 'invoice.paid', '2026-11-29T10:20:00.000Z')));
-    await put(copy, gzipSync(line('evt_1', 'invoice.paid', '2026-11-29T10:05:00.000Z')));
+    await put(earlier, encodeArchiveObject([line('evt_1', 'invoice.paid', '2026-11-29T10:05:00.000Z'), 'not json\n', line('evt_2', 'charge.succeeded', '2026-11-29T10:10:00.000Z')]));
+    await put(later, encodeArchiveObject([line('evt_3', 'invoice.paid', '2026-11-29T10:20:00.000Z')]));
+    await put(copy, encodeArchiveObject([line('evt_1', 'invoice.paid', '2026-11-29T10:05:00.000Z')]));
     // Uncompressed objects are read too; the last event lies on the window's (excluded) end.
     await put(nextHour, line('evt_4', 'invoice.finalized', '2026-11-29T11:59:59.999Z') + line('evt_5', 'invoice.paid', '2026-11-29T12:00:00.000Z'));
   });
