@@ -1,5 +1,5 @@
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import {
   type ArchivePartition,
 } from '../lambdas/core/archive-format';
 import { subscriptionFilterPolicy } from '../packages/subscriber/src/filter-policy';
-import { createQueue, queueArn } from './local-resources';
+import { createBucket, createQueue, queueArn, subscribeQueue } from './local-resources';
 
 /**
  * The event archive on this machine. There is no Firehose stand-in, so the gateway does what the
@@ -73,29 +73,15 @@ interface Buffered {
 export async function startLocalArchive(options: LocalArchiveOptions): Promise<LocalArchive> {
   const { sqs, sns, s3 } = options.clients;
   const bufferIntervalMs = options.bufferIntervalMs ?? 200;
-  // S3 bucket names are lower-case DNS labels.
-  const bucketName = `${options.prefix}-archive`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   const streamName = `${options.prefix}-archive`;
-  await s3.send(new CreateBucketCommand({ Bucket: bucketName })).catch((error: { name?: string }) => {
-    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-  });
+  const bucketName = await createBucket(s3, `${options.prefix}-archive`);
   const restored = options.dataDirectory ? await restoreObjects(s3, bucketName, options.dataDirectory) : 0;
 
   const queueUrl = await createQueue(sqs, `${options.prefix}-archive`, { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) });
   const endpoint = await queueArn(sqs, queueUrl);
-  const filterPolicy = subscriptionFilterPolicy({});
-  const subscriptionArns: string[] = [];
+  const unsubscribes: Array<() => Promise<void>> = [];
   for (const topicArn of Object.values(options.topics)) {
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: endpoint,
-        ReturnSubscriptionArn: true,
-        Attributes: { RawMessageDelivery: 'false', ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : {}) },
-      }),
-    );
-    if (SubscriptionArn) subscriptionArns.push(SubscriptionArn);
+    unsubscribes.push(await subscribeQueue(sns, { topicArn, queueArn: endpoint, rawMessageDelivery: false, filterPolicy: subscriptionFilterPolicy({}) }));
   }
 
   let buffer: Buffered[] = [];
@@ -210,7 +196,7 @@ export async function startLocalArchive(options: LocalArchiveOptions): Promise<L
       running = false;
       wake?.();
       await loop;
-      await Promise.allSettled(subscriptionArns.map((SubscriptionArn) => sns.send(new UnsubscribeCommand({ SubscriptionArn }))));
+      await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
     },
   };
 }
