@@ -252,7 +252,13 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       // so they use the same SDK calls as against AWS.
       return sendJson(res, 200, {
         region: process.env['AWS_REGION'] ?? 'us-east-1',
-        endpoints: { s3: process.env['AWS_ENDPOINT_URL_S3'], sqs: process.env['AWS_ENDPOINT_URL_SQS'], sns: process.env['AWS_ENDPOINT_URL_SNS'] },
+        endpoints: {
+          dynamodb: process.env['AWS_ENDPOINT_URL_DYNAMODB'],
+          sqs: process.env['AWS_ENDPOINT_URL_SQS'],
+          sns: process.env['AWS_ENDPOINT_URL_SNS'],
+          s3: process.env['AWS_ENDPOINT_URL_S3'],
+          secretsManager: process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'],
+        },
         ...(archive ? { archive: { bucket: archive.bucketName } } : {}),
       });
     }

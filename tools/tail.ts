@@ -25,6 +25,7 @@ import { notificationAttributes, parseNotification } from '../lambdas/core/archi
 import { compileTypePattern } from '../packages/subscriber/src/patterns';
 import { REPLAY_ATTRIBUTE } from '../packages/subscriber/src/filter-policy';
 import { patternToFilterPolicy } from './lib/event-pattern';
+import { localGatewayUrl } from './lib/local-gateway';
 import { providerTopicArns, readStackOutputs } from './lib/stack-outputs';
 
 interface TailedMessage {
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
     }
     await tailTopics(topicArns, values.type, print, controller.signal, values.region);
   } else {
-    await tailLocal(values.url ?? `http://127.0.0.1:${process.env['PORT'] ?? 3000}`, provider, print, controller.signal);
+    await tailLocal(values.url ?? localGatewayUrl(), provider, print, controller.signal);
   }
 }
 
