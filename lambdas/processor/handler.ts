@@ -4,7 +4,7 @@ import { envelopeAttributes } from '../core/envelope';
 import { checkEnvelope, type Envelope } from '../core/envelope-schema';
 import type { ProcessorClients } from '../adapters/aws-clients';
 import { LEDGER_KEY_ATTRIBUTE, publishEnvelopes } from '../adapters/envelope-messages';
-import { EventLedger, ledgerKey, type PublishableRecord } from '../adapters/event-ledger';
+import { EventLedger, eventLedgerKey, type PublishableRecord } from '../adapters/event-ledger';
 import { observability } from '../observability/middleware';
 import type { Telemetry } from '../observability/telemetry';
 import type { ProcessorRuntimeConfig } from '../environment';
@@ -121,8 +121,8 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         record: item,
         // The verifier names the event's ledger item; a message without it (redriven from an older
         // version) is keyed on its id.
-        key: record.messageAttributes?.[LEDGER_KEY_ATTRIBUTE]?.stringValue ?? ledgerKey(source, `id:${item.envelope.id}`),
-        answer: JSON.stringify({ eventId: item.envelope.id }),
+        key: record.messageAttributes?.[LEDGER_KEY_ATTRIBUTE]?.stringValue ?? eventLedgerKey(source, { id: item.envelope.id }),
+        eventId: item.envelope.id,
         acceptedAt: Date.parse(item.envelope.receivedAt),
       });
     }

@@ -16,7 +16,7 @@ import { checkWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
 import { storePayload } from '../adapters/payload-store';
-import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
+import { EventLedger, eventLedgerKey, signatureKey, type AcceptOutcome } from '../adapters/event-ledger';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
 import { HEALTH_PATH, healthAnswer, type HealthAnswer } from '../http/health';
@@ -44,11 +44,6 @@ export interface VerifierDependencies {
 
 export type VerifierHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-interface AcceptedEvent {
-  eventId: string;
-  replayed: boolean;
-}
-
 /** An event ready to enqueue: its envelope inline, or its payload bound for the payload bucket. */
 type PreparedEvent =
   | { readonly event: WebhookEvent; readonly message: EnvelopeMessage }
@@ -58,14 +53,6 @@ const isProviderName = (name: string) => (providerNames as readonly string[]).in
 
 /** Events of one batch accepted in parallel: bounded, so a large batch cannot exhaust sockets or throttle DynamoDB. */
 const BATCH_CONCURRENCY = 16;
-
-/**
- * What an event is deduplicated on within its route: its id, or for schemes that sign no id and no
- * timestamp the fingerprint of what they sign. A route uses one kind or the other, never both.
- */
-function deduplicationKey(event: WebhookEvent): string {
-  return event.contentKey === undefined ? `id:${event.id}` : `content:${event.contentKey}`;
-}
 
 /** The lease when no Lambda context tells the deadline (the verifier's default timeout). */
 const DEFAULT_LEASE_MS = 10_000;
@@ -155,17 +142,16 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
    * conditional write, then the send (two round trips, one write unit; `adapters/event-ledger.ts`).
    * The lease is this invocation's deadline: past it, a retry may take over.
    */
-  async function acceptOnce(routeName: string, route: RouteConfig, prepared: PreparedEvent, deadline: number): Promise<AcceptedEvent> {
-    const key = ledgerKey(routeName, deduplicationKey(prepared.event));
-    const { answer, replayed } = await ledger.accept(key, { eventId: prepared.event.id }, deadline, async () => {
+  async function acceptOnce(routeName: string, route: RouteConfig, prepared: PreparedEvent, deadline: number): Promise<AcceptOutcome> {
+    const key = eventLedgerKey(routeName, prepared.event);
+    // A repeat answers with the id of the event it repeats (which, for unsigned ids, may differ).
+    return ledger.accept(key, prepared.event.id, deadline, async () => {
       try {
         await sendEnvelope(clients.sqs, route.queueUrl, await messageOf(prepared), key);
       } catch (cause) {
         throw new WebhookError('ENQUEUE_FAILED', 'The event could not be enqueued', { cause });
       }
     });
-    // A repeat answers with the id of the event it repeats (which, for unsigned ids, may differ).
-    return { eventId: answer.eventId, replayed };
   }
 
   /**
