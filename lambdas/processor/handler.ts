@@ -5,6 +5,7 @@ import { checkEnvelope, type Envelope } from '../core/envelope-schema';
 import type { ProcessorClients } from '../adapters/aws-clients';
 import { LEDGER_KEY_ATTRIBUTE, publishEnvelopes } from '../adapters/envelope-messages';
 import { EventLedger, eventLedgerKey, type PublishableRecord } from '../adapters/event-ledger';
+import { boundedIds } from '../observability/log-lines';
 import { observability } from '../observability/middleware';
 import type { Telemetry } from '../observability/telemetry';
 import type { ProcessorRuntimeConfig } from '../environment';
@@ -129,13 +130,14 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     const outcome = await ledger.publishBatchOnce(queued, publish);
     for (const _item of outcome.published) telemetry.count('Published', config.provider);
     for (const _item of outcome.duplicates) telemetry.count('Duplicate', config.provider);
-    // One line per batch, naming every event: a line per envelope was most of what a processor
-    // logged (≈ 500 bytes per event at $0.50 per GB ingested, `npm run bench -- cost`). Failures,
-    // poison messages and unrecorded publishes keep a line of their own, with the message id.
+    // One line per batch, counting its events and naming the first few (`boundedIds`): a line per
+    // envelope was most of what a processor logged (≈ 500 bytes per event at $0.50 per GB ingested,
+    // `npm run bench -- cost`). Failures, poison messages and unrecorded publishes keep a line of
+    // their own, with the message id.
     if (outcome.published.length > 0 || outcome.duplicates.length > 0) {
       logger.info('Envelopes published', {
-        published: outcome.published.map((item) => item.envelope.id),
-        ...(outcome.duplicates.length > 0 ? { duplicatesSkipped: outcome.duplicates.map((item) => item.envelope.id) } : {}),
+        ...boundedIds('published', outcome.published.map((item) => item.envelope.id)),
+        ...(outcome.duplicates.length > 0 ? boundedIds('duplicatesSkipped', outcome.duplicates.map((item) => item.envelope.id)) : {}),
       });
     }
     for (const item of outcome.unrecorded) {

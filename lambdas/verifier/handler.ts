@@ -23,7 +23,7 @@ import { HEALTH_PATH, healthAnswer, type HealthAnswer } from '../http/health';
 import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
 import { SOURCE_NOT_ALLOWED_MESSAGE, SourceAllowlist } from '../http/source-allowlist';
 import { describeCause } from '../observability/describe-cause';
-import { VERIFIER_LINES } from '../observability/log-lines';
+import { boundedIds, VERIFIER_LINES } from '../observability/log-lines';
 import { observability } from '../observability/middleware';
 import type { SummaryValue, Telemetry } from '../observability/telemetry';
 import type { RouteConfig, VerifierRuntimeConfig } from '../runtime-config';
@@ -230,7 +230,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
 
       const replayHeaders: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
       const status = verified.reply?.statusCode ?? 200;
-      telemetry.summarise(VERIFIER_LINES.accepted, { ...logContext, eventIds, replayed, status, ms: now() - started });
+      telemetry.summarise(VERIFIER_LINES.accepted, { ...logContext, ...boundedIds('eventIds', eventIds), replayed, status, ms: now() - started });
       // The sender's own expected answer (Discord's deferred response, Adyen's "[accepted]") when
       // its scheme has one: computed from the verified request, so a repeat gets the same answer.
       if (verified.reply) return replyResponse(verified.reply, replayHeaders);
