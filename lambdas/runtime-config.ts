@@ -85,17 +85,18 @@ export const routeDeclarationShape = {
   allowedSourceCidrs: z.optional(z.array(z.union([z.cidrv4(), z.cidrv6()]))),
 };
 
-/** A route as the verifier uses it: every value resolved. */
-export const routeConfigSchema = z.object({
-  ...routeDeclarationShape,
+/**
+ * A route as the verifier uses it: every value resolved (by `loadVerifierConfig`, from settings the
+ * schema below has checked). A type only: nothing parses a resolved route.
+ */
+export interface RouteConfig extends z.infer<z.ZodMiniObject<typeof routeDeclarationShape>> {
   /** URL of the provider's SQS queue. */
-  queueUrl: z.string().check(z.minLength(1)),
+  queueUrl: string;
   /** Secrets Manager secret id (name or ARN) holding the route's signing secret(s). */
-  secretId: z.string().check(z.minLength(1)),
+  secretId: string;
   /** Public base URL the sender posts to (Twilio signs the full URL); the request path is appended. */
-  publicUrl: z.optional(z.string()),
-});
-export type RouteConfig = z.infer<typeof routeConfigSchema>;
+  publicUrl?: string | undefined;
+}
 
 /**
  * A route as `HOOKRELAY_ROUTES` carries it: what cannot be derived and differs from the defaults.
@@ -103,13 +104,13 @@ export type RouteConfig = z.infer<typeof routeConfigSchema>;
  * when absent (an existing secret, the local gateway and the benchmarks name theirs); `maxBodyBytes`
  * and `toleranceSeconds` default to the provider module's; `publicUrl` to `HOOKRELAY_PUBLIC_BASE_URL`.
  */
-export const routeSettingsSchema = z.strictObject({
+const routeSettingsSchema = z.strictObject({
   ...routeDeclarationShape,
   queueUrl: z.optional(z.string().check(z.minLength(1))),
   secretId: z.optional(z.string().check(z.minLength(1))),
   publicUrl: z.optional(z.string()),
 });
-export type RouteSettings = z.infer<typeof routeSettingsSchema>;
+type RouteSettings = z.infer<typeof routeSettingsSchema>;
 
 /**
  * Physical names derived from the deployment's name prefix (the stack name): the stack creates
