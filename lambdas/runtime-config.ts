@@ -177,17 +177,8 @@ function resolveRoute(name: string, settings: RouteSettings, naming: Partial<Rou
   const secretId = settings.secretId ?? (naming.secretNamePrefix === undefined ? undefined : `${naming.secretNamePrefix}${name}`);
   if (secretId === undefined) throw new ConfigurationError(`Route "${name}" has no secretId and ${ENV.secretNamePrefix} is not set`);
   const publicUrl = settings.publicUrl ?? publicBaseUrl;
-  return {
-    ...(settings.provider !== undefined ? { provider: settings.provider } : {}),
-    queueUrl,
-    secretId,
-    ...(settings.maxBodyBytes !== undefined ? { maxBodyBytes: settings.maxBodyBytes } : {}),
-    ...(settings.toleranceSeconds !== undefined ? { toleranceSeconds: settings.toleranceSeconds } : {}),
-    ...(publicUrl !== undefined ? { publicUrl } : {}),
-    ...(settings.signedUrl !== undefined ? { signedUrl: settings.signedUrl } : {}),
-    ...(settings.options !== undefined ? { options: settings.options } : {}),
-    ...(settings.allowedSourceCidrs !== undefined ? { allowedSourceCidrs: settings.allowedSourceCidrs } : {}),
-  };
+  // `settings` holds only the schema's keys (a strict object), each present only when set.
+  return { ...settings, queueUrl, secretId, ...(publicUrl === undefined ? {} : { publicUrl }) };
 }
 
 export function loadVerifierConfig(env: Env): VerifierRuntimeConfig {
