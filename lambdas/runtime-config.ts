@@ -1,7 +1,7 @@
 /**
  * The contract between the CDK stack (which sets these environment variables) and the handlers
  * (which read them once, at cold start): this module names them, with `environment.ts`, the part
- * the processor loads without the schemas. The stack
+ * the processor loads without the route schemas. The stack
  * builds the variables with `verifierEnvironment` / `processorEnvironment`, the handlers read them
  * with `loadVerifierConfig` / `loadProcessorConfig`, and the two are each other's inverse.
  *
