@@ -4,7 +4,7 @@ import {
   envelopeAttributes,
   envelopeText,
   escapeNoncharacters,
-  MAX_PUBLISHED_MESSAGE_BYTES,
+  maxInlineMessageBytes,
   messageBytes,
   planEnvelope,
   type EnvelopeHeader,
@@ -120,12 +120,14 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     const plan = planEnvelope(header, event.payloadJson, config.largePayloadThresholdBytes);
     if (plan.inline) return { event, message: { text: plan.text, attributes: envelopeAttributes(header) } };
     if (config.payloadBucketName) return { event, header, claimCheck: plan.reason };
-    // No payload bucket: characters SQS refuses are escaped (the same JSON value); size cannot be helped.
+    // No payload bucket: characters SQS refuses are escaped (the same JSON value, each character 3
+    // bytes longer), and the escaped message is held to the limit the plan applies; size cannot be helped.
     const text = envelopeText(header, { json: escapeNoncharacters(event.payloadJson) });
     const attributes = envelopeAttributes(header);
-    if (plan.reason === 'size' || messageBytes(text, attributes) > MAX_PUBLISHED_MESSAGE_BYTES) {
+    const bytes = messageBytes(text, attributes);
+    if (bytes > maxInlineMessageBytes(config.largePayloadThresholdBytes)) {
       throw new WebhookError('PAYLOAD_TOO_LARGE', 'The event is too large to publish and no payload bucket is configured', {
-        details: { messageBytes: plan.bytes },
+        details: { messageBytes: bytes },
       });
     }
     return { event, message: { text, attributes } };

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { envelopeAttributes, envelopeText, escapeNoncharacters, maxInlineMessageBytes, messageBytes } from '../../../lambdas/core/envelope';
 import type { VerifierHandler } from '../../../lambdas/verifier/handler';
 import { REFUSAL_QUERY_FIELDS, VERIFIER_REFUSAL_MESSAGE } from '../../../lib/constructs/refusal-queries';
 import { MAX_LOGGED_IDS } from '../../../lambdas/observability/log-lines';
 import { lambdaContext } from '../../../local/queue-poller';
+import { DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES } from '../../../lambdas/runtime-config';
 import { SENDGRID_KEYS, sendgridSignature } from '../../fixtures/sendgrid';
 import { webhookEvent } from '../../helpers/api-gateway-events';
-import { stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
+import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
 import { verifierUnderTest } from '../../helpers/verifier-under-test';
 
 /**
@@ -34,8 +37,10 @@ describe('Handler: verifier logging', () => {
       process.env['POWERTOOLS_METRICS_DISABLED'] = previous.metrics;
     };
     ({ verifier } = await verifierUnderTest({
-      secrets: { stripe: [SECRET], sendgrid: [SENDGRID_KEYS.publicKeyBase64] },
+      secrets: { stripe: [SECRET], sendgrid: [SENDGRID_KEYS.publicKeyBase64], github: [SECRET] },
+      // No payload bucket: a payload that cannot travel inline is escaped or refused.
       withPayloadBucket: false,
+      maxBodyBytes: 1024 * 1024,
       serviceName: 'log-test',
     }));
   });
@@ -104,6 +109,29 @@ describe('Handler: verifier logging', () => {
     const accepted = records.find((record) => record['message'] === 'Webhook accepted');
     expect(accepted).toEqual(expect.objectContaining({ eventIds: ids.slice(0, MAX_LOGGED_IDS), eventIdsCount: events, Enqueued: events }));
     expect(accepted?.['eventIdsTruncated']).toEqual(events > MAX_LOGGED_IDS ? true : undefined);
+  });
+
+  it.each([
+    { case: 'exactly at the inline limit is accepted', over: 0, status: 200 },
+    { case: 'one byte over the inline limit is refused 413, logging its escaped size', over: 1, status: 413 },
+  ])('without a payload bucket, an envelope whose payload is escaped (U+FFFE → \\uFFFE) $case', async ({ over, status }) => {
+    // Prepare: the helper's verifier runs with the default claim-check threshold (200,000 bytes).
+    const header = { id: randomUUID(), provider: 'github', source: 'github', type: 'push', receivedAt: new Date().toISOString() };
+    const bodyOf = (filler: number) => `{"text":"\uFFFE${'x'.repeat(filler)}"}`;
+    const escapedBytes = (body: string) => messageBytes(envelopeText(header, { json: escapeNoncharacters(body) }), envelopeAttributes(header));
+    const body = bodyOf(maxInlineMessageBytes(DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES) - escapedBytes(bodyOf(0)) + over);
+    const headers = { 'X-Hub-Signature-256': await githubSignatureHeader(body, SECRET), 'X-GitHub-Delivery': header.id, 'X-GitHub-Event': header.type };
+
+    // Act
+    const response = await verifier(webhookEvent('github', body, headers), lambdaContext('log-test'));
+
+    // Assess
+    expect(response.statusCode).toBe(status);
+    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLine = records.find((record) => record['status'] === status);
+    expect(escapedBytes(body)).toEqual(DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES + over);
+    if (status === 413) expect(requestLine).toEqual(expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE', messageBytes: escapedBytes(body) }));
+    else expect(requestLine).toEqual(expect.objectContaining({ message: 'Webhook accepted', eventIds: [header.id] }));
   });
 
   it("a refusal's line carries what the saved Logs Insights queries read: the message, the route, the code and every field they show", async () => {
