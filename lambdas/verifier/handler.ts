@@ -194,7 +194,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         signedUrl: route.signedUrl,
         receivedUrl: deps.receivedUrl?.(event),
         publicBaseUrl: route.publicUrl,
-      });
+      }, routeName);
       logContext['bodyBytes'] = bodyByteLength(request);
       telemetry.count('Received', routeName);
 
