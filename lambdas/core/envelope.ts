@@ -64,8 +64,11 @@ export function stringifyForWire(value: unknown): string {
   return escapeNoncharacters(JSON.stringify(value));
 }
 
-/** The attributes subscribers filter on, with each envelope message: provider, route and type. */
-export function envelopeAttributes(header: Pick<EnvelopeHeader, 'provider' | 'type'> & { readonly source?: string | undefined }): Record<string, string> {
+/** The attributes subscribers filter on, with each envelope message: provider, route (`source`) and type. */
+export type EnvelopeAttributes = { readonly provider: string; readonly source: string; readonly eventType: string };
+
+/** An envelope's attributes. An envelope without `source` (written before routes) is its provider's route. */
+export function envelopeAttributes(header: Pick<EnvelopeHeader, 'provider' | 'type'> & { readonly source?: string | undefined }): EnvelopeAttributes {
   return { provider: header.provider, source: header.source ?? header.provider, eventType: header.type };
 }
 

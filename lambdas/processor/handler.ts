@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { envelopeAttributes } from '../core/envelope';
+import { envelopeAttributes, type EnvelopeAttributes } from '../core/envelope';
 import { checkEnvelope, type Envelope } from '../core/envelope-schema';
 import type { ProcessorClients } from '../adapters/aws-clients';
 import { LEDGER_KEY_ATTRIBUTE, publishEnvelopes } from '../adapters/envelope-messages';
@@ -42,10 +42,16 @@ export function parseEnvelope(body: string): Envelope {
   return envelope;
 }
 
-/** A queued message ready to publish. */
+/** A queued message ready to publish, with the attributes it is published with. */
 interface QueuedEnvelope {
   readonly record: SQSRecord;
   readonly envelope: Envelope;
+  readonly attributes: EnvelopeAttributes;
+}
+
+/** How many times SQS has handed the message over, this time included (for logs). */
+function receiveCount(record: SQSRecord): number {
+  return Number(record.attributes?.ApproximateReceiveCount ?? '1');
 }
 
 /**
@@ -77,12 +83,12 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       if (envelope.provider !== config.provider) {
         throw new PoisonMessageError(`Envelope provider does not match this processor (${config.provider})`);
       }
-      return { record, envelope };
+      return { record, envelope, attributes: envelopeAttributes(envelope) };
     } catch (error) {
       telemetry.count('Failed', config.provider, { code: 'POISON_MESSAGE' });
       logger.error('Poison message; it will reach the DLQ after maxReceiveCount', {
         messageId: record.messageId,
-        receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? '1'),
+        receiveCount: receiveCount(record),
         reason: error instanceof Error ? error.message : String(error),
       });
       return undefined;
@@ -93,7 +99,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     const { failed } = await publishEnvelopes(
       clients.sns,
       config.topicArn,
-      items.map((item) => ({ text: item.record.body, attributes: envelopeAttributes(item.envelope) })),
+      items.map((item) => ({ text: item.record.body, attributes: item.attributes })),
     );
     for (const index of failed.keys()) {
       const item = items[index]!;
@@ -101,7 +107,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       logger.warn('Publish failed; the message will be retried', {
         messageId: item.record.messageId,
         eventId: item.envelope.id,
-        receiveCount: Number(item.record.attributes?.ApproximateReceiveCount ?? '1'),
+        receiveCount: receiveCount(item.record),
         error: failed.get(index),
       });
     }
@@ -117,12 +123,11 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         poison.push(record);
         continue;
       }
-      const source = item.envelope.source ?? item.envelope.provider;
       queued.push({
         record: item,
         // The verifier names the event's ledger item; a message without it (redriven from an older
-        // version) is keyed on its id.
-        key: record.messageAttributes?.[LEDGER_KEY_ATTRIBUTE]?.stringValue ?? eventLedgerKey(source, { id: item.envelope.id }),
+        // version) is keyed on its route (the `source` attribute) and id.
+        key: record.messageAttributes?.[LEDGER_KEY_ATTRIBUTE]?.stringValue ?? eventLedgerKey(item.attributes.source, { id: item.envelope.id }),
         eventId: item.envelope.id,
         acceptedAt: Date.parse(item.envelope.receivedAt),
       });

@@ -11,7 +11,7 @@ import {
 } from '../core/envelope';
 import { WebhookError } from '../core/errors';
 import { bodyByteLength, methodsOf, type SignatureBinding, type WebhookEvent, type WebhookProvider } from '../core/provider';
-import { findProvider, providerNames } from '../core/registry';
+import { findProvider, isProviderName } from '../core/registry';
 import { checkWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
@@ -26,6 +26,7 @@ import { describeCause } from '../observability/describe-cause';
 import { boundedIds, VERIFIER_LINES } from '../observability/log-lines';
 import { observability } from '../observability/middleware';
 import type { SummaryValue, Telemetry } from '../observability/telemetry';
+import { ConfigurationError } from '../environment';
 import type { RouteConfig, VerifierRuntimeConfig } from '../runtime-config';
 import { mapWithConcurrency } from '../util/map-with-concurrency';
 
@@ -49,8 +50,6 @@ type PreparedEvent =
   | { readonly event: WebhookEvent; readonly message: EnvelopeMessage }
   | { readonly event: WebhookEvent; readonly header: EnvelopeHeader; readonly claimCheck: 'size' | 'characters' };
 
-const isProviderName = (name: string) => (providerNames as readonly string[]).includes(name);
-
 /** Events of one batch accepted in parallel: bounded, so a large batch cannot exhaust sockets or throttle DynamoDB. */
 const BATCH_CONCURRENCY = 16;
 
@@ -72,7 +71,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   // start evaluates none of them (the configuration was validated with the same modules at synth).
   const routes = new Map<string, RouteConfig>();
   for (const [name, route] of Object.entries(config.routes)) {
-    if (!isProviderName(route.provider ?? name)) throw new Error(`Route "${name}" names no known provider`);
+    if (!isProviderName(route.provider ?? name)) throw new ConfigurationError(`Route "${name}" names no known provider`);
     routes.set(name, route);
   }
   // A route restricted to its senders' addresses where the ingress cannot enforce the list itself
