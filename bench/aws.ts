@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createAwsClients, type AwsClients } from '../lambdas/adapters/aws-clients';
 import { createTelemetry } from '../lambdas/observability/telemetry';
-import type { RouteConfig } from '../lambdas/runtime-config';
+import { SERVICE_NAMES, type RouteConfig } from '../lambdas/runtime-config';
 import { createVerifierHandler, type VerifierHandler } from '../lambdas/verifier/handler';
 import { toApiGatewayEvent } from '../local/api-gateway-event';
 import { provisionLocalResources, type LocalResources } from '../local/local-resources';
@@ -155,7 +155,7 @@ export async function createBenchVerifier(prefix: string): Promise<BenchVerifier
     payloadBucketName: resources.bucketName,
     largePayloadThresholdBytes: 200_000,
   };
-  const telemetry = createTelemetry('hookrelay-verifier');
+  const telemetry = createTelemetry(SERVICE_NAMES.verifier);
   let dataPoints = 0;
   const verifier = createVerifierHandler({
     config,
@@ -165,7 +165,7 @@ export async function createBenchVerifier(prefix: string): Promise<BenchVerifier
   const verifierWithoutMetrics = createVerifierHandler({
     config,
     clients,
-    telemetry: { ...createTelemetry('hookrelay-verifier'), count: () => undefined },
+    telemetry: { ...createTelemetry(SERVICE_NAMES.verifier), count: () => undefined },
   });
   return { verifier, verifierWithoutMetrics, metricDataPoints: () => dataPoints, clients, recorder, resources };
 }

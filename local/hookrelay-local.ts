@@ -10,7 +10,7 @@ import { WebhookError, type WebhookErrorCode } from '../lambdas/core/errors';
 import type { ResolvedRoute } from '../lambdas/routes';
 import { createTelemetry } from '../lambdas/observability/telemetry';
 import { createProcessorHandler } from '../lambdas/processor/handler';
-import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS, type RouteConfig } from '../lambdas/runtime-config';
+import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS, SERVICE_NAMES, type RouteConfig } from '../lambdas/runtime-config';
 import { createVerifierHandler } from '../lambdas/verifier/handler';
 import { redriveDeadLetters } from '../lambdas/adapters/dead-letters';
 import { toApiGatewayEvent } from './api-gateway-event';
@@ -134,7 +134,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       largePayloadThresholdBytes: options.largePayloadThresholdBytes ?? 200_000,
     },
     clients: options.clients?.verifier ?? createAwsClients(),
-    telemetry: createTelemetry('hookrelay-verifier'),
+    telemetry: createTelemetry(SERVICE_NAMES.verifier),
     receivedUrl: (event) => receivedUrls.get(event),
   });
 
@@ -149,7 +149,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
         idempotencyWindowSeconds: windowSeconds,
       },
       clients: options.clients?.processor ?? createAwsClients(),
-      telemetry: createTelemetry('hookrelay-processor'),
+      telemetry: createTelemetry(SERVICE_NAMES.processor),
     });
     pollers.push(
       startQueuePoller({
