@@ -7,11 +7,11 @@ import { findProvider } from '../lambdas/core/registry';
 import {
   routeNaming,
   routeResourceNames,
-  SERVICE_NAMES,
   verifierEnvironment,
   type RouteConfig as VerifierRouteConfig,
   type RouteNaming,
 } from '../lambdas/runtime-config';
+import { SERVICE_NAMES } from '../lambdas/environment';
 import { templateLimitProblems } from './aws-limits';
 import type { HookrelayConfig, RouteConfig } from './config/schema';
 import { EventArchive } from './constructs/event-archive';
@@ -26,9 +26,6 @@ import { RouteSecret } from './constructs/route-secret';
 import { WebhookFunction } from './constructs/webhook-function';
 import { outputKey, pascalCase, STACK_OUTPUT_KEYS, type ProviderQueues } from './naming';
 import { ProviderStack } from './provider-stack';
-
-/** The verifier's service name, as `lambdas/handlers/verifier.ts` reports it in logs and metrics. */
-export const VERIFIER_SERVICE_NAME = SERVICE_NAMES.verifier;
 
 /** The methods a provider's routes answer, from its module in the registry. */
 export function registeredProviderMethods(provider: string): readonly HttpMethod[] {
@@ -128,7 +125,7 @@ export class WebhookStack extends Stack {
 
     this.verifier = new WebhookFunction(this, 'Verifier', {
       entry: 'lambdas/handlers/verifier.ts',
-      serviceName: VERIFIER_SERVICE_NAME,
+      serviceName: SERVICE_NAMES.verifier,
       description: 'hookrelay: verifies, deduplicates and enqueues webhooks',
       timeout: Duration.seconds(config.verifier.timeoutSeconds),
       memorySize: config.verifier.memorySize,
@@ -198,7 +195,6 @@ export class WebhookStack extends Stack {
           provider,
           routes: this.#routesOf(provider).map((route) => ({ name: route.name, secret: route.secret })),
           alarms: this.observability.alarms,
-          verifierServiceName: VERIFIER_SERVICE_NAME,
           namePrefix: this.stackName,
           idempotencyTable: this.idempotency,
           topicKey: this.topicKey,

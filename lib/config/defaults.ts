@@ -25,11 +25,13 @@ export const DEFAULTS = {
     manageCloudWatchRole: true,
   },
   verifier: {
+    /** Not an option: the verifier reports `SERVICE_NAMES.verifier` itself (`npm run bench` runs it under this name). */
     serviceName: SERVICE_NAMES.verifier,
     timeoutSeconds: 10,
     memorySize: 512,
   },
   pipeline: {
+    /** Not an option: the processor reports `SERVICE_NAMES.processor` itself (`npm run bench` runs it under this name). */
     processorServiceName: SERVICE_NAMES.processor,
     maxReceiveCount: 5,
     processorTimeoutSeconds: 30,

@@ -6,7 +6,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { processorEnvironment, routeResourceNames, SERVICE_NAMES } from '../../lambdas/runtime-config';
+import { SERVICE_NAMES } from '../../lambdas/environment';
+import { processorEnvironment, routeResourceNames } from '../../lambdas/runtime-config';
 import { DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
 import type { IdempotencyTable } from './idempotency-table';
 import { WebhookFunction, type LogLevel, type SystemLogLevelName } from './webhook-function';
@@ -15,8 +16,6 @@ import { WebhookFunction, type LogLevel, type SystemLogLevelName } from './webho
 export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
 /** DLQ messages are kept as long as SQS allows, for inspection and redrive. */
 export const DEAD_LETTER_RETENTION = Duration.days(DLQ_RETENTION_DAYS);
-/** The processor's service name, as `lambdas/handlers/processor.ts` reports it in logs and metrics. */
-export const PROCESSOR_SERVICE_NAME = SERVICE_NAMES.processor;
 
 export interface ProviderPipelineProps {
   /** Provider name, as in `lambdas/core/registry.ts`. */
@@ -122,7 +121,7 @@ export class ProviderPipeline extends Construct {
 
     this.processor = new WebhookFunction(this, 'Processor', {
       entry: 'lambdas/handlers/processor.ts',
-      serviceName: PROCESSOR_SERVICE_NAME,
+      serviceName: SERVICE_NAMES.processor,
       description: `hookrelay: ${props.provider} queue → SNS topic`,
       timeout: processorTimeout,
       memorySize: props.processorMemorySize ?? DEFAULTS.pipeline.processorMemorySize,
