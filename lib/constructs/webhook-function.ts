@@ -8,7 +8,7 @@ import { buildSync } from 'esbuild';
 import { providerNames } from '../../lambdas/core/registry';
 import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
 import { entriesBySize, LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseEnvironment } from '../aws-limits';
-import { handlerBuildOptions, HANDLER_NODE_OPTIONS } from '../bundling';
+import { bundledProviders, handlerBuildOptions, HANDLER_NODE_OPTIONS } from '../bundling';
 import { FUNCTION_DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
@@ -32,12 +32,15 @@ export function handlerCode(scope: Construct, entry: string, providers?: readonl
   const stack = Stack.of(scope);
   let perStack = bundles.get(stack);
   if (!perStack) bundles.set(stack, (perStack = new Map()));
-  // Sorted and each once: one set of providers names one bundle, in whatever order the routes list
-  // them. Every registered provider is the bundle without a list: the same command, the same asset.
-  const carried = providers === undefined ? undefined : [...new Set(providers)].sort();
-  const carriesAll = carried === undefined || (carried.length === providerNames.length && providerNames.every((name) => carried.includes(name)));
-  const subset = carriesAll ? [] : [`--providers=${carried.join(',')}`];
-  const key = [entry, ...subset].join(' ');
+  // In registry order and each once (`bundledProviders`): one set of providers names one bundle, in
+  // whatever order the routes list them. Every registered provider is the bundle without a list:
+  // the same command, the same asset. A stack left out of bundling stages a placeholder whatever the
+  // bundle would carry, so its providers are not looked up (tests build stacks of more providers
+  // than the registry has).
+  const carried = stack.bundlingRequired ? bundledProviders(providers) : providerNames;
+  const subset = carried.length === providerNames.length ? undefined : carried;
+  const command = subset === undefined ? [] : [`--providers=${subset.join(',')}`];
+  const key = [entry, ...command].join(' ');
   let code = perStack.get(key);
   if (!code) {
     code = Code.fromAsset(REPO_ROOT, {
@@ -48,10 +51,10 @@ export function handlerCode(scope: Construct, entry: string, providers?: readonl
         image: DockerImage.fromRegistry('dummy'),
         // Names the entry and the providers it carries, and so keeps CDK's asset cache, keyed on
         // these options, from handing one bundle's output to another.
-        command: ['esbuild', entry, ...subset],
+        command: ['esbuild', entry, ...command],
         local: {
           tryBundle(outputDir: string): boolean {
-            buildSync({ ...handlerBuildOptions({ entry, outfile: path.join(outputDir, 'index.js'), providers: carried }), logLevel: 'warning' });
+            buildSync({ ...handlerBuildOptions({ entry, outfile: path.join(outputDir, 'index.js'), providers: subset }), logLevel: 'warning' });
             return true;
           },
         },
