@@ -40,7 +40,7 @@ export const DEFAULTS = {
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
     queueRetentionDays: 4,
-    /** AWS's recommendation: visibility timeout ≥ 6 × function timeout + batching window. */
+    /** The factor of `minimumVisibilityTimeoutSeconds`. */
     visibilityTimeoutFactor: 6,
   },
   idempotencyWindowSeconds: DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
@@ -80,6 +80,21 @@ export const DEFAULTS = {
     queryResultRetentionDays: 7,
   },
 } as const;
+
+/**
+ * The shortest visibility timeout of a provider's queue, in seconds: `visibilityTimeoutFactor` (6) ×
+ * the processor's timeout + the batching window. AWS recommends at least six times the function's
+ * timeout, so that Lambda can retry a batch throttled while a previous one is processed without
+ * SQS delivering it a second time
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html). The configuration's
+ * default and floor, and `ProviderPipeline`'s default.
+ */
+export function minimumVisibilityTimeoutSeconds(pipeline: { readonly processorTimeoutSeconds: number; readonly maxBatchingWindowSeconds: number }): number {
+  return DEFAULTS.pipeline.visibilityTimeoutFactor * pipeline.processorTimeoutSeconds + pipeline.maxBatchingWindowSeconds;
+}
+
+/** `minimumVisibilityTimeoutSeconds` in words, as the configuration's problems state it. */
+export const MINIMUM_VISIBILITY_TIMEOUT_RULE = `${DEFAULTS.pipeline.visibilityTimeoutFactor} × processorTimeoutSeconds + maxBatchingWindowSeconds`;
 
 /** SQS keeps a message at most 14 days; the DLQ always keeps them that long. */
 export const DLQ_RETENTION_DAYS = 14;

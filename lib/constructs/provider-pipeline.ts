@@ -8,7 +8,7 @@ import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE_NAMES } from '../../lambdas/environment';
 import { processorEnvironment, routeResourceNames } from '../../lambdas/runtime-config';
-import { DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
+import { DEFAULTS, DLQ_RETENTION_DAYS, minimumVisibilityTimeoutSeconds } from '../config/defaults';
 import type { IdempotencyTable } from './idempotency-table';
 import { WebhookFunction, type LogLevel, type SystemLogLevelName } from './webhook-function';
 
@@ -42,7 +42,7 @@ export interface ProviderPipelineProps {
   readonly batchSize?: number;
   /** Time the event source waits to fill a batch. @default Duration.seconds(0) */
   readonly maxBatchingWindow?: Duration;
-  /** @default 6 × processorTimeout + maxBatchingWindow */
+  /** @default `minimumVisibilityTimeoutSeconds`: 6 × processorTimeout + maxBatchingWindow */
   readonly visibilityTimeout?: Duration;
   /** How long the queue keeps a message. @default Duration.days(4) */
   readonly queueRetention?: Duration;
@@ -107,7 +107,9 @@ export class ProviderPipeline extends Construct {
       maxMessageSizeBytes: MAX_QUEUE_MESSAGE_BYTES,
       visibilityTimeout:
         props.visibilityTimeout ??
-        Duration.seconds(DEFAULTS.pipeline.visibilityTimeoutFactor * processorTimeout.toSeconds() + maxBatchingWindow.toSeconds()),
+        Duration.seconds(
+          minimumVisibilityTimeoutSeconds({ processorTimeoutSeconds: processorTimeout.toSeconds(), maxBatchingWindowSeconds: maxBatchingWindow.toSeconds() }),
+        ),
       retentionPeriod: props.queueRetention ?? Duration.days(DEFAULTS.pipeline.queueRetentionDays),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? DEFAULTS.pipeline.maxReceiveCount },
       removalPolicy,
