@@ -4,14 +4,13 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { methodsOf, type HttpMethod } from '../lambdas/core/provider';
 import { findProvider } from '../lambdas/core/registry';
+import { SERVICE_NAMES } from '../lambdas/environment';
 import {
   routeNaming,
-  routeResourceNames,
   verifierEnvironment,
   type RouteConfig as VerifierRouteConfig,
   type RouteNaming,
 } from '../lambdas/runtime-config';
-import { SERVICE_NAMES } from '../lambdas/environment';
 import { templateLimitProblems } from './aws-limits';
 import type { HookrelayConfig, RouteConfig } from './config/schema';
 import { EventArchive } from './constructs/event-archive';
@@ -22,7 +21,7 @@ import { Observability } from './constructs/observability';
 import { PayloadBucket } from './constructs/payload-bucket';
 import { ProviderPipeline } from './constructs/provider-pipeline';
 import { RefusalQueries } from './constructs/refusal-queries';
-import { RouteSecret } from './constructs/route-secret';
+import { RouteSecret, routeSecretId } from './constructs/route-secret';
 import { WebhookFunction } from './constructs/webhook-function';
 import { outputKey, pascalCase, STACK_OUTPUT_KEYS, type ProviderQueues } from './naming';
 import { ProviderStack } from './provider-stack';
@@ -264,11 +263,10 @@ export class WebhookStack extends Stack {
     const routes: Record<string, VerifierRouteConfig> = {};
     for (const route of this.config.routes) {
       const publicUrl = route.publicUrl ?? this.#publicBaseUrl();
-      const secret = route.secret;
       routes[route.name] = {
         ...(route.provider !== route.name ? { provider: route.provider } : {}),
         queueUrl: `${this.routeNaming.queueUrlPrefix}${route.provider}`,
-        secretId: secret === undefined ? routeResourceNames(this.stackName, route.name, route.provider).secretName : 'arn' in secret ? secret.arn : secret.name,
+        secretId: routeSecretId(this.stackName, route.name, route.secret),
         ...(route.maxBodyBytes !== undefined ? { maxBodyBytes: route.maxBodyBytes } : {}),
         ...(route.toleranceSeconds !== undefined ? { toleranceSeconds: route.toleranceSeconds } : {}),
         ...(publicUrl !== undefined ? { publicUrl } : {}),

@@ -17,6 +17,16 @@ export type ExistingSecretReference = ({ readonly name: string } | { readonly ar
  */
 export const INITIAL_SECRET_VALUE = { secrets: [], verifyTokens: [] } as const;
 
+/**
+ * What the verifier passes to GetSecretValue for a route, and what the stack outputs: the configured
+ * secret's ARN or name, else the name of the secret the stack creates, `<namePrefix>/<route>` — which
+ * the verifier derives from the name prefix (HOOKRELAY_SECRET_NAME_PREFIX), like the queue URLs.
+ */
+export function routeSecretId(namePrefix: string, route: string, existing?: ExistingSecretReference): string {
+  if (existing === undefined) return routeResourceNames(namePrefix, route).secretName;
+  return 'arn' in existing ? existing.arn : existing.name;
+}
+
 export interface RouteSecretProps {
   /** The route whose credentials the secret holds. */
   readonly route: string;
@@ -41,10 +51,7 @@ export interface RouteSecretProps {
 export class RouteSecret extends Construct {
   public readonly route: string;
   public readonly secret: ISecret;
-  /**
-   * What the verifier passes to GetSecretValue, and the stack outputs: the created secret's name
-   * (derived, like the queue URLs, from the name prefix), or the configured name or ARN.
-   */
+  /** What the verifier passes to GetSecretValue, and the stack outputs (`routeSecretId`). */
   public readonly secretId: string;
   /** Whether the stack created the secret (rather than referencing an existing one). */
   public readonly created: boolean;
@@ -58,16 +65,15 @@ export class RouteSecret extends Construct {
     this.route = props.route;
     this.kmsKeyArn = props.existing?.kmsKeyArn;
     const existing = props.existing;
+    this.secretId = routeSecretId(props.namePrefix, props.route, existing);
     if (existing && 'arn' in existing) {
       this.secret = Secret.fromSecretCompleteArn(this, 'Secret', existing.arn);
-      this.secretId = existing.arn;
       this.arnForPolicies = existing.arn;
       this.created = false;
       return;
     }
     if (existing) {
       this.secret = Secret.fromSecretNameV2(this, 'Secret', existing.name);
-      this.secretId = existing.name;
       // Secrets Manager appends six random characters to a secret's ARN; by name, only the
       // pattern is known.
       this.arnForPolicies = Stack.of(this).formatArn({
@@ -79,9 +85,8 @@ export class RouteSecret extends Construct {
       this.created = false;
       return;
     }
-    const { secretName } = routeResourceNames(props.namePrefix, props.route, props.provider);
     const secret = new Secret(this, 'Secret', {
-      secretName,
+      secretName: this.secretId,
       description:
         `hookrelay: signing secrets of route ${props.route} (${props.provider}), newest first: ` +
         '{"secrets":["<newest>","<older>"],"verifyTokens":[]}',
@@ -97,8 +102,6 @@ export class RouteSecret extends Construct {
         'the {"secrets":[newest, older]} list gives zero-downtime manual rotation.',
     });
     this.secret = secret;
-    // The name, not the ARN: the verifier derives it from the name prefix (HOOKRELAY_SECRET_NAME_PREFIX).
-    this.secretId = secretName;
     this.arnForPolicies = secret.secretArn;
     this.created = true;
   }
