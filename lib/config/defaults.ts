@@ -1,3 +1,4 @@
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
   DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
@@ -54,7 +55,8 @@ export const DEFAULTS = {
     level: 'INFO',
     /** Lambda's own lines (START/END/REPORT): WARN drops them from every warm invocation that succeeds. */
     systemLogLevel: 'WARN',
-    retentionDays: { dev: 30, prod: 365 },
+    /** Days every log group is kept, by stage: `RetentionDays.ONE_MONTH`, `RetentionDays.ONE_YEAR`. */
+    retentionDays: { dev: 30, prod: 365 } satisfies Readonly<Record<'dev' | 'prod', RetentionDays>>,
   },
   tracing: false,
   waf: {
@@ -99,11 +101,9 @@ export const MINIMUM_VISIBILITY_TIMEOUT_RULE = `${DEFAULTS.pipeline.visibilityTi
 /** SQS keeps a message at most 14 days; the DLQ always keeps them that long. */
 export const DLQ_RETENTION_DAYS = 14;
 
-/** A function that sets neither: the verifier's timeout and memory. */
-export const FUNCTION_DEFAULTS = {
-  timeoutSeconds: DEFAULTS.verifier.timeoutSeconds,
-  memorySize: DEFAULTS.verifier.memorySize,
-  logRetentionDays: DEFAULTS.logging.retentionDays.dev,
-  logLevel: DEFAULTS.logging.level,
-  systemLogLevel: DEFAULTS.logging.systemLogLevel,
-} as const;
+/**
+ * Retention of a log group whose construct is given none — a function's, an ingress API's access
+ * logs, the archive's delivery log: the dev stage's (`RetentionDays.ONE_MONTH`).
+ */
+export const DEFAULT_LOG_RETENTION: RetentionDays = DEFAULTS.logging.retentionDays.dev;
+

@@ -19,7 +19,7 @@ import {
   QUERY_RESULTS_PREFIX,
 } from '../../lambdas/core/archive-format';
 import { subscriptionFilterPolicy } from '../../packages/subscriber/src/filter-policy';
-import { DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
 import { pascalCase } from '../naming';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
@@ -54,7 +54,7 @@ export interface EventArchiveProps {
   readonly queryResultRetention?: Duration;
   /** What happens to the bucket, queue and log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
-  /** Retention of Firehose's delivery error log. @default RetentionDays.ONE_MONTH */
+  /** Retention of Firehose's delivery error log. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly logRetention?: RetentionDays;
   /** Builds the archive's alarms, named, notified and shown on the dashboard like every other alarm. */
   readonly alarms: AlarmFactory;
@@ -106,7 +106,7 @@ export class EventArchive extends Construct {
     const bufferInterval = props.bufferInterval ?? Duration.seconds(DEFAULTS.archive.bufferIntervalSeconds);
 
     this.bucket = this.#bucket(removalPolicy, props.queryResultRetention ?? Duration.days(DEFAULTS.archive.queryResultRetentionDays));
-    this.deliveryStream = this.#deliveryStream(bufferInterval, removalPolicy, props.logRetention ?? RetentionDays.ONE_MONTH);
+    this.deliveryStream = this.#deliveryStream(bufferInterval, removalPolicy, props.logRetention ?? DEFAULT_LOG_RETENTION);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -19,7 +19,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { HEALTH_PATH } from '../../lambdas/http/health';
-import { DEFAULTS } from '../config/defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULTS } from '../config/defaults';
 import { pascalCase } from '../naming';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
@@ -39,7 +39,7 @@ export interface HttpIngressApiProps {
   readonly verifier: IFunction;
   /** Stage-wide throttling (the `$default` stage's default route settings). @default { rateLimit: 200, burstLimit: 400 } */
   readonly throttling?: Throttling;
-  /** Retention of the access logs. @default RetentionDays.ONE_MONTH */
+  /** Retention of the access logs. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly accessLogRetention?: RetentionDays;
   /** What happens to the access log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
@@ -86,7 +86,7 @@ export class HttpIngressApi extends Construct {
   public constructor(scope: Construct, id: string, props: HttpIngressApiProps) {
     super(scope, id);
     const throttling = props.throttling ?? DEFAULTS.api.throttling;
-    const accessLogRetention = props.accessLogRetention ?? (DEFAULTS.logging.retentionDays.dev as RetentionDays);
+    const accessLogRetention = props.accessLogRetention ?? DEFAULT_LOG_RETENTION;
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: accessLogRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
     acknowledgeLogGroupFindings(this.accessLogs, accessLogRetention);
 

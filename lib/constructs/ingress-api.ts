@@ -31,7 +31,7 @@ import type { HttpMethod } from '../../lambdas/core/provider';
 import { HEALTH_PATH, healthAnswer } from '../../lambdas/http/health';
 import { retryAfterForCode, statusForCode } from '../../lambdas/http/responses';
 import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../lambdas/http/source-allowlist';
-import { DEFAULTS } from '../config/defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
 import { WebhookFirewall } from './webhook-firewall';
@@ -71,7 +71,7 @@ export interface IngressApiProps {
   readonly verifier: IFunction;
   /** Stage-wide throttling. @default { rateLimit: 200, burstLimit: 400 } */
   readonly throttling?: Throttling;
-  /** Retention of the access logs. @default RetentionDays.ONE_MONTH */
+  /** Retention of the access logs. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly accessLogRetention?: RetentionDays;
   /** What happens to the access log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
@@ -149,7 +149,7 @@ export class IngressApi extends Construct {
     super(scope, id);
     const throttling = props.throttling ?? DEFAULTS.api.throttling;
     const apiName = props.apiName ?? Stack.of(this).stackName;
-    const accessLogRetention = props.accessLogRetention ?? (DEFAULTS.logging.retentionDays.dev as RetentionDays);
+    const accessLogRetention = props.accessLogRetention ?? DEFAULT_LOG_RETENTION;
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: accessLogRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
     acknowledgeLogGroupFindings(this.accessLogs, accessLogRetention);
 

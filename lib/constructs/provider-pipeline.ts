@@ -50,7 +50,7 @@ export interface ProviderPipelineProps {
   readonly idempotencyWindowSeconds?: number;
   /** What happens to the queues when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
-  /** @default RetentionDays.ONE_MONTH */
+  /** Retention of the processor's log group. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly logRetention?: RetentionDays;
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;

@@ -9,7 +9,7 @@ import { providerNames } from '../../lambdas/core/registry';
 import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
 import { entriesBySize, LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseEnvironment } from '../aws-limits';
 import { bundledProviders, handlerBuildOptions, HANDLER_NODE_OPTIONS } from '../bundling';
-import { FUNCTION_DEFAULTS } from '../config/defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
 
@@ -84,7 +84,7 @@ export interface WebhookFunctionProps {
   readonly memorySize?: number;
   /** @default none (the account's unreserved pool) */
   readonly reservedConcurrentExecutions?: number;
-  /** Retention of the function's log group. @default RetentionDays.ONE_MONTH */
+  /** Retention of the function's log group. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
@@ -127,8 +127,8 @@ export class WebhookFunction extends LambdaFunction {
   public readonly serviceName: string;
 
   public constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
-    const timeout = props.timeout ?? Duration.seconds(FUNCTION_DEFAULTS.timeoutSeconds);
-    const logRetention = props.logRetention ?? (FUNCTION_DEFAULTS.logRetentionDays as RetentionDays);
+    const timeout = props.timeout ?? Duration.seconds(DEFAULTS.verifier.timeoutSeconds);
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY });
     acknowledgeLogGroupFindings(logGroup, logRetention);
     // Our own role instead of the default one, whose AWS managed policy may create and write
@@ -138,7 +138,7 @@ export class WebhookFunction extends LambdaFunction {
       description: `Execution role of ${props.serviceName}`,
     });
     logGroup.grantWrite(executionRole);
-    const logLevel = props.logLevel ?? FUNCTION_DEFAULTS.logLevel;
+    const logLevel = props.logLevel ?? DEFAULTS.logging.level;
 
     super(scope, id, {
       code: handlerCode(scope, props.entry, props.bundledProviders),
@@ -147,7 +147,7 @@ export class WebhookFunction extends LambdaFunction {
       // The bundles target node22 (HANDLER_BUNDLING).
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
+      memorySize: props.memorySize ?? DEFAULTS.verifier.memorySize,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: executionRole,
@@ -158,7 +158,7 @@ export class WebhookFunction extends LambdaFunction {
       // (\`lambdas/observability/telemetry.ts\`) name theirs, so a stricter level keeps them.
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[logLevel],
-      systemLogLevelV2: SystemLogLevel[props.systemLogLevel ?? FUNCTION_DEFAULTS.systemLogLevel],
+      systemLogLevelV2: SystemLogLevel[props.systemLogLevel ?? DEFAULTS.logging.systemLogLevel],
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         NODE_OPTIONS: HANDLER_NODE_OPTIONS,
