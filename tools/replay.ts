@@ -25,6 +25,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { STACK_OUTPUT_KEYS } from '../lib/naming';
 import { readSelected, scanArchive, type PlannedEvent } from './lib/archive-reader';
 import {
   checkPayloads,
@@ -84,7 +85,7 @@ async function deployedArchive(stack: string, region: string | undefined): Promi
     s3: new S3Client(config),
     sqs: new SQSClient(config),
     sns: new SNSClient(config),
-    bucket: requireOutput(outputs, 'ArchiveBucketName', stack),
+    bucket: requireOutput(outputs, STACK_OUTPUT_KEYS.archiveBucketName, stack),
   };
 }
 

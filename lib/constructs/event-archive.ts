@@ -20,7 +20,7 @@ import {
 } from '../../lambdas/core/archive-format';
 import { subscriptionFilterPolicy } from '../../packages/subscriber/src/filter-policy';
 import { DEFAULT_LOG_RETENTION, DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
-import { pascalCase } from '../naming';
+import { pascalCase, STACK_OUTPUT_KEYS } from '../naming';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
 import type { AlarmFactory } from './alarms';
@@ -134,13 +134,16 @@ export class EventArchive extends Construct {
     this.alarms = this.#alarms(props.alarms, bufferInterval);
   }
 
-  /** Stack outputs the operator tools read (`npm run replay` finds the bucket by `ArchiveBucketName`). */
+  /** Stack outputs the operator tools read (`npm run replay` finds the bucket by `STACK_OUTPUT_KEYS.archiveBucketName`). */
   public outputs(): Record<string, { value: string; description: string }> {
     return {
-      ArchiveBucketName: { value: this.bucket.bucketName, description: 'Archived envelopes (events/route=…/day=…/hour=…/): npm run replay reads them' },
-      ArchiveWorkGroup: { value: this.workGroup.ref, description: 'Athena workgroup with the saved archive queries' },
-      ArchiveDatabase: { value: this.databaseName, description: 'Glue database of the archive table (events)' },
-      ArchiveDeadLetterQueueUrl: { value: this.deadLetterQueue.queueUrl, description: 'Envelopes SNS could not deliver to the archive' },
+      [STACK_OUTPUT_KEYS.archiveBucketName]: {
+        value: this.bucket.bucketName,
+        description: 'Archived envelopes (events/route=…/day=…/hour=…/): npm run replay reads them',
+      },
+      [STACK_OUTPUT_KEYS.archiveWorkGroup]: { value: this.workGroup.ref, description: 'Athena workgroup with the saved archive queries' },
+      [STACK_OUTPUT_KEYS.archiveDatabase]: { value: this.databaseName, description: 'Glue database of the archive table (events)' },
+      [STACK_OUTPUT_KEYS.archiveDeadLetterQueueUrl]: { value: this.deadLetterQueue.queueUrl, description: 'Envelopes SNS could not deliver to the archive' },
     };
   }
 
@@ -394,7 +397,7 @@ export class EventArchive extends Construct {
     const alarm = (id: string, name: string, options: { description: string; metric: Metric; threshold: number }) => alarms.alarm(this, id, { name, ...options });
     return [
       alarm('DeadLetterAlarm', 'archive-dead-letters', {
-        description: 'SNS could not deliver envelopes to the archive stream; they wait in the archive DLQ (ArchiveDeadLetterQueueUrl).',
+        description: `SNS could not deliver envelopes to the archive stream; they wait in the archive DLQ (${STACK_OUTPUT_KEYS.archiveDeadLetterQueueUrl}).`,
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 1,
       }),
