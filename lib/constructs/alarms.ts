@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { WebhookErrorCode } from '../../lambdas/core/errors';
 import { statusForCode } from '../../lambdas/http/responses';
@@ -81,6 +82,19 @@ export class AlarmFactory {
     return alarm;
   }
 
+  /**
+   * A message in a dead-letter queue: fires on the first one (the most messages visible in a minute),
+   * as every message there is an event that went undelivered.
+   */
+  public deadLetterAlarm(scope: Construct, id: string, options: { readonly name: string; readonly description: string; readonly queue: IQueue }): Alarm {
+    return this.alarm(scope, id, {
+      name: options.name,
+      description: options.description,
+      metric: options.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+    });
+  }
+
   /** Errors, throttles and p99 duration near the timeout of `fn`, named `<name>-errors`, … */
   public functionAlarms(scope: Construct, name: string, fn: WebhookFunction): Alarm[] {
     const id = pascalCase(name);
@@ -112,11 +126,10 @@ export class AlarmFactory {
   public pipelineAlarms(scope: Construct, pipeline: ProviderPipeline): Alarm[] {
     const provider = pipeline.provider;
     return [
-      this.alarm(scope, 'DeadLetters', {
+      this.deadLetterAlarm(scope, 'DeadLetters', {
         name: `${provider}-dead-letters`,
         description: `${provider}: events failed processing and sit in the DLQ. Inspect, fix, then npm run redrive -- --provider ${provider}.`,
-        metric: pipeline.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 1,
+        queue: pipeline.deadLetterQueue,
       }),
       this.alarm(scope, 'DeadLettersExpiring', {
         name: `${provider}-dead-letters-expiring`,

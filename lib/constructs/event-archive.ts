@@ -19,12 +19,12 @@ import {
   QUERY_RESULTS_PREFIX,
 } from '../../lambdas/core/archive-format';
 import { subscriptionFilterPolicy } from '../../packages/subscriber/src/filter-policy';
-import { DEFAULT_LOG_RETENTION, DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULTS } from '../config/defaults';
 import { pascalCase, STACK_OUTPUT_KEYS } from '../naming';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
 import type { AlarmFactory } from './alarms';
-import { MAX_QUEUE_MESSAGE_BYTES } from './provider-pipeline';
+import { DEAD_LETTER_RETENTION, MAX_QUEUE_MESSAGE_BYTES } from './provider-pipeline';
 
 /** Firehose's smallest buffer with dynamic partitioning: objects are written at the interval, or at 64 MiB per partition. */
 const BUFFER_SIZE_MIB = 64;
@@ -112,7 +112,7 @@ export class EventArchive extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_QUEUE_MESSAGE_BYTES,
-      retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
+      retentionPeriod: DEAD_LETTER_RETENTION,
       removalPolicy,
     });
     // SNS, not an SQS redrive policy, moves messages into this queue: neither check recognises it as a DLQ.
@@ -394,14 +394,14 @@ export class EventArchive extends Construct {
   }
 
   #alarms(alarms: AlarmFactory, bufferInterval: Duration): Alarm[] {
-    const alarm = (id: string, name: string, options: { description: string; metric: Metric; threshold: number }) => alarms.alarm(this, id, { name, ...options });
     return [
-      alarm('DeadLetterAlarm', 'archive-dead-letters', {
+      alarms.deadLetterAlarm(this, 'DeadLetterAlarm', {
+        name: 'archive-dead-letters',
         description: `SNS could not deliver envelopes to the archive stream; they wait in the archive DLQ (${STACK_OUTPUT_KEYS.archiveDeadLetterQueueUrl}).`,
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 1,
+        queue: this.deadLetterQueue,
       }),
-      alarm('DeliveryStaleAlarm', 'archive-delivery-stale', {
+      alarms.alarm(this, 'DeliveryStaleAlarm', {
+        name: 'archive-delivery-stale',
         description: 'The oldest record in the archive stream has waited past its buffer interval plus 15 minutes: Firehose cannot write to S3.',
         metric: new Metric({
           namespace: 'AWS/Firehose',
