@@ -72,7 +72,7 @@ export class WebhookStack extends Stack {
   /** The event archive, unless `archive.enabled` is false. */
   public readonly archive: EventArchive | undefined;
   /** How the verifier derives each route's queue URL and secret name. */
-  public readonly routeNaming: RouteNaming;
+  readonly #routeNaming: RouteNaming;
 
   public constructor(scope: Construct, id: string, props: WebhookStackProps) {
     // The configured name is the physical stack name: queue and secret names derive from it.
@@ -80,7 +80,7 @@ export class WebhookStack extends Stack {
     const { config } = props;
     const providerMethods = props.providerMethods ?? registeredProviderMethods;
     this.config = config;
-    this.routeNaming = routeNaming(this.stackName, `https://sqs.${this.region}.${this.urlSuffix}/${this.account}`);
+    this.#routeNaming = routeNaming(this.stackName, `https://sqs.${this.region}.${this.urlSuffix}/${this.account}`);
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const functionDefaults = {
       logRetention: config.logging.retentionDays,
@@ -136,7 +136,7 @@ export class WebhookStack extends Stack {
       // URLs and created secrets' names derive from the stack name: no reference to a nested stack.
       environment: verifierEnvironment({
         routes: this.#verifierRoutes(),
-        routeNaming: this.routeNaming,
+        routeNaming: this.#routeNaming,
         ...(this.#publicBaseUrl() !== undefined ? { publicBaseUrl: this.#publicBaseUrl() } : {}),
         idempotencyTableName: this.idempotency.table.tableName,
         idempotencyWindowSeconds: config.idempotencyWindowSeconds,
@@ -265,7 +265,7 @@ export class WebhookStack extends Stack {
       const publicUrl = route.publicUrl ?? this.#publicBaseUrl();
       routes[route.name] = {
         ...(route.provider !== route.name ? { provider: route.provider } : {}),
-        queueUrl: `${this.routeNaming.queueUrlPrefix}${route.provider}`,
+        queueUrl: `${this.#routeNaming.queueUrlPrefix}${route.provider}`,
         secretId: routeSecretId(this.stackName, route.name, route.secret),
         ...(route.maxBodyBytes !== undefined ? { maxBodyBytes: route.maxBodyBytes } : {}),
         ...(route.toleranceSeconds !== undefined ? { toleranceSeconds: route.toleranceSeconds } : {}),

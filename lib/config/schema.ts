@@ -19,8 +19,7 @@ export const stages = ['dev', 'prod'] as const;
 export type Stage = (typeof stages)[number];
 
 /** The ingress API types a deployment can use (README, "Ingress: REST API or HTTP API"). */
-export const apiTypes = ['rest', 'http'] as const;
-export type ApiType = (typeof apiTypes)[number];
+const apiTypes = ['rest', 'http'] as const;
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -36,7 +35,7 @@ export const MAX_BODY_BYTES_LIMIT = 4 * MIB;
  * Largest claim-check threshold accepted. An envelope is published to SNS, whose messages are at
  * most 256 KiB; the envelope's own fields, JSON escaping and message attributes need headroom.
  */
-export const MAX_LARGE_PAYLOAD_THRESHOLD_BYTES = 240_000;
+const MAX_LARGE_PAYLOAD_THRESHOLD_BYTES = 240_000;
 
 /** SQS's longest queue name. */
 const MAX_QUEUE_NAME_LENGTH = 80;

@@ -98,7 +98,7 @@ export class AlarmFactory {
   /** Errors, throttles and p99 duration near the timeout of `fn`, named `<name>-errors`, … */
   public functionAlarms(scope: Construct, name: string, fn: WebhookFunction): Alarm[] {
     const id = pascalCase(name);
-    const timeoutMs = fn.timeoutDuration.toMilliseconds();
+    const timeoutMs = fn.timeout.toMilliseconds();
     return [
       this.alarm(scope, `${id}Errors`, {
         name: `${name}-errors`,

@@ -11,8 +11,6 @@ import { AlarmFactory, failuresOfEveryCode, FIVE_MINUTES, poweredMetric, signatu
 import type { ProviderPipeline } from './provider-pipeline';
 import type { WebhookFunction } from './webhook-function';
 
-export { SIGNATURE_REJECTION_CODES, type AlarmThresholds } from './alarms';
-
 /** CloudWatch shows at most 100 alarms in one alarm status widget. */
 export const MAX_ALARMS_PER_STATUS_WIDGET = 100;
 
@@ -78,7 +76,7 @@ export class Observability extends Construct {
     // this stack's alarms (named with its prefix) in this account may publish.
     const fromThisStacksAlarms = {
       StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-      ArnLike: { 'aws:SourceArn': this.alarmArnPattern },
+      ArnLike: { 'aws:SourceArn': this.#alarmArnPattern() },
     };
     this.alarmTopic.addToResourcePolicy(
       new PolicyStatement({
@@ -114,7 +112,7 @@ export class Observability extends Construct {
   }
 
   /** ARN pattern of every alarm of this stack: `arn:…:cloudwatch:<region>:<account>:alarm:<prefix>-*`. */
-  public get alarmArnPattern(): string {
+  #alarmArnPattern(): string {
     return Stack.of(this).formatArn({
       service: 'cloudwatch',
       resource: 'alarm',

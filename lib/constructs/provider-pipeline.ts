@@ -72,22 +72,20 @@ export class ProviderPipeline extends Construct {
   public readonly deadLetterQueue: Queue;
   public readonly processor: WebhookFunction;
   public readonly topic: Topic;
-  /** Physical names of the queues. */
-  public readonly names: Pick<ReturnType<typeof routeResourceNames>, 'queueName' | 'deadLetterQueueName'>;
 
   public constructor(scope: Construct, id: string, props: ProviderPipelineProps) {
     super(scope, id);
     this.provider = props.provider;
-    this.names = routeResourceNames(props.namePrefix, props.provider);
+    const names = routeResourceNames(props.namePrefix, props.provider);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const processorTimeout = props.processorTimeout ?? Duration.seconds(DEFAULTS.pipeline.processorTimeoutSeconds);
     const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(DEFAULTS.pipeline.maxBatchingWindowSeconds);
 
     // The queue's ARN from its name: the DLQ can name its one source queue without a reference
     // cycle (the queue refers to the DLQ for its redrive policy).
-    const queueArn = Stack.of(this).formatArn({ service: 'sqs', resource: this.names.queueName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    const queueArn = Stack.of(this).formatArn({ service: 'sqs', resource: names.queueName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      queueName: this.names.deadLetterQueueName,
+      queueName: names.deadLetterQueueName,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_QUEUE_MESSAGE_BYTES,
@@ -100,7 +98,7 @@ export class ProviderPipeline extends Construct {
       removalPolicy,
     });
     this.queue = new Queue(this, 'Queue', {
-      queueName: this.names.queueName,
+      queueName: names.queueName,
       // SQS-managed encryption: neither the verifier nor the processor needs a KMS grant.
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

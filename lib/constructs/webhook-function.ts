@@ -8,15 +8,10 @@ import { buildSync } from 'esbuild';
 import { providerNames } from '../../lambdas/core/registry';
 import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
 import { entriesBySize, LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseEnvironment } from '../aws-limits';
-import { bundledProviders, handlerBuildOptions, HANDLER_NODE_OPTIONS } from '../bundling';
+import { bundledProviders, handlerBuildOptions, HANDLER_NODE_OPTIONS, REPO_ROOT } from '../bundling';
 import { DEFAULT_LOG_RETENTION, DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
-
-/** The repository root: handler entries, `package-lock.json` and the esbuild project live here. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-export { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
 
 /** One bundle per handler entry, provider set and stack, shared by every function that runs it. */
 const bundles = new WeakMap<Stack, Map<string, Code>>();
@@ -28,7 +23,7 @@ const bundles = new WeakMap<Stack, Map<string, Code>>();
  * modules of `providers` only (@default every registered provider); a stack left out of bundling
  * (`aws:cdk:bundling-stacks`, as in unit tests) gets a placeholder asset instead.
  */
-export function handlerCode(scope: Construct, entry: string, providers?: readonly string[]): Code {
+function handlerCode(scope: Construct, entry: string, providers?: readonly string[]): Code {
   const stack = Stack.of(scope);
   let perStack = bundles.get(stack);
   if (!perStack) bundles.set(stack, (perStack = new Map()));
@@ -121,8 +116,8 @@ export interface WebhookFunctionProps {
 export class WebhookFunction extends LambdaFunction {
   /** The function's execution role: grant data access to this (or to the function). */
   public readonly executionRole: Role;
-  /** The configured timeout (alarms compare p99 duration with it). */
-  public readonly timeoutDuration: Duration;
+  /** Always set (`Function.timeout` without the `undefined`): alarms compare p99 duration with it. */
+  public declare readonly timeout: Duration;
   /** `POWERTOOLS_SERVICE_NAME`, the `service` dimension of the function's metrics. */
   public readonly serviceName: string;
 
@@ -170,7 +165,6 @@ export class WebhookFunction extends LambdaFunction {
     });
     this.node.addValidation({ validate: () => this.#environmentSizeProblems() });
     this.executionRole = executionRole;
-    this.timeoutDuration = timeout;
     this.serviceName = props.serviceName;
 
     Validations.of(this).acknowledge({
