@@ -25,12 +25,6 @@ import { addAliasRecord, type CustomDomain } from './custom-domain';
 import { ACCESS_LOG_FIELDS, accessLogGroup, allowApiGatewayInvoke, publicUrl, type Throttling, type WebhookRoute } from './ingress-common';
 
 export interface HttpIngressApiProps {
-  /**
-   * Name of the HTTP API. Its metrics are keyed by API id, not by name, so two deployments never
-   * share them; the name is for people.
-   * @default the stack name
-   */
-  readonly apiName?: string;
   /** The webhook routes. */
   readonly routes: readonly WebhookRoute[];
   /** The verifier: every route is a Lambda integration with it, at payload format 1.0. */
@@ -87,7 +81,8 @@ export class HttpIngressApi extends Construct {
     this.accessLogs = accessLogGroup(this, { retention: props.accessLogRetention, removalPolicy: props.removalPolicy });
 
     this.api = new HttpApi(this, 'Api', {
-      apiName: props.apiName ?? Stack.of(this).stackName,
+      // For people: an HTTP API's metrics are keyed by API id, not by name, so two deployments never share them.
+      apiName: Stack.of(this).stackName,
       description: 'hookrelay: verified, deduplicated webhook ingestion',
       // The stage is created below with its throttling and access logs.
       createDefaultStage: false,

@@ -34,12 +34,6 @@ import { ACCESS_LOG_FIELDS, accessLogGroup, allowApiGatewayInvoke, publicUrl, ty
 import { WebhookFirewall } from './webhook-firewall';
 
 export interface IngressApiProps {
-  /**
-   * Name of the REST API, unique per deployment: API Gateway's metrics are keyed by API name, so
-   * two APIs of one name in an account share their metrics.
-   * @default the stack name
-   */
-  readonly apiName?: string;
   /** API Gateway stage name (also the path segment of the execute-api URL). */
   readonly stageName: string;
   /** The webhook routes. */
@@ -58,8 +52,6 @@ export interface IngressApiProps {
   readonly manageCloudWatchRole?: boolean;
   /** Put a WAF web ACL in front of the stage. @default no WAF */
   readonly firewall?: { readonly rateLimitPerFiveMinutes: number };
-  /** Prefix of the WAF metric names. @default the API name */
-  readonly metricPrefix?: string;
   /** Serve the API on this domain as well. @default execute-api URL only */
   readonly customDomain?: CustomDomain;
 }
@@ -125,7 +117,9 @@ export class IngressApi extends Construct {
   public constructor(scope: Construct, id: string, props: IngressApiProps) {
     super(scope, id);
     const throttling = props.throttling ?? DEFAULTS.api.throttling;
-    const apiName = props.apiName ?? Stack.of(this).stackName;
+    // The stack name, unique per deployment: API Gateway's metrics are keyed by a REST API's name, so
+    // two APIs of one name in an account would share their metrics. It prefixes the WAF's metrics too.
+    const apiName = Stack.of(this).stackName;
     this.accessLogs = accessLogGroup(this, { retention: props.accessLogRetention, removalPolicy: props.removalPolicy });
 
     // Execution logs for errors only; data tracing would log request and response bodies.
@@ -235,7 +229,7 @@ export class IngressApi extends Construct {
     this.firewall = props.firewall
       ? new WebhookFirewall(this, 'Firewall', {
           stageArn: this.api.deploymentStage.stageArn,
-          metricPrefix: props.metricPrefix ?? apiName,
+          metricPrefix: apiName,
           rateLimitPerFiveMinutes: props.firewall.rateLimitPerFiveMinutes,
           exemptSourceCidrs: props.routes.flatMap((route) => route.allowedSourceCidrs ?? []),
         })
