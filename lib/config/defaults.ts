@@ -5,13 +5,13 @@ import {
   DEFAULT_SECRETS_MAX_STALE_SECONDS,
   DEFAULT_SECRETS_REFRESH_SECONDS,
   SERVICE_NAMES,
-} from '../../lambdas/runtime-config';
+} from '../../lambdas/environment';
 
 /**
  * Every default of a hookrelay deployment, in one place: the configuration schema
  * (`./schema.ts`) and the constructs (`../constructs/`) read them from here, and
  * `test/docs/configuration.test.ts` keeps `docs/configuration.md` in step with them. Defaults the
- * handlers apply themselves at run time come from `lambdas/runtime-config.ts`, not repeated here.
+ * handlers apply themselves at run time come from `lambdas/environment.ts`, not repeated here.
  */
 export const DEFAULTS = {
   /** Settings of one route. */

@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { providerNames } from '../../lambdas/core/registry';
-import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
+import { METRICS_NAMESPACE } from '../../lambdas/environment';
 import { entriesBySize, LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseEnvironment } from '../aws-limits';
 import { bundledProviders, handlerBuildOptions, HANDLER_NODE_OPTIONS, REPO_ROOT } from '../bundling';
 import { DEFAULT_LOG_RETENTION, DEFAULTS } from '../config/defaults';
