@@ -28,8 +28,8 @@ export const HANDLER_BUNDLING = {
 /** `NODE_OPTIONS` of every function: Node maps stack traces through the bundle's source map. */
 export const HANDLER_NODE_OPTIONS = '--enable-source-maps';
 
-/** The repository root: handler entries and the esbuild working directory. */
-const REPO_ROOT = path.resolve(__dirname, '..');
+/** The repository root: handler entries, the esbuild working directory and the root of every handler asset. */
+export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /** The module of a registered provider: `lambdas/core/providers/<name>.ts`. */
 export function providerModulePath(name: ProviderName): string {
@@ -37,7 +37,7 @@ export function providerModulePath(name: ProviderName): string {
 }
 
 /** How the registry requires a provider's module: `require('./providers/<name>')`. */
-export const providerModuleSpecifier = (name: ProviderName) => `./providers/${name}`;
+const providerModuleSpecifier = (name: ProviderName) => `./providers/${name}`;
 
 /**
  * The providers a bundle carries, in registry order, each once: the registered providers among

@@ -17,12 +17,16 @@ export type RouteOutput = 'WebhookUrl' | 'SecretName';
  */
 export type ProviderOutput = 'TopicArn' | 'Queues';
 
-/** The stack-wide outputs, by key. */
+/** The stack-wide outputs, by key; the `archive…` ones only while the archive is on. */
 export const STACK_OUTPUT_KEYS = {
   healthUrl: 'HealthUrl',
   dashboardUrl: 'DashboardUrl',
   alarmTopicArn: 'AlarmTopicArn',
   payloadBucketName: 'PayloadBucketName',
+  archiveBucketName: 'ArchiveBucketName',
+  archiveWorkGroup: 'ArchiveWorkGroup',
+  archiveDatabase: 'ArchiveDatabase',
+  archiveDeadLetterQueueUrl: 'ArchiveDeadLetterQueueUrl',
 } as const;
 
 /**

@@ -18,8 +18,6 @@ export interface ProviderStackProps extends Omit<ProviderPipelineProps, 'removal
   readonly routes: readonly ProviderStackRoute[];
   /** Builds the alarms with the deployment's names and alarm action. */
   readonly alarms: AlarmFactory;
-  /** The verifier's service name: the `service` dimension of the route metrics its alarms read. */
-  readonly verifierServiceName: string;
   /** What happens to the queues and created secrets when the deployment is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -43,7 +41,7 @@ export class ProviderStack extends NestedStack {
   public constructor(scope: Construct, id: string, props: ProviderStackProps) {
     super(scope, id, { description: `hookrelay ${props.provider}: queue, DLQ, processor, topic, route secrets and alarms` });
     this.provider = props.provider;
-    const { routes, alarms, verifierServiceName, ...pipelineProps } = props;
+    const { routes, alarms, ...pipelineProps } = props;
     this.pipeline = new ProviderPipeline(this, 'Pipeline', pipelineProps);
     const secrets = new Map<string, RouteSecret>();
     const stackAlarms = alarms.pipelineAlarms(this, this.pipeline);
@@ -58,7 +56,7 @@ export class ProviderStack extends NestedStack {
           removalPolicy: props.removalPolicy,
         }),
       );
-      stackAlarms.push(...alarms.routeAlarms(this, route.name, verifierServiceName));
+      stackAlarms.push(...alarms.routeAlarms(this, route.name));
     }
     this.secrets = secrets;
     this.alarms = stackAlarms;

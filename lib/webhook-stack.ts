@@ -4,10 +4,9 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { methodsOf, type HttpMethod } from '../lambdas/core/provider';
 import { findProvider } from '../lambdas/core/registry';
+import { SERVICE_NAMES } from '../lambdas/environment';
 import {
   routeNaming,
-  routeResourceNames,
-  SERVICE_NAMES,
   verifierEnvironment,
   type RouteConfig as VerifierRouteConfig,
   type RouteNaming,
@@ -22,13 +21,10 @@ import { Observability } from './constructs/observability';
 import { PayloadBucket } from './constructs/payload-bucket';
 import { ProviderPipeline } from './constructs/provider-pipeline';
 import { RefusalQueries } from './constructs/refusal-queries';
-import { RouteSecret } from './constructs/route-secret';
+import { RouteSecret, routeSecretId } from './constructs/route-secret';
 import { WebhookFunction } from './constructs/webhook-function';
 import { outputKey, pascalCase, STACK_OUTPUT_KEYS, type ProviderQueues } from './naming';
 import { ProviderStack } from './provider-stack';
-
-/** The verifier's service name, as `lambdas/handlers/verifier.ts` reports it in logs and metrics. */
-export const VERIFIER_SERVICE_NAME = SERVICE_NAMES.verifier;
 
 /** The methods a provider's routes answer, from its module in the registry. */
 export function registeredProviderMethods(provider: string): readonly HttpMethod[] {
@@ -76,7 +72,7 @@ export class WebhookStack extends Stack {
   /** The event archive, unless `archive.enabled` is false. */
   public readonly archive: EventArchive | undefined;
   /** How the verifier derives each route's queue URL and secret name. */
-  public readonly routeNaming: RouteNaming;
+  readonly #routeNaming: RouteNaming;
 
   public constructor(scope: Construct, id: string, props: WebhookStackProps) {
     // The configured name is the physical stack name: queue and secret names derive from it.
@@ -84,7 +80,7 @@ export class WebhookStack extends Stack {
     const { config } = props;
     const providerMethods = props.providerMethods ?? registeredProviderMethods;
     this.config = config;
-    this.routeNaming = routeNaming(this.stackName, `https://sqs.${this.region}.${this.urlSuffix}/${this.account}`);
+    this.#routeNaming = routeNaming(this.stackName, `https://sqs.${this.region}.${this.urlSuffix}/${this.account}`);
     const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const functionDefaults = {
       logRetention: config.logging.retentionDays,
@@ -128,7 +124,7 @@ export class WebhookStack extends Stack {
 
     this.verifier = new WebhookFunction(this, 'Verifier', {
       entry: 'lambdas/handlers/verifier.ts',
-      serviceName: VERIFIER_SERVICE_NAME,
+      serviceName: SERVICE_NAMES.verifier,
       description: 'hookrelay: verifies, deduplicates and enqueues webhooks',
       timeout: Duration.seconds(config.verifier.timeoutSeconds),
       memorySize: config.verifier.memorySize,
@@ -140,7 +136,7 @@ export class WebhookStack extends Stack {
       // URLs and created secrets' names derive from the stack name: no reference to a nested stack.
       environment: verifierEnvironment({
         routes: this.#verifierRoutes(),
-        routeNaming: this.routeNaming,
+        routeNaming: this.#routeNaming,
         ...(this.#publicBaseUrl() !== undefined ? { publicBaseUrl: this.#publicBaseUrl() } : {}),
         idempotencyTableName: this.idempotency.table.tableName,
         idempotencyWindowSeconds: config.idempotencyWindowSeconds,
@@ -198,7 +194,6 @@ export class WebhookStack extends Stack {
           provider,
           routes: this.#routesOf(provider).map((route) => ({ name: route.name, secret: route.secret })),
           alarms: this.observability.alarms,
-          verifierServiceName: VERIFIER_SERVICE_NAME,
           namePrefix: this.stackName,
           idempotencyTable: this.idempotency,
           topicKey: this.topicKey,
@@ -268,11 +263,10 @@ export class WebhookStack extends Stack {
     const routes: Record<string, VerifierRouteConfig> = {};
     for (const route of this.config.routes) {
       const publicUrl = route.publicUrl ?? this.#publicBaseUrl();
-      const secret = route.secret;
       routes[route.name] = {
         ...(route.provider !== route.name ? { provider: route.provider } : {}),
-        queueUrl: `${this.routeNaming.queueUrlPrefix}${route.provider}`,
-        secretId: secret === undefined ? routeResourceNames(this.stackName, route.name, route.provider).secretName : 'arn' in secret ? secret.arn : secret.name,
+        queueUrl: `${this.#routeNaming.queueUrlPrefix}${route.provider}`,
+        secretId: routeSecretId(this.stackName, route.name, route.secret),
         ...(route.maxBodyBytes !== undefined ? { maxBodyBytes: route.maxBodyBytes } : {}),
         ...(route.toleranceSeconds !== undefined ? { toleranceSeconds: route.toleranceSeconds } : {}),
         ...(publicUrl !== undefined ? { publicUrl } : {}),

@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { startLocalFauxqs } from './fauxqs';
+import { LOCAL_REGION, standInEnvironment, type StandInEndpoints } from '../lambdas/adapters/clients/stand-in-environment';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './secrets-manager-stand-in';
+
+export { LOCAL_REGION, standInEnvironment, type StandInEndpoints };
 
 /**
  * Local stand-ins for every AWS service hookrelay calls, each spoken to with the real SDK client
@@ -8,15 +11,6 @@ import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './secret
  * Manager server, every one listening on 127.0.0.1 only. Point the SDK at them with
  * `standInEnvironment(endpoints)`.
  */
-export interface StandInEndpoints {
-  readonly dynamodb: string;
-  /** fauxqs serves SQS, SNS and S3 on one port. */
-  readonly sqs: string;
-  readonly sns: string;
-  readonly s3: string;
-  readonly secretsManager: string;
-}
-
 export interface StandIns {
   readonly endpoints: StandInEndpoints;
   readonly secretsManager: SecretsManagerStandIn;
@@ -32,7 +26,6 @@ export interface StandInOptions {
   readonly secretsManagerPort?: number;
 }
 
-export const LOCAL_REGION = 'us-east-1';
 
 export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
   const { default: dynalite } = await import('dynalite');
@@ -66,16 +59,3 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
 }
 
 /** The environment variables that make every AWS SDK v3 client use the stand-ins. */
-export function standInEnvironment(endpoints: StandInEndpoints): Record<string, string> {
-  return {
-    AWS_REGION: LOCAL_REGION,
-    AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-    AWS_ENDPOINT_URL_SNS: endpoints.sns,
-    AWS_ENDPOINT_URL_S3: endpoints.s3,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
-  };
-}

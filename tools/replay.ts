@@ -26,8 +26,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAwsClients } from '../lambdas/adapters/aws-clients';
-import { standInEnvironment, type StandInEndpoints } from '../local/stand-ins';
+import { standInEnvironment, type StandInEndpoints } from '../lambdas/adapters/clients/stand-in-environment';
 import { InvalidPatternError } from '../packages/subscriber/src/errors';
+import { STACK_OUTPUT_KEYS } from '../lib/naming';
 import { readSelected, scanArchive, type PlannedEvent } from './lib/archive-reader';
 import {
   checkPayloads,
@@ -90,7 +91,7 @@ async function deployedArchive(stack: string, region: string | undefined): Promi
     s3: new S3Client(config),
     sqs: new SQSClient(config),
     sns: new SNSClient(config),
-    bucket: requireOutput(outputs, 'ArchiveBucketName', stack),
+    bucket: requireOutput(outputs, STACK_OUTPUT_KEYS.archiveBucketName, stack),
   };
 }
 

@@ -1,16 +1,17 @@
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
   DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
   DEFAULT_SECRETS_MAX_STALE_SECONDS,
   DEFAULT_SECRETS_REFRESH_SECONDS,
   SERVICE_NAMES,
-} from '../../lambdas/runtime-config';
+} from '../../lambdas/environment';
 
 /**
  * Every default of a hookrelay deployment, in one place: the configuration schema
  * (`./schema.ts`) and the constructs (`../constructs/`) read them from here, and
  * `test/docs/configuration.test.ts` keeps `docs/configuration.md` in step with them. Defaults the
- * handlers apply themselves at run time come from `lambdas/runtime-config.ts`, not repeated here.
+ * handlers apply themselves at run time come from `lambdas/environment.ts`, not repeated here.
  */
 export const DEFAULTS = {
   /** Settings of one route. */
@@ -25,11 +26,13 @@ export const DEFAULTS = {
     manageCloudWatchRole: true,
   },
   verifier: {
+    /** Not an option: the verifier reports `SERVICE_NAMES.verifier` itself (`npm run bench` runs it under this name). */
     serviceName: SERVICE_NAMES.verifier,
     timeoutSeconds: 10,
     memorySize: 512,
   },
   pipeline: {
+    /** Not an option: the processor reports `SERVICE_NAMES.processor` itself (`npm run bench` runs it under this name). */
     processorServiceName: SERVICE_NAMES.processor,
     maxReceiveCount: 5,
     processorTimeoutSeconds: 30,
@@ -38,7 +41,7 @@ export const DEFAULTS = {
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
     queueRetentionDays: 4,
-    /** AWS's recommendation: visibility timeout ≥ 6 × function timeout + batching window. */
+    /** The factor of `minimumVisibilityTimeoutSeconds`. */
     visibilityTimeoutFactor: 6,
   },
   idempotencyWindowSeconds: DEFAULT_IDEMPOTENCY_WINDOW_SECONDS,
@@ -52,7 +55,8 @@ export const DEFAULTS = {
     level: 'INFO',
     /** Lambda's own lines (START/END/REPORT): WARN drops them from every warm invocation that succeeds. */
     systemLogLevel: 'WARN',
-    retentionDays: { dev: 30, prod: 365 },
+    /** Days every log group is kept, by stage: `RetentionDays.ONE_MONTH`, `RetentionDays.ONE_YEAR`. */
+    retentionDays: { dev: 30, prod: 365 } satisfies Readonly<Record<'dev' | 'prod', RetentionDays>>,
   },
   tracing: false,
   waf: {
@@ -79,14 +83,27 @@ export const DEFAULTS = {
   },
 } as const;
 
+/**
+ * The shortest visibility timeout of a provider's queue, in seconds: `visibilityTimeoutFactor` (6) ×
+ * the processor's timeout + the batching window. AWS recommends at least six times the function's
+ * timeout, so that Lambda can retry a batch throttled while a previous one is processed without
+ * SQS delivering it a second time
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html). The configuration's
+ * default and floor, and `ProviderPipeline`'s default.
+ */
+export function minimumVisibilityTimeoutSeconds(pipeline: { readonly processorTimeoutSeconds: number; readonly maxBatchingWindowSeconds: number }): number {
+  return DEFAULTS.pipeline.visibilityTimeoutFactor * pipeline.processorTimeoutSeconds + pipeline.maxBatchingWindowSeconds;
+}
+
+/** `minimumVisibilityTimeoutSeconds` in words, as the configuration's problems state it. */
+export const MINIMUM_VISIBILITY_TIMEOUT_RULE = `${DEFAULTS.pipeline.visibilityTimeoutFactor} × processorTimeoutSeconds + maxBatchingWindowSeconds`;
+
 /** SQS keeps a message at most 14 days; the DLQ always keeps them that long. */
 export const DLQ_RETENTION_DAYS = 14;
 
-/** A function that sets neither: the verifier's timeout and memory. */
-export const FUNCTION_DEFAULTS = {
-  timeoutSeconds: DEFAULTS.verifier.timeoutSeconds,
-  memorySize: DEFAULTS.verifier.memorySize,
-  logRetentionDays: DEFAULTS.logging.retentionDays.dev,
-  logLevel: DEFAULTS.logging.level,
-  systemLogLevel: DEFAULTS.logging.systemLogLevel,
-} as const;
+/**
+ * Retention of a log group whose construct is given none — a function's, an ingress API's access
+ * logs, the archive's delivery log: the dev stage's (`RetentionDays.ONE_MONTH`).
+ */
+export const DEFAULT_LOG_RETENTION: RetentionDays = DEFAULTS.logging.retentionDays.dev;
+

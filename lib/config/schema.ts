@@ -4,7 +4,7 @@ import { findProvider, providerNames, type ProviderName } from '../../lambdas/co
 import { ROUTE_NAME } from '../../lambdas/routes';
 import { routeResourceNames } from '../../lambdas/runtime-config';
 import { pascalCase } from '../naming';
-import { DEFAULTS, DLQ_RETENTION_DAYS } from './defaults';
+import { DEFAULTS, DLQ_RETENTION_DAYS, MINIMUM_VISIBILITY_TIMEOUT_RULE, minimumVisibilityTimeoutSeconds } from './defaults';
 
 export { DLQ_RETENTION_DAYS } from './defaults';
 
@@ -19,8 +19,7 @@ export const stages = ['dev', 'prod'] as const;
 export type Stage = (typeof stages)[number];
 
 /** The ingress API types a deployment can use (README, "Ingress: REST API or HTTP API"). */
-export const apiTypes = ['rest', 'http'] as const;
-export type ApiType = (typeof apiTypes)[number];
+const apiTypes = ['rest', 'http'] as const;
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -36,7 +35,7 @@ export const MAX_BODY_BYTES_LIMIT = 4 * MIB;
  * Largest claim-check threshold accepted. An envelope is published to SNS, whose messages are at
  * most 256 KiB; the envelope's own fields, JSON escaping and message attributes need headroom.
  */
-export const MAX_LARGE_PAYLOAD_THRESHOLD_BYTES = 240_000;
+const MAX_LARGE_PAYLOAD_THRESHOLD_BYTES = 240_000;
 
 /** SQS's longest queue name. */
 const MAX_QUEUE_NAME_LENGTH = 80;
@@ -47,10 +46,6 @@ const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
 const positiveInt = () => z.number().int().positive();
 
 const defaultStackName = (stage: Stage) => `hookrelay-${stage}`;
-
-/** AWS's recommendation: at least 6 × the processor timeout plus the batching window. */
-const visibilityTimeoutFloor = (pipeline: { processorTimeoutSeconds: number; maxBatchingWindowSeconds: number }) =>
-  DEFAULTS.pipeline.visibilityTimeoutFactor * pipeline.processorTimeoutSeconds + pipeline.maxBatchingWindowSeconds;
 
 const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR block, e.g. 192.0.2.0/24' });
 const hostname = z
@@ -194,12 +189,12 @@ const pipelineSchema = z
       .default(DEFAULTS.pipeline.queueRetentionDays),
   })
   .superRefine((pipeline, ctx) => {
-    const minimumVisibility = visibilityTimeoutFloor(pipeline);
+    const minimumVisibility = minimumVisibilityTimeoutSeconds(pipeline);
     if (pipeline.visibilityTimeoutSeconds !== undefined && pipeline.visibilityTimeoutSeconds < minimumVisibility) {
       ctx.addIssue({
         code: 'custom',
         path: ['visibilityTimeoutSeconds'],
-        message: `must be at least 6 × processorTimeoutSeconds + maxBatchingWindowSeconds = ${minimumVisibility}`,
+        message: `must be at least ${MINIMUM_VISIBILITY_TIMEOUT_RULE} = ${minimumVisibility}`,
       });
     }
     if (pipeline.batchSize > 10 && pipeline.maxBatchingWindowSeconds === 0) {
@@ -462,7 +457,7 @@ export const configSchema = z
       providers: [...new Set(resolvedRoutes.map((route) => route.provider))],
       pipeline: {
         ...config.pipeline,
-        visibilityTimeoutSeconds: config.pipeline.visibilityTimeoutSeconds ?? visibilityTimeoutFloor(config.pipeline),
+        visibilityTimeoutSeconds: config.pipeline.visibilityTimeoutSeconds ?? minimumVisibilityTimeoutSeconds(config.pipeline),
       },
       logging: { ...config.logging, retentionDays: config.logging.retentionDays ?? DEFAULTS.logging.retentionDays[config.stage] },
       retainData: config.retainData ?? isProd,

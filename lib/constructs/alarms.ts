@@ -1,9 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { WebhookErrorCode } from '../../lambdas/core/errors';
 import { statusForCode } from '../../lambdas/http/responses';
-import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
+import { METRICS_NAMESPACE, SERVICE_NAMES } from '../../lambdas/environment';
 import { DEFAULTS } from '../config/defaults';
 import { pascalCase } from '../naming';
 import type { ProviderPipeline } from './provider-pipeline';
@@ -81,10 +82,23 @@ export class AlarmFactory {
     return alarm;
   }
 
+  /**
+   * A message in a dead-letter queue: fires on the first one (the most messages visible in a minute),
+   * as every message there is an event that went undelivered.
+   */
+  public deadLetterAlarm(scope: Construct, id: string, options: { readonly name: string; readonly description: string; readonly queue: IQueue }): Alarm {
+    return this.alarm(scope, id, {
+      name: options.name,
+      description: options.description,
+      metric: options.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+    });
+  }
+
   /** Errors, throttles and p99 duration near the timeout of `fn`, named `<name>-errors`, … */
   public functionAlarms(scope: Construct, name: string, fn: WebhookFunction): Alarm[] {
     const id = pascalCase(name);
-    const timeoutMs = fn.timeoutDuration.toMilliseconds();
+    const timeoutMs = fn.timeout.toMilliseconds();
     return [
       this.alarm(scope, `${id}Errors`, {
         name: `${name}-errors`,
@@ -112,11 +126,10 @@ export class AlarmFactory {
   public pipelineAlarms(scope: Construct, pipeline: ProviderPipeline): Alarm[] {
     const provider = pipeline.provider;
     return [
-      this.alarm(scope, 'DeadLetters', {
+      this.deadLetterAlarm(scope, 'DeadLetters', {
         name: `${provider}-dead-letters`,
         description: `${provider}: events failed processing and sit in the DLQ. Inspect, fix, then npm run redrive -- --provider ${provider}.`,
-        metric: pipeline.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 1,
+        queue: pipeline.deadLetterQueue,
       }),
       this.alarm(scope, 'DeadLettersExpiring', {
         name: `${provider}-dead-letters-expiring`,
@@ -139,14 +152,14 @@ export class AlarmFactory {
    * dimension is the route): a rotated secret not yet in Secrets Manager, a misconfigured sender,
    * or forged traffic.
    */
-  public routeAlarms(scope: Construct, route: string, verifierServiceName: string): Alarm[] {
+  public routeAlarms(scope: Construct, route: string): Alarm[] {
     return [
       this.alarm(scope, `${pascalCase(route)}SignatureRejections`, {
         name: `${route}-signature-rejections`,
         description:
           `${route}: many requests refused with 401 (${SIGNATURE_REJECTION_CODES.join(', ')}): ` +
           'a rotated secret not yet in Secrets Manager, a misconfigured sender, or forged traffic.',
-        metric: signatureRejections(verifierServiceName, route),
+        metric: signatureRejections(route),
         threshold: this.thresholds.rejectedPerFiveMinutes,
       }),
     ];
@@ -154,8 +167,9 @@ export class AlarmFactory {
 }
 
 /**
- * A Powertools EMF count (`lambdas/observability/telemetry.ts`): dimensions `service` and
- * `provider` — the route for the verifier's counts, the provider for a processor's.
+ * A Powertools EMF count (`lambdas/observability/telemetry.ts`): dimensions `service` — the handler's
+ * `SERVICE_NAMES` entry (`lambdas/environment.ts`), which it emits its metrics with — and `provider`:
+ * the route for the verifier's counts, the provider for a processor's.
  */
 export function poweredMetric(metricName: string, service: string, provider: string, extra: Record<string, string> = {}): Metric {
   return new Metric({
@@ -174,15 +188,15 @@ export function poweredMetric(metricName: string, service: string, provider: str
  * dimension set `{service, provider, code}` finds every code without listing them here; dashboards
  * may search (alarms may not, which is why the 401 alarm lists its codes).
  */
-export function failuresOfEveryCode(service: string, provider: string): MathExpression {
-  const search = `SEARCH('{${METRICS_NAMESPACE},code,provider,service} MetricName="Failed" provider="${provider}" service="${service}"', 'Sum', ${FIVE_MINUTES.toSeconds()})`;
+export function failuresOfEveryCode(provider: string): MathExpression {
+  const search = `SEARCH('{${METRICS_NAMESPACE},code,provider,service} MetricName="Failed" provider="${provider}" service="${SERVICE_NAMES.processor}"', 'Sum', ${FIVE_MINUTES.toSeconds()})`;
   return new MathExpression({ expression: `SUM(${search})`, usingMetrics: {}, period: FIVE_MINUTES, label: 'Failed (every code)' });
 }
 
 /** Sum of the verifier's `Rejected` counts of one route over the 401 codes (each code is its own dimension value). */
-export function signatureRejections(verifierServiceName: string, route: string): MathExpression {
+export function signatureRejections(route: string): MathExpression {
   const usingMetrics = Object.fromEntries(
-    SIGNATURE_REJECTION_CODES.map((code, index) => [`r${index}`, poweredMetric('Rejected', verifierServiceName, route, { code })]),
+    SIGNATURE_REJECTION_CODES.map((code, index) => [`r${index}`, poweredMetric('Rejected', SERVICE_NAMES.verifier, route, { code })]),
   );
   return new MathExpression({
     expression: `SUM([${Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(', ')}])`,

@@ -19,15 +19,17 @@ import {
   QUERY_RESULTS_PREFIX,
 } from '../../lambdas/core/archive-format';
 import { subscriptionFilterPolicy } from '../../packages/subscriber/src/filter-policy';
-import { DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
-import { pascalCase } from '../naming';
+import { DEFAULT_LOG_RETENTION, DEFAULTS } from '../config/defaults';
+import { pascalCase, STACK_OUTPUT_KEYS } from '../naming';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
 import type { AlarmFactory } from './alarms';
-import { MAX_QUEUE_MESSAGE_BYTES } from './provider-pipeline';
+import { DEAD_LETTER_RETENTION, MAX_QUEUE_MESSAGE_BYTES } from './provider-pipeline';
 
 /** Firehose's smallest buffer with dynamic partitioning: objects are written at the interval, or at 64 MiB per partition. */
 const BUFFER_SIZE_MIB = 64;
+/** The archive table's name within its database. */
+const TABLE_NAME = 'events';
 /** Hours of the day, as the archive's keys write them: the `hour` partition's values. */
 const HOURS = Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0'));
 
@@ -54,7 +56,7 @@ export interface EventArchiveProps {
   readonly queryResultRetention?: Duration;
   /** What happens to the bucket, queue and log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
-  /** Retention of Firehose's delivery error log. @default RetentionDays.ONE_MONTH */
+  /** Retention of Firehose's delivery error log. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly logRetention?: RetentionDays;
   /** Builds the archive's alarms, named, notified and shown on the dashboard like every other alarm. */
   readonly alarms: AlarmFactory;
@@ -90,29 +92,28 @@ export class EventArchive extends Construct {
   public readonly workGroup: CfnWorkGroup;
   public readonly savedQueries: Readonly<Record<keyof typeof SAVED_QUERY_NAMES, CfnNamedQuery>>;
   public readonly alarms: readonly Alarm[];
+
   /** The Glue database's name. */
-  public readonly databaseName: string;
-  /** The table's name within the database. */
-  public readonly tableName = 'events';
-  /** How long events are kept: claim-checked payloads must stay at least as long. */
-  public readonly retention: Duration;
+  readonly #databaseName: string;
+  /** How long events are kept. */
+  readonly #retention: Duration;
 
   public constructor(scope: Construct, id: string, props: EventArchiveProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const namePrefix = props.namePrefix ?? stack.stackName;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    this.retention = props.retention ?? Duration.days(DEFAULTS.archive.retentionDays);
+    this.#retention = props.retention ?? Duration.days(DEFAULTS.archive.retentionDays);
     const bufferInterval = props.bufferInterval ?? Duration.seconds(DEFAULTS.archive.bufferIntervalSeconds);
 
     this.bucket = this.#bucket(removalPolicy, props.queryResultRetention ?? Duration.days(DEFAULTS.archive.queryResultRetentionDays));
-    this.deliveryStream = this.#deliveryStream(bufferInterval, removalPolicy, props.logRetention ?? RetentionDays.ONE_MONTH);
+    this.deliveryStream = this.#deliveryStream(bufferInterval, removalPolicy, props.logRetention ?? DEFAULT_LOG_RETENTION);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_QUEUE_MESSAGE_BYTES,
-      retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
+      retentionPeriod: DEAD_LETTER_RETENTION,
       removalPolicy,
     });
     // SNS, not an SQS redrive policy, moves messages into this queue: neither check recognises it as a DLQ.
@@ -123,10 +124,10 @@ export class EventArchive extends Construct {
     acknowledgeGuardFinding(this.deadLetterQueue, 'sqs_dlq_check', snsDeadLetterQueue);
     this.subscriptions = this.#subscribe(props.topics);
 
-    this.databaseName = `${namePrefix.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_archive`;
+    this.#databaseName = `${namePrefix.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_archive`;
     this.database = new CfnDatabase(this, 'Database', {
       catalogId: stack.account,
-      databaseInput: { name: this.databaseName, description: `${namePrefix}: archived hookrelay envelopes` },
+      databaseInput: { name: this.#databaseName, description: `${namePrefix}: archived hookrelay envelopes` },
     });
     this.table = this.#table(props.routes);
     this.workGroup = this.#workGroup(namePrefix, props.queryBytesScannedLimit ?? DEFAULTS.archive.queryBytesScannedLimit);
@@ -134,13 +135,16 @@ export class EventArchive extends Construct {
     this.alarms = this.#alarms(props.alarms, bufferInterval);
   }
 
-  /** Stack outputs the operator tools read (`npm run replay` finds the bucket by `ArchiveBucketName`). */
+  /** Stack outputs the operator tools read (`npm run replay` finds the bucket by `STACK_OUTPUT_KEYS.archiveBucketName`). */
   public outputs(): Record<string, { value: string; description: string }> {
     return {
-      ArchiveBucketName: { value: this.bucket.bucketName, description: 'Archived envelopes (events/route=…/day=…/hour=…/): npm run replay reads them' },
-      ArchiveWorkGroup: { value: this.workGroup.ref, description: 'Athena workgroup with the saved archive queries' },
-      ArchiveDatabase: { value: this.databaseName, description: 'Glue database of the archive table (events)' },
-      ArchiveDeadLetterQueueUrl: { value: this.deadLetterQueue.queueUrl, description: 'Envelopes SNS could not deliver to the archive' },
+      [STACK_OUTPUT_KEYS.archiveBucketName]: {
+        value: this.bucket.bucketName,
+        description: 'Archived envelopes (events/route=…/day=…/hour=…/): npm run replay reads them',
+      },
+      [STACK_OUTPUT_KEYS.archiveWorkGroup]: { value: this.workGroup.ref, description: 'Athena workgroup with the saved archive queries' },
+      [STACK_OUTPUT_KEYS.archiveDatabase]: { value: this.#databaseName, description: 'Glue database of the archive table (events)' },
+      [STACK_OUTPUT_KEYS.archiveDeadLetterQueueUrl]: { value: this.deadLetterQueue.queueUrl, description: 'Envelopes SNS could not deliver to the archive' },
     };
   }
 
@@ -151,8 +155,8 @@ export class EventArchive extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [
-        { id: 'expire-events', prefix: ARCHIVE_EVENTS_PREFIX, expiration: this.retention },
-        { id: 'expire-delivery-errors', prefix: ARCHIVE_ERRORS_PREFIX, expiration: this.retention },
+        { id: 'expire-events', prefix: ARCHIVE_EVENTS_PREFIX, expiration: this.#retention },
+        { id: 'expire-delivery-errors', prefix: ARCHIVE_ERRORS_PREFIX, expiration: this.#retention },
         { id: 'expire-query-results', prefix: QUERY_RESULTS_PREFIX, expiration: queryResultRetention },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
@@ -288,9 +292,9 @@ export class EventArchive extends Construct {
     const attribute = 'struct<type:string,value:string>';
     const table = new CfnTable(this, 'EventsTable', {
       catalogId: stack.account,
-      databaseName: this.databaseName,
+      databaseName: this.#databaseName,
       tableInput: {
-        name: this.tableName,
+        name: TABLE_NAME,
         description: 'One row per archived envelope: SNS notifications as Firehose wrote them, partitioned by route and publish hour (UTC)',
         tableType: 'EXTERNAL_TABLE',
         partitionKeys: [
@@ -307,7 +311,7 @@ export class EventArchive extends Construct {
           'projection.route.values': routes.join(','),
           'projection.day.type': 'date',
           'projection.day.format': 'yyyy-MM-dd',
-          'projection.day.range': `NOW-${Math.round(this.retention.toDays())}DAYS,NOW`,
+          'projection.day.range': `NOW-${Math.round(this.#retention.toDays())}DAYS,NOW`,
           'projection.day.interval': '1',
           'projection.day.interval.unit': 'DAYS',
           'projection.hour.type': 'enum',
@@ -376,7 +380,7 @@ export class EventArchive extends Construct {
       const named = new CfnNamedQuery(this, `${pascalCase(SAVED_QUERY_NAMES[key])}Query`, {
         name: SAVED_QUERY_NAMES[key],
         description,
-        database: this.databaseName,
+        database: this.#databaseName,
         workGroup: this.workGroup.ref,
         queryString,
       });
@@ -384,21 +388,21 @@ export class EventArchive extends Construct {
       return named;
     };
     return {
-      eventsByType: query('eventsByType', 'Events of one type (LIKE pattern) published between two times', SAVED_QUERIES.eventsByType(this.tableName)),
-      eventById: query('eventById', 'One event by its id, with the exact envelope', SAVED_QUERIES.eventById(this.tableName)),
-      countsPerProviderPerHour: query('countsPerProviderPerHour', 'Distinct events published per provider and hour (UTC)', SAVED_QUERIES.countsPerProviderPerHour(this.tableName)),
+      eventsByType: query('eventsByType', 'Events of one type (LIKE pattern) published between two times', SAVED_QUERIES.eventsByType(TABLE_NAME)),
+      eventById: query('eventById', 'One event by its id, with the exact envelope', SAVED_QUERIES.eventById(TABLE_NAME)),
+      countsPerProviderPerHour: query('countsPerProviderPerHour', 'Distinct events published per provider and hour (UTC)', SAVED_QUERIES.countsPerProviderPerHour(TABLE_NAME)),
     };
   }
 
   #alarms(alarms: AlarmFactory, bufferInterval: Duration): Alarm[] {
-    const alarm = (id: string, name: string, options: { description: string; metric: Metric; threshold: number }) => alarms.alarm(this, id, { name, ...options });
     return [
-      alarm('DeadLetterAlarm', 'archive-dead-letters', {
-        description: 'SNS could not deliver envelopes to the archive stream; they wait in the archive DLQ (ArchiveDeadLetterQueueUrl).',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 1,
+      alarms.deadLetterAlarm(this, 'DeadLetterAlarm', {
+        name: 'archive-dead-letters',
+        description: `SNS could not deliver envelopes to the archive stream; they wait in the archive DLQ (${STACK_OUTPUT_KEYS.archiveDeadLetterQueueUrl}).`,
+        queue: this.deadLetterQueue,
       }),
-      alarm('DeliveryStaleAlarm', 'archive-delivery-stale', {
+      alarms.alarm(this, 'DeliveryStaleAlarm', {
+        name: 'archive-delivery-stale',
         description: 'The oldest record in the archive stream has waited past its buffer interval plus 15 minutes: Firehose cannot write to S3.',
         metric: new Metric({
           namespace: 'AWS/Firehose',

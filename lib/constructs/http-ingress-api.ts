@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnRoute,
@@ -13,33 +13,25 @@ import {
   type CfnStage,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnPermission, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { HEALTH_PATH } from '../../lambdas/http/health';
 import { DEFAULTS } from '../config/defaults';
 import { pascalCase } from '../naming';
 import { acknowledgeGuardFinding } from '../policy-checks';
-import { acknowledgeLogGroupFindings } from './acknowledge';
 import { addAliasRecord, type CustomDomain } from './custom-domain';
-import type { Throttling, WebhookRoute } from './ingress-api';
+import { ACCESS_LOG_FIELDS, accessLogGroup, allowApiGatewayInvoke, publicUrl, type Throttling, type WebhookRoute } from './ingress-common';
 
 export interface HttpIngressApiProps {
-  /**
-   * Name of the HTTP API. Its metrics are keyed by API id, not by name, so two deployments never
-   * share them; the name is for people.
-   * @default the stack name
-   */
-  readonly apiName?: string;
   /** The webhook routes. */
   readonly routes: readonly WebhookRoute[];
   /** The verifier: every route is a Lambda integration with it, at payload format 1.0. */
   readonly verifier: IFunction;
   /** Stage-wide throttling (the `$default` stage's default route settings). @default { rateLimit: 200, burstLimit: 400 } */
   readonly throttling?: Throttling;
-  /** Retention of the access logs. @default RetentionDays.ONE_MONTH */
+  /** Retention of the access logs. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly accessLogRetention?: RetentionDays;
   /** What happens to the access log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
@@ -81,17 +73,16 @@ export class HttpIngressApi extends Construct {
   public readonly healthInvokePermission: CfnPermission;
   public readonly domain: DomainName | undefined;
 
-  readonly #customDomainName: string | undefined;
+  readonly #customDomain: CustomDomain | undefined;
 
   public constructor(scope: Construct, id: string, props: HttpIngressApiProps) {
     super(scope, id);
     const throttling = props.throttling ?? DEFAULTS.api.throttling;
-    const accessLogRetention = props.accessLogRetention ?? (DEFAULTS.logging.retentionDays.dev as RetentionDays);
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: accessLogRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
-    acknowledgeLogGroupFindings(this.accessLogs, accessLogRetention);
+    this.accessLogs = accessLogGroup(this, { retention: props.accessLogRetention, removalPolicy: props.removalPolicy });
 
     this.api = new HttpApi(this, 'Api', {
-      apiName: props.apiName ?? Stack.of(this).stackName,
+      // For people: an HTTP API's metrics are keyed by API id, not by name, so two deployments never share them.
+      apiName: Stack.of(this).stackName,
       description: 'hookrelay: verified, deduplicated webhook ingestion',
       // The stage is created below with its throttling and access logs.
       createDefaultStage: false,
@@ -129,7 +120,7 @@ export class HttpIngressApi extends Construct {
     this.healthRoute = addRoute('Health', `GET ${HEALTH_PATH}`, 'A public health check for uptime monitors; it returns only the route names.');
     const allRoutes = [...[...webhookRoutes.values()].flat(), this.healthRoute];
 
-    this.#customDomainName = props.customDomain?.domainName;
+    this.#customDomain = props.customDomain;
     this.domain = props.customDomain ? this.#addCustomDomain(props.customDomain) : undefined;
 
     this.stage = new HttpStage(this, 'DefaultStage', {
@@ -145,26 +136,15 @@ export class HttpIngressApi extends Construct {
     const routeThrottling = (limits: Throttling) => ({ ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit });
     const routeSettings: Record<string, ReturnType<typeof routeThrottling>> = {};
     for (const route of props.routes) {
-      for (const method of route.methods) routeSettings[`${method} /webhooks/${route.route}`] = routeThrottling(route.throttling);
+      for (const cfnRoute of webhookRoutes.get(route.route)!) routeSettings[cfnRoute.routeKey] = routeThrottling(route.throttling);
     }
     routeSettings[this.healthRoute.routeKey] = routeThrottling(HEALTH_CHECK_THROTTLING);
     (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
     for (const route of allRoutes) this.stage.node.addDependency(route);
 
-    const invokePermission = (permissionId: string, sourceArn: string): CfnPermission => {
-      props.verifier.addPermission(permissionId, { principal: new ServicePrincipal('apigateway.amazonaws.com'), sourceArn, scope: this });
-      const permission = this.node.findChild(permissionId) as CfnPermission;
-      acknowledgeGuardFinding(
-        permission,
-        'lambda_function_public_access_prohibited_check',
-        "A false positive: the permission's SourceArn names this API and its routes (Fn::Join of the API's id), which the rule " +
-          '(CT.LAMBDA.PR.2) reads as neither a string nor a local reference.',
-      );
-      return permission;
-    };
     // The API has one stage, so the stage segment is left open: `arn:…:execute-api:<region>:<account>:<api id>/*/*/webhooks/*`.
-    this.invokePermission = invokePermission('InvokeFromWebhookRoutes', this.api.arnForExecuteApi('*', '/webhooks/*', '*'));
-    this.healthInvokePermission = invokePermission('InvokeFromHealthCheck', this.api.arnForExecuteApi('GET', HEALTH_PATH, '*'));
+    this.invokePermission = allowApiGatewayInvoke(this, props.verifier, 'InvokeFromWebhookRoutes', this.api.arnForExecuteApi('*', '/webhooks/*', '*'));
+    this.healthInvokePermission = allowApiGatewayInvoke(this, props.verifier, 'InvokeFromHealthCheck', this.api.arnForExecuteApi('GET', HEALTH_PATH, '*'));
   }
 
   /** The public URL of a route (on the custom domain when there is one). */
@@ -178,9 +158,8 @@ export class HttpIngressApi extends Construct {
   }
 
   #urlForPath(path: string): string {
-    if (this.#customDomainName) return `https://${this.#customDomainName}${path}`;
     // The `$default` stage's URL ends in '/' and has no stage segment.
-    return `${this.stage.url}${path.slice(1)}`;
+    return publicUrl(path, this.#customDomain, (onStage) => `${this.stage.url}${onStage.slice(1)}`);
   }
 
   #addCustomDomain(customDomain: CustomDomain): DomainName {
@@ -195,26 +174,10 @@ export class HttpIngressApi extends Construct {
 }
 
 /**
- * The access log: one JSON line per request, with the HTTP API's variables — the requested path
- * (the route key adds nothing to method and path, and is `-` for a path no route matches) and no WAF
- * fields; otherwise the REST API's fields (`restApiAccessLogFormat`). There is no `$context` variable
- * for bodies, so none can be logged.
+ * The access log: `ACCESS_LOG_FIELDS` (one JSON line per request, no bodies) and the requested path
+ * — the route key adds nothing to method and path, and is `-` for a path no route matches. An HTTP
+ * API has no WAF fields.
  */
 export function httpApiAccessLogFormat(): AccessLogFormat {
-  return AccessLogFormat.custom(
-    JSON.stringify({
-      requestId: AccessLogField.contextRequestId(),
-      requestTime: AccessLogField.contextRequestTime(),
-      sourceIp: AccessLogField.contextIdentitySourceIp(),
-      userAgent: AccessLogField.contextIdentityUserAgent(),
-      httpMethod: AccessLogField.contextHttpMethod(),
-      path: AccessLogField.contextPath(),
-      status: AccessLogField.contextStatus(),
-      responseLength: AccessLogField.contextResponseLength(),
-      responseLatency: AccessLogField.contextResponseLatency(),
-      integrationStatus: AccessLogField.contextIntegrationStatus(),
-      integrationError: AccessLogField.contextIntegrationErrorMessage(),
-      errorMessage: AccessLogField.contextErrorMessage(),
-    }),
-  );
+  return AccessLogFormat.custom(JSON.stringify({ ...ACCESS_LOG_FIELDS, path: AccessLogField.contextPath() }));
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -18,51 +18,22 @@ import {
   type Method,
 } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnPermission, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
-import { addAliasRecord, type CustomDomain } from './custom-domain';
-
-export type { CustomDomain } from './custom-domain';
 import { Construct } from 'constructs';
 import type { WebhookErrorCode } from '../../lambdas/core/errors';
-import type { HttpMethod } from '../../lambdas/core/provider';
 import { HEALTH_PATH, healthAnswer } from '../../lambdas/http/health';
 import { retryAfterForCode, statusForCode } from '../../lambdas/http/responses';
 import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../lambdas/http/source-allowlist';
 import { DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
-import { acknowledgeLogGroupFindings } from './acknowledge';
+import { addAliasRecord, type CustomDomain } from './custom-domain';
+import { ACCESS_LOG_FIELDS, accessLogGroup, allowApiGatewayInvoke, publicUrl, type Throttling, type WebhookRoute } from './ingress-common';
 import { WebhookFirewall } from './webhook-firewall';
 
-export interface Throttling {
-  /** Steady-state requests per second. */
-  readonly rateLimit: number;
-  /** Requests allowed in a burst. */
-  readonly burstLimit: number;
-}
-
-export interface WebhookRoute {
-  /** Route name: the route is `/webhooks/{route}`. */
-  readonly route: string;
-  /** The provider verifying the route (reported by the health check). */
-  readonly provider: string;
-  /** The methods the route answers: its provider's (`POST`, and `GET` for senders that verify endpoints with one). */
-  readonly methods: readonly HttpMethod[];
-  /** Throttling of each of this route's methods. */
-  readonly throttling: Throttling;
-  /** Source CIDR blocks allowed to call the route; empty allows any. @default [] */
-  readonly allowedSourceCidrs?: readonly string[];
-}
-
 export interface IngressApiProps {
-  /**
-   * Name of the REST API, unique per deployment: API Gateway's metrics are keyed by API name, so
-   * two APIs of one name in an account share their metrics.
-   * @default the stack name
-   */
-  readonly apiName?: string;
   /** API Gateway stage name (also the path segment of the execute-api URL). */
   readonly stageName: string;
   /** The webhook routes. */
@@ -71,7 +42,7 @@ export interface IngressApiProps {
   readonly verifier: IFunction;
   /** Stage-wide throttling. @default { rateLimit: 200, burstLimit: 400 } */
   readonly throttling?: Throttling;
-  /** Retention of the access logs. @default RetentionDays.ONE_MONTH */
+  /** Retention of the access logs. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly accessLogRetention?: RetentionDays;
   /** What happens to the access log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
@@ -81,8 +52,6 @@ export interface IngressApiProps {
   readonly manageCloudWatchRole?: boolean;
   /** Put a WAF web ACL in front of the stage. @default no WAF */
   readonly firewall?: { readonly rateLimitPerFiveMinutes: number };
-  /** Prefix of the WAF metric names. @default the API name */
-  readonly metricPrefix?: string;
   /** Serve the API on this domain as well. @default execute-api URL only */
   readonly customDomain?: CustomDomain;
 }
@@ -143,15 +112,15 @@ export class IngressApi extends Construct {
   public readonly firewall: WebhookFirewall | undefined;
   public readonly domain: DomainName | undefined;
 
-  readonly #customDomainName: string | undefined;
+  readonly #customDomain: CustomDomain | undefined;
 
   public constructor(scope: Construct, id: string, props: IngressApiProps) {
     super(scope, id);
     const throttling = props.throttling ?? DEFAULTS.api.throttling;
-    const apiName = props.apiName ?? Stack.of(this).stackName;
-    const accessLogRetention = props.accessLogRetention ?? (DEFAULTS.logging.retentionDays.dev as RetentionDays);
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: accessLogRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
-    acknowledgeLogGroupFindings(this.accessLogs, accessLogRetention);
+    // The stack name, unique per deployment: API Gateway's metrics are keyed by a REST API's name, so
+    // two APIs of one name in an account would share their metrics. It prefixes the WAF's metrics too.
+    const apiName = Stack.of(this).stackName;
+    this.accessLogs = accessLogGroup(this, { retention: props.accessLogRetention, removalPolicy: props.removalPolicy });
 
     // Execution logs for errors only; data tracing would log request and response bodies.
     const executionLogging = { loggingLevel: MethodLoggingLevel.ERROR, dataTraceEnabled: false };
@@ -239,19 +208,8 @@ export class IngressApi extends Construct {
       methods.set(route.route, routeMethods);
     }
     this.webhookMethods = methods;
-    props.verifier.addPermission('InvokeFromWebhookRoutes', {
-      principal: new ServicePrincipal('apigateway.amazonaws.com'),
-      // This stage, any method, any route: `arn:…:execute-api:<region>:<account>:<api id>/<stage>/*/webhooks/*`.
-      sourceArn: this.api.arnForExecuteApi('*', '/webhooks/*', props.stageName),
-      scope: this,
-    });
-    this.invokePermission = this.node.findChild('InvokeFromWebhookRoutes') as CfnPermission;
-    acknowledgeGuardFinding(
-      this.invokePermission,
-      'lambda_function_public_access_prohibited_check',
-      "A false positive: the permission's SourceArn names this API, stage and the /webhooks/ paths (Fn::Join of the API's id), which the rule " +
-        '(CT.LAMBDA.PR.2) reads as neither a string nor a local reference.',
-    );
+    // This stage, any method, any route: `arn:…:execute-api:<region>:<account>:<api id>/<stage>/*/webhooks/*`.
+    this.invokePermission = allowApiGatewayInvoke(this, props.verifier, 'InvokeFromWebhookRoutes', this.api.arnForExecuteApi('*', '/webhooks/*', props.stageName));
     this.#addHealthCheck(props.routes);
 
     Validations.of(this.api).acknowledge({
@@ -271,7 +229,7 @@ export class IngressApi extends Construct {
     this.firewall = props.firewall
       ? new WebhookFirewall(this, 'Firewall', {
           stageArn: this.api.deploymentStage.stageArn,
-          metricPrefix: props.metricPrefix ?? apiName,
+          metricPrefix: apiName,
           rateLimitPerFiveMinutes: props.firewall.rateLimitPerFiveMinutes,
           exemptSourceCidrs: props.routes.flatMap((route) => route.allowedSourceCidrs ?? []),
         })
@@ -292,13 +250,13 @@ export class IngressApi extends Construct {
       });
     }
 
-    this.#customDomainName = props.customDomain?.domainName;
+    this.#customDomain = props.customDomain;
     this.domain = props.customDomain ? this.#addCustomDomain(props.customDomain) : undefined;
   }
 
   /** The public URL of a route (on the custom domain when there is one). */
   public webhookUrl(route: string): string {
-    return this.#customDomainName ? `https://${this.#customDomainName}/webhooks/${route}` : this.api.urlForPath(`/webhooks/${route}`);
+    return publicUrl(`/webhooks/${route}`, this.#customDomain, (path) => this.api.urlForPath(path));
   }
 
   /** The URL of `GET /health` (the stage's execute-api URL). */
@@ -345,29 +303,14 @@ export class IngressApi extends Construct {
 }
 
 /**
- * The access log: one JSON line per request, with what an operator reads to trace a delivery or a
- * refusal API Gateway answered itself — request id, time, source, user agent, method, resource path,
- * status, response length and latency, the verifier's status and integration error, API Gateway's
- * error message, and WAF's answer when a web ACL is attached. Each field is paid for on every request
- * (CloudWatch Logs ingestion, `npm run bench -- cost`), so the protocol and the integration latency
- * (the verifier logs its own duration) are left out. There is no `$context` variable for bodies, so
- * none can be logged.
+ * The access log: `ACCESS_LOG_FIELDS` (one JSON line per request, no bodies), the resource path (the
+ * route's, `/webhooks/stripe`), and WAF's answer when a web ACL is attached.
  */
 export function restApiAccessLogFormat(options: { readonly firewall: boolean }): AccessLogFormat {
   return AccessLogFormat.custom(
     JSON.stringify({
-      requestId: AccessLogField.contextRequestId(),
-      requestTime: AccessLogField.contextRequestTime(),
-      sourceIp: AccessLogField.contextIdentitySourceIp(),
-      userAgent: AccessLogField.contextIdentityUserAgent(),
-      httpMethod: AccessLogField.contextHttpMethod(),
+      ...ACCESS_LOG_FIELDS,
       resourcePath: AccessLogField.contextResourcePath(),
-      status: AccessLogField.contextStatus(),
-      responseLength: AccessLogField.contextResponseLength(),
-      responseLatency: AccessLogField.contextResponseLatency(),
-      integrationStatus: AccessLogField.contextIntegrationStatus(),
-      integrationError: AccessLogField.contextIntegrationErrorMessage(),
-      errorMessage: AccessLogField.contextErrorMessage(),
       ...(options.firewall ? { wafStatus: AccessLogField.contextWafResponseCode() } : {}),
     }),
   );

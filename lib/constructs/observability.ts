@@ -6,11 +6,10 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../../lambdas/environment';
 import { AlarmFactory, failuresOfEveryCode, FIVE_MINUTES, poweredMetric, signatureRejections, type AlarmThresholds } from './alarms';
 import type { ProviderPipeline } from './provider-pipeline';
 import type { WebhookFunction } from './webhook-function';
-
-export { SIGNATURE_REJECTION_CODES, type AlarmThresholds } from './alarms';
 
 /** CloudWatch shows at most 100 alarms in one alarm status widget. */
 export const MAX_ALARMS_PER_STATUS_WIDGET = 100;
@@ -77,7 +76,7 @@ export class Observability extends Construct {
     // this stack's alarms (named with its prefix) in this account may publish.
     const fromThisStacksAlarms = {
       StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-      ArnLike: { 'aws:SourceArn': this.alarmArnPattern },
+      ArnLike: { 'aws:SourceArn': this.#alarmArnPattern() },
     };
     this.alarmTopic.addToResourcePolicy(
       new PolicyStatement({
@@ -113,7 +112,7 @@ export class Observability extends Construct {
   }
 
   /** ARN pattern of every alarm of this stack: `arn:…:cloudwatch:<region>:<account>:alarm:<prefix>-*`. */
-  public get alarmArnPattern(): string {
+  #alarmArnPattern(): string {
     return Stack.of(this).formatArn({
       service: 'cloudwatch',
       resource: 'alarm',
@@ -186,14 +185,14 @@ export class Observability extends Construct {
       const provider = pipeline.provider;
       dashboard.addWidgets(
         ...routes.map((route) => {
-          const verifierMetric = (metricName: string) => poweredMetric(metricName, verifier.serviceName, route);
+          const verifierMetric = (metricName: string) => poweredMetric(metricName, SERVICE_NAMES.verifier, route);
           return new GraphWidget({
             title: route === provider ? `${route}: verifier` : `${route} (${provider}): verifier`,
             left: [
               verifierMetric('Received'),
               verifierMetric('Enqueued'),
               verifierMetric('Duplicate'),
-              signatureRejections(verifier.serviceName, route).with({ label: 'Rejected (401)' }),
+              signatureRejections(route).with({ label: 'Rejected (401)' }),
             ],
             width: 8,
           });
@@ -214,8 +213,8 @@ export class Observability extends Construct {
         new GraphWidget({
           title: `${provider}: processor`,
           left: [
-            poweredMetric('Published', pipeline.processor.serviceName, provider),
-            failuresOfEveryCode(pipeline.processor.serviceName, provider),
+            poweredMetric('Published', SERVICE_NAMES.processor, provider),
+            failuresOfEveryCode(provider),
             pipeline.processor.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
           ],
           right: [pipeline.processor.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' })],

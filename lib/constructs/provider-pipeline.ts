@@ -6,8 +6,9 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { processorEnvironment, routeResourceNames, SERVICE_NAMES } from '../../lambdas/runtime-config';
-import { DEFAULTS, DLQ_RETENTION_DAYS } from '../config/defaults';
+import { SERVICE_NAMES } from '../../lambdas/environment';
+import { processorEnvironment, routeResourceNames } from '../../lambdas/runtime-config';
+import { DEFAULTS, DLQ_RETENTION_DAYS, minimumVisibilityTimeoutSeconds } from '../config/defaults';
 import type { IdempotencyTable } from './idempotency-table';
 import { WebhookFunction, type LogLevel, type SystemLogLevelName } from './webhook-function';
 
@@ -15,8 +16,6 @@ import { WebhookFunction, type LogLevel, type SystemLogLevelName } from './webho
 export const MAX_QUEUE_MESSAGE_BYTES = 1_048_576;
 /** DLQ messages are kept as long as SQS allows, for inspection and redrive. */
 export const DEAD_LETTER_RETENTION = Duration.days(DLQ_RETENTION_DAYS);
-/** The processor's service name, as `lambdas/handlers/processor.ts` reports it in logs and metrics. */
-export const PROCESSOR_SERVICE_NAME = SERVICE_NAMES.processor;
 
 export interface ProviderPipelineProps {
   /** Provider name, as in `lambdas/core/registry.ts`. */
@@ -43,7 +42,7 @@ export interface ProviderPipelineProps {
   readonly batchSize?: number;
   /** Time the event source waits to fill a batch. @default Duration.seconds(0) */
   readonly maxBatchingWindow?: Duration;
-  /** @default 6 × processorTimeout + maxBatchingWindow */
+  /** @default `minimumVisibilityTimeoutSeconds`: 6 × processorTimeout + maxBatchingWindow */
   readonly visibilityTimeout?: Duration;
   /** How long the queue keeps a message. @default Duration.days(4) */
   readonly queueRetention?: Duration;
@@ -51,7 +50,7 @@ export interface ProviderPipelineProps {
   readonly idempotencyWindowSeconds?: number;
   /** What happens to the queues when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
-  /** @default RetentionDays.ONE_MONTH */
+  /** Retention of the processor's log group. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly logRetention?: RetentionDays;
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
@@ -73,22 +72,20 @@ export class ProviderPipeline extends Construct {
   public readonly deadLetterQueue: Queue;
   public readonly processor: WebhookFunction;
   public readonly topic: Topic;
-  /** Physical names of the queues. */
-  public readonly names: Pick<ReturnType<typeof routeResourceNames>, 'queueName' | 'deadLetterQueueName'>;
 
   public constructor(scope: Construct, id: string, props: ProviderPipelineProps) {
     super(scope, id);
     this.provider = props.provider;
-    this.names = routeResourceNames(props.namePrefix, props.provider);
+    const names = routeResourceNames(props.namePrefix, props.provider);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const processorTimeout = props.processorTimeout ?? Duration.seconds(DEFAULTS.pipeline.processorTimeoutSeconds);
     const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(DEFAULTS.pipeline.maxBatchingWindowSeconds);
 
     // The queue's ARN from its name: the DLQ can name its one source queue without a reference
     // cycle (the queue refers to the DLQ for its redrive policy).
-    const queueArn = Stack.of(this).formatArn({ service: 'sqs', resource: this.names.queueName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+    const queueArn = Stack.of(this).formatArn({ service: 'sqs', resource: names.queueName, arnFormat: ArnFormat.NO_RESOURCE_NAME });
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      queueName: this.names.deadLetterQueueName,
+      queueName: names.deadLetterQueueName,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_QUEUE_MESSAGE_BYTES,
@@ -101,14 +98,16 @@ export class ProviderPipeline extends Construct {
       removalPolicy,
     });
     this.queue = new Queue(this, 'Queue', {
-      queueName: this.names.queueName,
+      queueName: names.queueName,
       // SQS-managed encryption: neither the verifier nor the processor needs a KMS grant.
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       maxMessageSizeBytes: MAX_QUEUE_MESSAGE_BYTES,
       visibilityTimeout:
         props.visibilityTimeout ??
-        Duration.seconds(DEFAULTS.pipeline.visibilityTimeoutFactor * processorTimeout.toSeconds() + maxBatchingWindow.toSeconds()),
+        Duration.seconds(
+          minimumVisibilityTimeoutSeconds({ processorTimeoutSeconds: processorTimeout.toSeconds(), maxBatchingWindowSeconds: maxBatchingWindow.toSeconds() }),
+        ),
       retentionPeriod: props.queueRetention ?? Duration.days(DEFAULTS.pipeline.queueRetentionDays),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? DEFAULTS.pipeline.maxReceiveCount },
       removalPolicy,
@@ -122,7 +121,7 @@ export class ProviderPipeline extends Construct {
 
     this.processor = new WebhookFunction(this, 'Processor', {
       entry: 'lambdas/handlers/processor.ts',
-      serviceName: PROCESSOR_SERVICE_NAME,
+      serviceName: SERVICE_NAMES.processor,
       description: `hookrelay: ${props.provider} queue → SNS topic`,
       timeout: processorTimeout,
       memorySize: props.processorMemorySize ?? DEFAULTS.pipeline.processorMemorySize,

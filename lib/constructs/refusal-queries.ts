@@ -17,7 +17,7 @@ export const REFUSAL_QUERY_FIELDS = ['route', 'code', 'status', 'bodyBytes', 'ms
 export interface RefusalQueriesProps {
   /** The verifier's log group. */
   readonly logGroup: ILogGroup;
-  /** Folder of the saved queries in the CloudWatch console. @default the stack name */
+  /** Folder of the saved queries in the CloudWatch console: the stack's name keeps each deployment's apart. */
   readonly folder: string;
 }
 

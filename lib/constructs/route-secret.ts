@@ -17,6 +17,16 @@ export type ExistingSecretReference = ({ readonly name: string } | { readonly ar
  */
 export const INITIAL_SECRET_VALUE = { secrets: [], verifyTokens: [] } as const;
 
+/**
+ * What the verifier passes to GetSecretValue for a route, and what the stack outputs: the configured
+ * secret's ARN or name, else the name of the secret the stack creates, `<namePrefix>/<route>` — which
+ * the verifier derives from the name prefix (HOOKRELAY_SECRET_NAME_PREFIX), like the queue URLs.
+ */
+export function routeSecretId(namePrefix: string, route: string, existing?: ExistingSecretReference): string {
+  if (existing === undefined) return routeResourceNames(namePrefix, route).secretName;
+  return 'arn' in existing ? existing.arn : existing.name;
+}
+
 export interface RouteSecretProps {
   /** The route whose credentials the secret holds. */
   readonly route: string;
@@ -39,49 +49,42 @@ export interface RouteSecretProps {
  * each have their own (two Stripe accounts sign with two secrets).
  */
 export class RouteSecret extends Construct {
-  public readonly route: string;
   public readonly secret: ISecret;
-  /**
-   * What the verifier passes to GetSecretValue, and the stack outputs: the created secret's name
-   * (derived, like the queue URLs, from the name prefix), or the configured name or ARN.
-   */
+  /** What the verifier passes to GetSecretValue, and the stack outputs (`routeSecretId`). */
   public readonly secretId: string;
   /** Whether the stack created the secret (rather than referencing an existing one). */
   public readonly created: boolean;
+
   /** The created or configured ARN; for a secret referenced by name, its ARN with the `-??????` suffix pattern. */
-  public readonly arnForPolicies: string;
+  readonly #arnForPolicies: string;
   /** The customer-managed key of an existing secret, when it names one. */
-  public readonly kmsKeyArn: string | undefined;
+  readonly #kmsKeyArn: string | undefined;
 
   public constructor(scope: Construct, id: string, props: RouteSecretProps) {
     super(scope, id);
-    this.route = props.route;
-    this.kmsKeyArn = props.existing?.kmsKeyArn;
+    this.#kmsKeyArn = props.existing?.kmsKeyArn;
     const existing = props.existing;
+    this.secretId = routeSecretId(props.namePrefix, props.route, existing);
+    this.created = existing === undefined;
     if (existing && 'arn' in existing) {
       this.secret = Secret.fromSecretCompleteArn(this, 'Secret', existing.arn);
-      this.secretId = existing.arn;
-      this.arnForPolicies = existing.arn;
-      this.created = false;
+      this.#arnForPolicies = existing.arn;
       return;
     }
     if (existing) {
       this.secret = Secret.fromSecretNameV2(this, 'Secret', existing.name);
-      this.secretId = existing.name;
       // Secrets Manager appends six random characters to a secret's ARN; by name, only the
       // pattern is known.
-      this.arnForPolicies = Stack.of(this).formatArn({
+      this.#arnForPolicies = Stack.of(this).formatArn({
         service: 'secretsmanager',
         resource: 'secret',
         resourceName: `${existing.name}-??????`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
-      this.created = false;
       return;
     }
-    const { secretName } = routeResourceNames(props.namePrefix, props.route, props.provider);
     const secret = new Secret(this, 'Secret', {
-      secretName,
+      secretName: this.secretId,
       description:
         `hookrelay: signing secrets of route ${props.route} (${props.provider}), newest first: ` +
         '{"secrets":["<newest>","<older>"],"verifyTokens":[]}',
@@ -97,10 +100,7 @@ export class RouteSecret extends Construct {
         'the {"secrets":[newest, older]} list gives zero-downtime manual rotation.',
     });
     this.secret = secret;
-    // The name, not the ARN: the verifier derives it from the name prefix (HOOKRELAY_SECRET_NAME_PREFIX).
-    this.secretId = secretName;
-    this.arnForPolicies = secret.secretArn;
-    this.created = true;
+    this.#arnForPolicies = secret.secretArn;
   }
 
   /**
@@ -114,14 +114,14 @@ export class RouteSecret extends Construct {
     const grant = Grant.addToPrincipal({
       grantee,
       actions: ['secretsmanager:GetSecretValue'],
-      resourceArns: [...new Set(secrets.map((secret) => secret.arnForPolicies))],
+      resourceArns: [...new Set(secrets.map((secret) => secret.#arnForPolicies))],
     });
-    const withKeys = secrets.filter((secret) => secret.kmsKeyArn !== undefined);
+    const withKeys = secrets.filter((secret) => secret.#kmsKeyArn !== undefined);
     if (withKeys.length > 0) {
       grantee.grantPrincipal.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['kms:Decrypt'],
-          resources: [...new Set(withKeys.map((secret) => secret.kmsKeyArn!))],
+          resources: [...new Set(withKeys.map((secret) => secret.#kmsKeyArn!))],
           conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(withKeys[0]!).region}.amazonaws.com` } },
         }),
       );

@@ -28,7 +28,7 @@ export const COUNTED_COMMON_RULES = [
  * a 4xx other than 429 would drop the webhook. Status and `Retry-After` come from the one code table
  * (`lambdas/http/responses.ts`), as every other answer's do.
  */
-export const RATE_LIMITED_RESPONSE = {
+const RATE_LIMITED_RESPONSE = {
   statusCode: statusForCode('RATE_LIMITED'),
   retryAfterSeconds: retryAfterForCode('RATE_LIMITED'),
   body: { error: 'Too many requests from this address; retry later', code: 'RATE_LIMITED' },

@@ -6,17 +6,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { providerNames } from '../../lambdas/core/registry';
-import { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
+import { METRICS_NAMESPACE } from '../../lambdas/environment';
 import { entriesBySize, LAMBDA_ENVIRONMENT_LIMIT_BYTES, worstCaseEnvironment } from '../aws-limits';
-import { handlerBuildOptions, HANDLER_NODE_OPTIONS } from '../bundling';
-import { FUNCTION_DEFAULTS } from '../config/defaults';
+import { bundledProviders, handlerBuildOptions, HANDLER_NODE_OPTIONS, REPO_ROOT } from '../bundling';
+import { DEFAULT_LOG_RETENTION, DEFAULTS } from '../config/defaults';
 import { acknowledgeGuardFinding } from '../policy-checks';
 import { acknowledgeLogGroupFindings } from './acknowledge';
-
-/** The repository root: handler entries, `package-lock.json` and the esbuild project live here. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-
-export { METRICS_NAMESPACE } from '../../lambdas/runtime-config';
 
 /** One bundle per handler entry, provider set and stack, shared by every function that runs it. */
 const bundles = new WeakMap<Stack, Map<string, Code>>();
@@ -28,16 +23,19 @@ const bundles = new WeakMap<Stack, Map<string, Code>>();
  * modules of `providers` only (@default every registered provider); a stack left out of bundling
  * (`aws:cdk:bundling-stacks`, as in unit tests) gets a placeholder asset instead.
  */
-export function handlerCode(scope: Construct, entry: string, providers?: readonly string[]): Code {
+function handlerCode(scope: Construct, entry: string, providers?: readonly string[]): Code {
   const stack = Stack.of(scope);
   let perStack = bundles.get(stack);
   if (!perStack) bundles.set(stack, (perStack = new Map()));
-  // Sorted and each once: one set of providers names one bundle, in whatever order the routes list
-  // them. Every registered provider is the bundle without a list: the same command, the same asset.
-  const carried = providers === undefined ? undefined : [...new Set(providers)].sort();
-  const carriesAll = carried === undefined || (carried.length === providerNames.length && providerNames.every((name) => carried.includes(name)));
-  const subset = carriesAll ? [] : [`--providers=${carried.join(',')}`];
-  const key = [entry, ...subset].join(' ');
+  // In registry order and each once (`bundledProviders`): one set of providers names one bundle, in
+  // whatever order the routes list them. Every registered provider is the bundle without a list:
+  // the same command, the same asset. A stack left out of bundling stages a placeholder whatever the
+  // bundle would carry, so its providers are not looked up (tests build stacks of more providers
+  // than the registry has).
+  const carried = stack.bundlingRequired ? bundledProviders(providers) : providerNames;
+  const subset = carried.length === providerNames.length ? undefined : carried;
+  const command = subset === undefined ? [] : [`--providers=${subset.join(',')}`];
+  const key = [entry, ...command].join(' ');
   let code = perStack.get(key);
   if (!code) {
     code = Code.fromAsset(REPO_ROOT, {
@@ -48,10 +46,10 @@ export function handlerCode(scope: Construct, entry: string, providers?: readonl
         image: DockerImage.fromRegistry('dummy'),
         // Names the entry and the providers it carries, and so keeps CDK's asset cache, keyed on
         // these options, from handing one bundle's output to another.
-        command: ['esbuild', entry, ...subset],
+        command: ['esbuild', entry, ...command],
         local: {
           tryBundle(outputDir: string): boolean {
-            buildSync({ ...handlerBuildOptions({ entry, outfile: path.join(outputDir, 'index.js'), providers: carried }), logLevel: 'warning' });
+            buildSync({ ...handlerBuildOptions({ entry, outfile: path.join(outputDir, 'index.js'), providers: subset }), logLevel: 'warning' });
             return true;
           },
         },
@@ -81,7 +79,7 @@ export interface WebhookFunctionProps {
   readonly memorySize?: number;
   /** @default none (the account's unreserved pool) */
   readonly reservedConcurrentExecutions?: number;
-  /** Retention of the function's log group. @default RetentionDays.ONE_MONTH */
+  /** Retention of the function's log group. @default DEFAULT_LOG_RETENTION (RetentionDays.ONE_MONTH) */
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
@@ -118,14 +116,14 @@ export interface WebhookFunctionProps {
 export class WebhookFunction extends LambdaFunction {
   /** The function's execution role: grant data access to this (or to the function). */
   public readonly executionRole: Role;
-  /** The configured timeout (alarms compare p99 duration with it). */
-  public readonly timeoutDuration: Duration;
+  /** Always set (`Function.timeout` without the `undefined`): alarms compare p99 duration with it. */
+  public declare readonly timeout: Duration;
   /** `POWERTOOLS_SERVICE_NAME`, the `service` dimension of the function's metrics. */
   public readonly serviceName: string;
 
   public constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
-    const timeout = props.timeout ?? Duration.seconds(FUNCTION_DEFAULTS.timeoutSeconds);
-    const logRetention = props.logRetention ?? (FUNCTION_DEFAULTS.logRetentionDays as RetentionDays);
+    const timeout = props.timeout ?? Duration.seconds(DEFAULTS.verifier.timeoutSeconds);
+    const logRetention = props.logRetention ?? DEFAULT_LOG_RETENTION;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY });
     acknowledgeLogGroupFindings(logGroup, logRetention);
     // Our own role instead of the default one, whose AWS managed policy may create and write
@@ -135,7 +133,7 @@ export class WebhookFunction extends LambdaFunction {
       description: `Execution role of ${props.serviceName}`,
     });
     logGroup.grantWrite(executionRole);
-    const logLevel = props.logLevel ?? FUNCTION_DEFAULTS.logLevel;
+    const logLevel = props.logLevel ?? DEFAULTS.logging.level;
 
     super(scope, id, {
       code: handlerCode(scope, props.entry, props.bundledProviders),
@@ -144,7 +142,7 @@ export class WebhookFunction extends LambdaFunction {
       // The bundles target node22 (HANDLER_BUNDLING).
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? FUNCTION_DEFAULTS.memorySize,
+      memorySize: props.memorySize ?? DEFAULTS.verifier.memorySize,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: executionRole,
@@ -155,7 +153,7 @@ export class WebhookFunction extends LambdaFunction {
       // (\`lambdas/observability/telemetry.ts\`) name theirs, so a stricter level keeps them.
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[logLevel],
-      systemLogLevelV2: SystemLogLevel[props.systemLogLevel ?? FUNCTION_DEFAULTS.systemLogLevel],
+      systemLogLevelV2: SystemLogLevel[props.systemLogLevel ?? DEFAULTS.logging.systemLogLevel],
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
         NODE_OPTIONS: HANDLER_NODE_OPTIONS,
@@ -167,7 +165,6 @@ export class WebhookFunction extends LambdaFunction {
     });
     this.node.addValidation({ validate: () => this.#environmentSizeProblems() });
     this.executionRole = executionRole;
-    this.timeoutDuration = timeout;
     this.serviceName = props.serviceName;
 
     Validations.of(this).acknowledge({

@@ -12,34 +12,9 @@ import {
   worstCaseString,
 } from '../../lib/aws-limits';
 import { loadConfig } from '../../lib/config/load-config';
-import type { HookrelayConfig, RouteConfig } from '../../lib/config/schema';
 import { WebhookStack } from '../../lib/webhook-stack';
+import { busyRoute, configWithProviders, postOnly, PROVIDER_NAMES, PUBLISHED_ALLOWLISTS, stackWith, withPublishedAllowlists } from './scale';
 import { logicalIdOf, synthesizeConfig, testApp, type SynthesizedStage } from './synth';
-
-/** 40 provider names as long as real senders' names (and some longer): the registry's, then more. */
-const PROVIDER_NAMES = [
-  ...providerNames,
-  ...['paddle', 'discord', 'linear', 'hubspot', 'square', 'workos', 'clerk', 'resend', 'adyen', 'razorpay', 'box', 'mailgun', 'postmark', 'intercom']
-    .concat(['zendesk', 'pagerduty', 'bitbucket', 'gitlab', 'docusign', 'calendly', 'typeform', 'mollie', 'coinbase', 'plaid', 'okta', 'auth0'])
-    .concat(['segment', 'sentry', 'vercel', 'netlify', 'jira', 'asana', 'notion', 'airtable', 'dropbox', 'figma'])
-    .filter((name) => !(providerNames as readonly string[]).includes(name)),
-].slice(0, 40);
-
-/**
- * The dev configuration with `count` providers, one route each named after it, with the settings of
- * a busy deployment where asked. Built past the schema, which knows only the providers in the
- * registry: the stack loops over whatever routes and providers it is given, so 28 and 40 providers
- * can be measured before their modules exist (their routes answer POST: the stack is told so).
- */
-function configWithProviders(count: number, settings: (name: string, index: number) => Partial<RouteConfig> = () => ({})): HookrelayConfig {
-  const base = loadConfig('dev', {});
-  const template = base.routes[0]!;
-  const names = PROVIDER_NAMES.slice(0, count);
-  const routes = names.map((name, index) => ({ ...template, name, provider: name, ...settings(name, index) }) as RouteConfig);
-  return { ...base, routes, providers: names };
-}
-
-const postOnly = () => ['POST'] as const;
 
 /**
  * What the archive (on by default) adds to the root stack besides a subscription per provider, and
@@ -47,18 +22,6 @@ const postOnly = () => ['POST'] as const;
  */
 const ARCHIVE_OUTPUTS = 4;
 const ARCHIVE_RESOURCES = 20 + 3;
-
-const busyRoute = (name: string, index: number): Partial<RouteConfig> =>
-  index % 4 === 0
-    ? {
-        toleranceSeconds: 600,
-        maxBodyBytes: 2_097_152,
-        secret: { arn: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhooks/${name}-AbCdEf` },
-        signedUrl: `https://hooks.example.com/webhooks/${name}?account=AC0123456789abcdef`,
-      }
-    : {};
-
-const stackWith = (config: HookrelayConfig) => new WebhookStack(testApp(), config.stackName, { config, providerMethods: postOnly });
 
 /** 28 busy routes: built once, read by the environment checks. */
 let busyStack: WebhookStack | undefined;
@@ -96,10 +59,7 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
 
     it("fits 28 routes on an HTTP API, which hands the allowlists of Stripe and GitHub (their published ranges) to the verifier", () => {
       // Prepare: Stripe's 12 webhook addresses and GitHub's 6 hook ranges, as their docs publish them.
-      const stripe = ['3.18.12.63', '3.130.192.231', '13.235.14.237', '13.235.122.149', '18.211.135.69', '35.154.171.200', '52.15.183.38', '54.88.130.119', '54.88.130.237', '54.187.174.169', '54.187.205.235', '54.187.216.72'];
-      const github = ['192.30.252.0/22', '185.199.108.0/22', '140.82.112.0/20', '143.55.64.0/20', '2a0a:a440::/29', '2606:50c0::/32'];
-      const allowlists: Record<string, string[]> = { stripe: stripe.map((address) => `${address}/32`), github };
-      const config = configWithProviders(28, (name) => ({ allowedSourceCidrs: allowlists[name] ?? [] }));
+      const config = withPublishedAllowlists();
       const onRest = stackWith(config).verifier.worstCaseEnvironment();
 
       // Act
@@ -107,7 +67,7 @@ describe('Limits AWS enforces at deploy, checked at synth', () => {
 
       // Assess: the lists cost their JSON on an HTTP API only (the REST API's resource policy holds them).
       const routes = JSON.parse(onHttp.resolved['HOOKRELAY_ROUTES']!) as Record<string, { allowedSourceCidrs?: string[] }>;
-      expect({ stripe: routes['stripe']?.allowedSourceCidrs, github: routes['github']?.allowedSourceCidrs }).toEqual(allowlists);
+      expect({ stripe: routes['stripe']?.allowedSourceCidrs, github: routes['github']?.allowedSourceCidrs }).toEqual(PUBLISHED_ALLOWLISTS);
       const restRoutes = JSON.parse(onRest.resolved['HOOKRELAY_ROUTES']!) as Record<string, unknown>;
       expect({ stripe: restRoutes['stripe'], github: restRoutes['github'] }).toEqual({ stripe: {}, github: {} });
       expect(onHttp.bytes).toBeGreaterThan(onRest.bytes);
