@@ -7,6 +7,7 @@ import { ATTRIBUTE_RESERVE_BYTES, MAX_PUBLISHED_MESSAGE_BYTES } from '../../../l
 import type { VerifierHandler } from '../../../lambdas/verifier/handler';
 import type { LocalResources } from '../../../local/local-resources';
 import { lambdaContext } from '../../../local/queue-poller';
+import { mailgunBody } from '../../fixtures/mailgun';
 import { verifierUnderTest } from '../../helpers/verifier-under-test';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
@@ -234,17 +235,14 @@ describe('Handler: verifier', () => {
     });
 
     describe('Mailgun, whose signature covers a timestamp and a token but not the event data', () => {
-      /** A Mailgun webhook: the signature object (fresh token unless given) and the event data. */
-      function mailgunBody(eventData: Record<string, unknown>, token = randomUUID().replaceAll('-', '')): string {
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        const signature = createHmac('sha256', 'mailgun-signing-key').update(timestamp + token).digest('hex');
-        return JSON.stringify({ signature: { token, timestamp, signature }, 'event-data': eventData });
-      }
+      /** A Mailgun webhook signed now with a fresh token, as Mailgun signs each delivery and each retry. */
+      const signedNow = (eventData: Record<string, unknown>) =>
+        mailgunBody({ eventData, key: SECRETS.mailgun[0], timestamp: Math.floor(Date.now() / 1000), token: randomUUID().replaceAll('-', '') });
       const sendMailgun = (body: string) => invoke('mailgun', body, { 'Content-Type': 'application/json' });
 
       it('the same signature with other event data is refused 401 and not enqueued; the genuine request repeated is a repeat', async () => {
         // Prepare
-        const genuine = mailgunBody({ id: randomUUID(), event: 'delivered', recipient: 'zoe@example.com' });
+        const genuine = signedNow({ id: randomUUID(), event: 'delivered', recipient: 'zoe@example.com' });
         const { signature } = JSON.parse(genuine) as { signature: unknown };
         const first = await sendMailgun(genuine);
 
@@ -264,11 +262,11 @@ describe('Handler: verifier', () => {
       it('a retry Mailgun signs afresh (new token, same event id) is a repeat of the event, enqueued once', async () => {
         // Prepare
         const eventData = { id: randomUUID(), event: 'opened', recipient: 'zoe@example.com' };
-        const first = await sendMailgun(mailgunBody(eventData));
+        const first = await sendMailgun(signedNow(eventData));
         const published = await publishQueued('mailgun');
 
         // Act
-        const retry = await sendMailgun(mailgunBody(eventData));
+        const retry = await sendMailgun(signedNow(eventData));
 
         // Assess
         expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
