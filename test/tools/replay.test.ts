@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { subscriptionFilterPolicy } from '../../packages/subscriber/src/filter-p
 import { decodeObject } from '../../tools/lib/archive-reader';
 import { startTestGateway, TEST_SECRETS } from '../helpers/local-hookrelay';
 import { stripeSignatureHeader } from '../helpers/official-signers';
+import { drain } from '../helpers/verifier-under-test';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -77,18 +78,6 @@ async function sendStripe(type: string, body?: (id: string) => string): Promise<
 async function archivedKeys(): Promise<string[]> {
   const { Contents = [] } = await admin.s3.send(new ListObjectsV2Command({ Bucket: gateway.archive!.bucketName, Prefix: 'events/' }));
   return Contents.map((object) => object.Key!).sort();
-}
-
-/** Every message in a queue (received and left in flight): the queue is read once everything settled. */
-async function drain(queueUrl: string): Promise<Message[]> {
-  const messages: Message[] = [];
-  for (;;) {
-    const { Messages = [] } = await admin.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
-    );
-    if (Messages.length === 0) return messages;
-    messages.push(...Messages);
-  }
 }
 
 const attributesOf = (message: Message) => Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]));

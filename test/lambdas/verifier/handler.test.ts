@@ -1,5 +1,4 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createHmac, randomUUID } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
@@ -8,7 +7,7 @@ import type { VerifierHandler } from '../../../lambdas/verifier/handler';
 import type { LocalResources } from '../../../local/local-resources';
 import { lambdaContext } from '../../../local/queue-poller';
 import { mailgunBody } from '../../fixtures/mailgun';
-import { verifierUnderTest } from '../../helpers/verifier-under-test';
+import { drain, verifierUnderTest } from '../../helpers/verifier-under-test';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
 
@@ -27,16 +26,7 @@ const invoke = (provider: string, body: string | Buffer, headers: Record<string,
   verifier(webhookEvent(provider, body, headers), lambdaContext('test-verifier', 10_000));
 
 /** Every message on the provider's queue, as its exact text (removed from the queue). */
-async function drainQueueText(provider: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: resources.providers[provider]!.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (!Messages?.length) return bodies;
-    bodies.push(...Messages.map((m) => m.Body!));
-  }
-}
+const drainQueueText = async (provider: string): Promise<string[]> => (await drain(resources.providers[provider]!.queueUrl)).map((message) => message.Body!);
 
 async function drainQueue(provider: string): Promise<unknown[]> {
   return (await drainQueueText(provider)).map((body) => JSON.parse(body) as unknown);
