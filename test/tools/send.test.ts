@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,9 +5,8 @@ import path from 'node:path';
 import { findProvider, providerNames, type ProviderName } from '../../lambdas/core/registry';
 import type { LocalHookrelay } from '../../local/hookrelay-local';
 import { routesWithSecrets, startTestGateway, waitForPublished } from '../helpers/local-hookrelay';
+import { runTool } from '../helpers/run-tool';
 import { runSendCommand } from '../../tools/lib/send-command';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 // A SendGrid key pair of the test's own: its private half is handed to `send` as a PEM file.
 const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -92,22 +90,7 @@ async function runSend(args: string[], env: Record<string, string> = {}): Promis
 }
 
 /** `npm run send -- …` as a process (tools/send.ts): exit status and streams as a user sees them. */
-function runSendProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/send.ts', ...args], { cwd: ROOT, env: sendEnvironment(env) });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    // 'close', not 'exit': 'exit' can come before the last output is read (seen under load).
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runSendProcess = (args: string[], env: Record<string, string> = {}): Promise<Run> => runTool('tools/send.ts', args, sendEnvironment(env));
 
 /** The ids of a summary line: `200 OK  event <id>` or `200 OK  events <id>, <id>`. */
 function printedIds(stdout: string): string[] {
