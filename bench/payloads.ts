@@ -1,7 +1,9 @@
 /**
- * Realistic ~3 KB webhook bodies and node:crypto signers for every registered provider, each
- * signing exactly as the provider's documentation (and the test suite's official signers) say.
- * `checkStripeSigner` proves the Stripe signer against the `stripe` package once per run.
+ * Realistic ~3 KB webhook bodies for the verification-CPU cases, each with its floor: signed with
+ * node:crypto exactly as the provider's documentation (and the test suite's official signers) say,
+ * or by the provider's own module (bench/cases.ts `providerCase`, which each provider's test checks
+ * against the sender's package). `checkStripeSigner` proves the Stripe signer against the `stripe`
+ * package once per run.
  */
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import Stripe from 'stripe';
