@@ -9,6 +9,7 @@ const call = (client: string, command: string, input: Record<string, unknown>, o
   input,
   ...(output === undefined ? {} : { output }),
   attempts: 1,
+  spans: [[0, 1]],
   start: 0,
   end: 1,
 });
