@@ -13,12 +13,12 @@ import { routeDeclarationShape } from './runtime-config';
  */
 
 /** Longest route name: it becomes part of queue, secret and resource names. */
-export const MAX_ROUTE_NAME_LENGTH = 40;
+const MAX_ROUTE_NAME_LENGTH = 40;
 
-/** Route names: lower-case letters, digits and `-` (not first or last), at most 40: URL- and resource-name-safe. */
-export const ROUTE_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+/** Route names: lower-case letters, digits and `-` (not first or last), at most MAX_ROUTE_NAME_LENGTH: URL- and resource-name-safe. */
+export const ROUTE_NAME = new RegExp(`^[a-z0-9](?:[a-z0-9-]{0,${MAX_ROUTE_NAME_LENGTH - 2}}[a-z0-9])?$`);
 
-export const routeDeclarationSchema = z.strictObject(routeDeclarationShape);
+const routeDeclarationSchema = z.strictObject(routeDeclarationShape);
 export type RouteDeclaration = z.infer<typeof routeDeclarationSchema>;
 
 /** A declaration with its provider resolved. */

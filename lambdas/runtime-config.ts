@@ -1,7 +1,7 @@
 /**
  * The contract between the CDK stack (which sets these environment variables) and the handlers
  * (which read them once, at cold start): this module names them, with `environment.ts`, the part
- * the processor loads without the schemas. The stack
+ * the processor loads without the route schemas. The stack
  * builds the variables with `verifierEnvironment` / `processorEnvironment`, the handlers read them
  * with `loadVerifierConfig` / `loadProcessorConfig`, and the two are each other's inverse.
  *
@@ -85,17 +85,18 @@ export const routeDeclarationShape = {
   allowedSourceCidrs: z.optional(z.array(z.union([z.cidrv4(), z.cidrv6()]))),
 };
 
-/** A route as the verifier uses it: every value resolved. */
-export const routeConfigSchema = z.object({
-  ...routeDeclarationShape,
+/**
+ * A route as the verifier uses it: every value resolved (by `loadVerifierConfig`, from settings the
+ * schema below has checked). A type only: nothing parses a resolved route.
+ */
+export interface RouteConfig extends z.infer<z.ZodMiniObject<typeof routeDeclarationShape>> {
   /** URL of the provider's SQS queue. */
-  queueUrl: z.string().check(z.minLength(1)),
+  queueUrl: string;
   /** Secrets Manager secret id (name or ARN) holding the route's signing secret(s). */
-  secretId: z.string().check(z.minLength(1)),
+  secretId: string;
   /** Public base URL the sender posts to (Twilio signs the full URL); the request path is appended. */
-  publicUrl: z.optional(z.string()),
-});
-export type RouteConfig = z.infer<typeof routeConfigSchema>;
+  publicUrl?: string | undefined;
+}
 
 /**
  * A route as `HOOKRELAY_ROUTES` carries it: what cannot be derived and differs from the defaults.
@@ -103,13 +104,13 @@ export type RouteConfig = z.infer<typeof routeConfigSchema>;
  * when absent (an existing secret, the local gateway and the benchmarks name theirs); `maxBodyBytes`
  * and `toleranceSeconds` default to the provider module's; `publicUrl` to `HOOKRELAY_PUBLIC_BASE_URL`.
  */
-export const routeSettingsSchema = z.strictObject({
+const routeSettingsSchema = z.strictObject({
   ...routeDeclarationShape,
   queueUrl: z.optional(z.string().check(z.minLength(1))),
   secretId: z.optional(z.string().check(z.minLength(1))),
   publicUrl: z.optional(z.string()),
 });
-export type RouteSettings = z.infer<typeof routeSettingsSchema>;
+type RouteSettings = z.infer<typeof routeSettingsSchema>;
 
 /**
  * Physical names derived from the deployment's name prefix (the stack name): the stack creates
@@ -176,17 +177,8 @@ function resolveRoute(name: string, settings: RouteSettings, naming: Partial<Rou
   const secretId = settings.secretId ?? (naming.secretNamePrefix === undefined ? undefined : `${naming.secretNamePrefix}${name}`);
   if (secretId === undefined) throw new ConfigurationError(`Route "${name}" has no secretId and ${ENV.secretNamePrefix} is not set`);
   const publicUrl = settings.publicUrl ?? publicBaseUrl;
-  return {
-    ...(settings.provider !== undefined ? { provider: settings.provider } : {}),
-    queueUrl,
-    secretId,
-    ...(settings.maxBodyBytes !== undefined ? { maxBodyBytes: settings.maxBodyBytes } : {}),
-    ...(settings.toleranceSeconds !== undefined ? { toleranceSeconds: settings.toleranceSeconds } : {}),
-    ...(publicUrl !== undefined ? { publicUrl } : {}),
-    ...(settings.signedUrl !== undefined ? { signedUrl: settings.signedUrl } : {}),
-    ...(settings.options !== undefined ? { options: settings.options } : {}),
-    ...(settings.allowedSourceCidrs !== undefined ? { allowedSourceCidrs: settings.allowedSourceCidrs } : {}),
-  };
+  // `settings` holds only the schema's keys (a strict object), each present only when set.
+  return { ...settings, queueUrl, secretId, ...(publicUrl === undefined ? {} : { publicUrl }) };
 }
 
 export function loadVerifierConfig(env: Env): VerifierRuntimeConfig {

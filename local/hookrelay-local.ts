@@ -10,28 +10,17 @@ import { WebhookError, type WebhookErrorCode } from '../lambdas/core/errors';
 import type { ResolvedRoute } from '../lambdas/routes';
 import { createTelemetry } from '../lambdas/observability/telemetry';
 import { createProcessorHandler } from '../lambdas/processor/handler';
-import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS, type RouteConfig } from '../lambdas/runtime-config';
+import { DEFAULT_IDEMPOTENCY_WINDOW_SECONDS, SERVICE_NAMES, type RouteConfig } from '../lambdas/runtime-config';
 import { createVerifierHandler } from '../lambdas/verifier/handler';
 import { redriveDeadLetters } from '../lambdas/adapters/dead-letters';
 import { toApiGatewayEvent } from './api-gateway-event';
 import { startLocalArchive, type LocalArchive } from './local-archive';
-import { provisionLocalResources, type LocalResources } from './local-resources';
+import { provisionLocalResources, type LocalResources, type LocalRouteCredentials } from './local-resources';
 import { startPublishedLog, type PublishedLog, type PublishedMessage } from './published-log';
 import { lambdaContext, startQueuePoller, type QueuePoller } from './queue-poller';
 
-/**
- * hookrelay on this machine: the same verifier and processor handlers as on Lambda, behind a
- * `node:http` server that speaks API Gateway's proxy event format, with queue pollers standing in
- * for Lambda's SQS event source mappings. AWS calls go through the real SDK clients to whatever
- * `AWS_ENDPOINT_URL_*` names (the stand-ins, see `stand-ins.ts`).
- */
 /** A route of the local gateway: its declaration and its credentials. */
-export interface LocalRoute extends Omit<ResolvedRoute, 'route'> {
-  /** Signing secrets, newest first (rotation). */
-  readonly secrets: readonly string[];
-  /** A second credential (Meta's verify token), newest first. @default [] */
-  readonly verifyTokens?: readonly string[];
-}
+export type LocalRoute = Omit<ResolvedRoute, 'route'> & LocalRouteCredentials;
 
 export interface LocalHookrelayOptions {
   /** Every route, by name (`/webhooks/<name>`). */
@@ -100,12 +89,21 @@ export interface LocalHookrelay {
 /** API Gateway refuses larger request bodies itself, before any Lambda runs. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/**
+ * hookrelay on this machine: the same verifier and processor handlers as on Lambda, behind a
+ * `node:http` server that speaks API Gateway's proxy event format, with queue pollers standing in
+ * for Lambda's SQS event source mappings. AWS calls go through the real SDK clients to whatever
+ * `AWS_ENDPOINT_URL_*` names (the stand-ins, see `stand-ins.ts`).
+ */
 export async function startLocalHookrelay(options: LocalHookrelayOptions): Promise<LocalHookrelay> {
   const prefix = options.prefix ?? 'hookrelay';
   const routeNames = Object.keys(options.routes);
-  // Every provider queue and its observer queue is long-polled on this client at once, and
-  // `settled` asks each queue's depth: a socket for each, or polls wait a whole poll for one.
-  const adminClients = createAwsClients({ maxSockets: 4 * routeNames.length + 16 });
+  // The queue pollers and the published log hold their long polls on clients of their own. This one
+  // carries `settled`, which asks the depth of every provider queue, observer queue and the
+  // archive's queue at once, beside the archive's long poll and writes and a redrive: a socket for
+  // each, or a depth query waits behind the others.
+  const providerCount = new Set(Object.values(options.routes).map((route) => route.provider)).size;
+  const adminClients = createAwsClients({ maxSockets: 2 * providerCount + 4 });
   const resources = await provisionLocalResources(adminClients, {
     prefix,
     routes: options.routes,
@@ -136,7 +134,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       largePayloadThresholdBytes: options.largePayloadThresholdBytes ?? 200_000,
     },
     clients: options.clients?.verifier ?? createAwsClients(),
-    telemetry: createTelemetry('hookrelay-verifier'),
+    telemetry: createTelemetry(SERVICE_NAMES.verifier),
     receivedUrl: (event) => receivedUrls.get(event),
   });
 
@@ -151,7 +149,7 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
         idempotencyWindowSeconds: windowSeconds,
       },
       clients: options.clients?.processor ?? createAwsClients(),
-      telemetry: createTelemetry('hookrelay-processor'),
+      telemetry: createTelemetry(SERVICE_NAMES.processor),
     });
     pollers.push(
       startQueuePoller({
@@ -254,7 +252,13 @@ export async function startLocalHookrelay(options: LocalHookrelayOptions): Promi
       // so they use the same SDK calls as against AWS.
       return sendJson(res, 200, {
         region: process.env['AWS_REGION'] ?? 'us-east-1',
-        endpoints: { s3: process.env['AWS_ENDPOINT_URL_S3'], sqs: process.env['AWS_ENDPOINT_URL_SQS'], sns: process.env['AWS_ENDPOINT_URL_SNS'] },
+        endpoints: {
+          dynamodb: process.env['AWS_ENDPOINT_URL_DYNAMODB'],
+          sqs: process.env['AWS_ENDPOINT_URL_SQS'],
+          sns: process.env['AWS_ENDPOINT_URL_SNS'],
+          s3: process.env['AWS_ENDPOINT_URL_S3'],
+          secretsManager: process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'],
+        },
         ...(archive ? { archive: { bucket: archive.bucketName } } : {}),
       });
     }

@@ -1,21 +1,23 @@
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import {
-  ARCHIVE_ERRORS_PREFIX,
   ARCHIVE_FILE_EXTENSION,
+  archiveErrorObjectKey,
   archiveLine,
   archiveObjectKey,
+  encodeArchiveObject,
+  parseNotification,
   partitionOf,
+  PROCESSING_FAILED_ERROR_TYPE,
   type ArchivedNotification,
   type ArchivePartition,
 } from '../lambdas/core/archive-format';
 import { subscriptionFilterPolicy } from '../packages/subscriber/src/filter-policy';
-import { createQueue, queueArn } from './local-resources';
+import { createBucket, createQueue, queueArn, subscribeQueue } from './local-resources';
 
 /**
  * The event archive on this machine. There is no Firehose stand-in, so the gateway does what the
@@ -71,29 +73,15 @@ interface Buffered {
 export async function startLocalArchive(options: LocalArchiveOptions): Promise<LocalArchive> {
   const { sqs, sns, s3 } = options.clients;
   const bufferIntervalMs = options.bufferIntervalMs ?? 200;
-  // S3 bucket names are lower-case DNS labels.
-  const bucketName = `${options.prefix}-archive`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   const streamName = `${options.prefix}-archive`;
-  await s3.send(new CreateBucketCommand({ Bucket: bucketName })).catch((error: { name?: string }) => {
-    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-  });
+  const bucketName = await createBucket(s3, `${options.prefix}-archive`);
   const restored = options.dataDirectory ? await restoreObjects(s3, bucketName, options.dataDirectory) : 0;
 
   const queueUrl = await createQueue(sqs, `${options.prefix}-archive`, { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) });
   const endpoint = await queueArn(sqs, queueUrl);
-  const filterPolicy = subscriptionFilterPolicy({});
-  const subscriptionArns: string[] = [];
+  const unsubscribes: Array<() => Promise<void>> = [];
   for (const topicArn of Object.values(options.topics)) {
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: endpoint,
-        ReturnSubscriptionArn: true,
-        Attributes: { RawMessageDelivery: 'false', ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : {}) },
-      }),
-    );
-    if (SubscriptionArn) subscriptionArns.push(SubscriptionArn);
+    unsubscribes.push(await subscribeQueue(sns, { topicArn, queueArn: endpoint, rawMessageDelivery: false, filterPolicy: subscriptionFilterPolicy({}) }));
   }
 
   let buffer: Buffered[] = [];
@@ -112,15 +100,17 @@ export async function startLocalArchive(options: LocalArchiveOptions): Promise<L
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitTimeSeconds }),
     );
     for (const message of Messages ?? []) {
-      const notification = toNotification(message.Body ?? '');
+      const body = message.Body ?? '';
+      let notification: ArchivedNotification | undefined;
       let partition: ArchivePartition | undefined;
       try {
-        partition = notification ? partitionOf(notification) : undefined;
+        notification = parseNotification(body);
+        partition = partitionOf(notification);
       } catch {
-        partition = undefined;
+        // Not a notification, or one without a route: written under the errors prefix, as Firehose does.
       }
       if (buffer.length === 0) oldestAt = Date.now();
-      buffer.push({ line: notification ? archiveLine(notification) : `${message.Body ?? ''}\n`, receiptHandle: message.ReceiptHandle!, partition });
+      buffer.push({ line: notification ? archiveLine(notification) : `${body}\n`, receiptHandle: message.ReceiptHandle!, partition });
     }
   }
 
@@ -139,14 +129,14 @@ export async function startLocalArchive(options: LocalArchiveOptions): Promise<L
         if (!group) {
           const objectKey = item.partition
             ? archiveObjectKey(item.partition, streamName, writtenAt, randomUUID())
-            : `${ARCHIVE_ERRORS_PREFIX}processing-failed/${writtenAt.slice(0, 10)}/${streamName}-1-${randomUUID()}${ARCHIVE_FILE_EXTENSION}`;
+            : archiveErrorObjectKey(PROCESSING_FAILED_ERROR_TYPE, streamName, writtenAt, randomUUID());
           groups.set(groupKey, (group = { objectKey, items: [] }));
         }
         group.items.push(item);
       }
       for (const { objectKey, items } of groups.values()) {
         try {
-          const body = gzipSync(items.map((item) => item.line).join(''));
+          const body = encodeArchiveObject(items.map((item) => item.line));
           await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: objectKey, Body: body, ContentType: 'application/json' }));
           if (options.dataDirectory) await keepObject(options.dataDirectory, objectKey, body);
           for (let start = 0; start < items.length; start += 10) {
@@ -206,29 +196,9 @@ export async function startLocalArchive(options: LocalArchiveOptions): Promise<L
       running = false;
       wake?.();
       await loop;
-      await Promise.allSettled(subscriptionArns.map((SubscriptionArn) => sns.send(new UnsubscribeCommand({ SubscriptionArn }))));
+      await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
     },
   };
-}
-
-/** SNS's notification as the queue received it, in the fields SNS gives a Firehose stream. */
-function toNotification(body: string): ArchivedNotification | undefined {
-  try {
-    const parsed = JSON.parse(body) as Partial<ArchivedNotification> & { Subject?: string | null };
-    if (parsed.Type !== 'Notification' || typeof parsed.Message !== 'string') return undefined;
-    return {
-      Type: 'Notification',
-      MessageId: String(parsed.MessageId),
-      TopicArn: String(parsed.TopicArn),
-      ...(parsed.Subject != null ? { Subject: parsed.Subject } : {}),
-      Message: parsed.Message,
-      Timestamp: String(parsed.Timestamp),
-      ...(parsed.UnsubscribeURL !== undefined ? { UnsubscribeURL: parsed.UnsubscribeURL } : {}),
-      ...(parsed.MessageAttributes !== undefined ? { MessageAttributes: parsed.MessageAttributes } : {}),
-    };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Makes notifications whose write failed visible again after a second (best effort: else after the visibility timeout). */

@@ -1,8 +1,9 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { FilterPolicy } from '../packages/subscriber/src/filter-policy';
 
 /**
  * Creates on the stand-ins what the CDK stack creates on AWS: the idempotency table, per provider a
@@ -39,7 +40,6 @@ export interface LocalProviderResources {
 }
 
 export interface LocalRouteResources {
-  readonly provider: string;
   readonly secretId: string;
 }
 
@@ -63,11 +63,7 @@ export async function provisionLocalResources(clients: LocalClients, options: Lo
   const { prefix } = options;
   const tableName = `${prefix}-idempotency`;
   await createIdempotencyTable(clients.dynamodb, tableName);
-  // S3 bucket names are lower-case DNS labels.
-  const bucketName = `${prefix}-payloads`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  await clients.s3.send(new CreateBucketCommand({ Bucket: bucketName })).catch((error: { name?: string }) => {
-    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-  });
+  const bucketName = await createBucket(clients.s3, `${prefix}-payloads`);
 
   const providers: Record<string, LocalProviderResources> = {};
   for (const provider of new Set(Object.values(options.routes).map((route) => route.provider))) {
@@ -80,21 +76,14 @@ export async function provisionLocalResources(clients: LocalClients, options: Lo
     });
     const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name }));
     const observerQueueUrl = await createQueue(clients.sqs, `${name}-observer`, {});
-    await clients.sns.send(
-      new SubscribeCommand({
-        TopicArn,
-        Protocol: 'sqs',
-        Endpoint: await queueArn(clients.sqs, observerQueueUrl),
-        ReturnSubscriptionArn: true,
-      }),
-    );
+    await subscribeQueue(clients.sns, { topicArn: TopicArn!, queueArn: await queueArn(clients.sqs, observerQueueUrl), rawMessageDelivery: false });
     providers[provider] = { queueUrl, queueArn: await queueArn(clients.sqs, queueUrl), dlqUrl, dlqArn, topicArn: TopicArn!, observerQueueUrl };
   }
   const routes: Record<string, LocalRouteResources> = {};
-  for (const [route, { provider, secrets, verifyTokens = [] }] of Object.entries(options.routes)) {
+  for (const [route, { secrets, verifyTokens = [] }] of Object.entries(options.routes)) {
     const secretId = `${prefix}/${route}`;
     await putSecret(clients.secretsManager, secretId, JSON.stringify({ secrets, verifyTokens }));
-    routes[route] = { provider, secretId };
+    routes[route] = { secretId };
   }
   return { tableName, bucketName, providers, routes };
 }
@@ -116,6 +105,46 @@ export async function createIdempotencyTable(dynamodb: DynamoDBClient, tableName
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
     }),
   );
+}
+
+/**
+ * A bucket, unless it exists already (`--data` restores into the same one); `name` is made a valid
+ * S3 bucket name (a lower-case DNS label). Resolves to the bucket's name.
+ */
+export async function createBucket(s3: S3Client, name: string): Promise<string> {
+  const bucket = name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: { name?: string }) => {
+    if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+  });
+  return bucket;
+}
+
+export interface QueueSubscription {
+  readonly topicArn: string;
+  readonly queueArn: string;
+  /** Deliver the published message itself (true), or SNS's JSON notification around it (false). */
+  readonly rawMessageDelivery: boolean;
+  /** @default none: every message */
+  readonly filterPolicy?: FilterPolicy | undefined;
+}
+
+/** Subscribes a queue to a topic, as a subscriber's stack does; resolves to the function that removes the subscription. */
+export async function subscribeQueue(sns: SNSClient, subscription: QueueSubscription): Promise<() => Promise<void>> {
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({
+      TopicArn: subscription.topicArn,
+      Protocol: 'sqs',
+      Endpoint: subscription.queueArn,
+      ReturnSubscriptionArn: true,
+      Attributes: {
+        RawMessageDelivery: String(subscription.rawMessageDelivery),
+        ...(subscription.filterPolicy ? { FilterPolicy: JSON.stringify(subscription.filterPolicy) } : {}),
+      },
+    }),
+  );
+  return async () => {
+    if (SubscriptionArn) await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+  };
 }
 
 export async function createQueue(sqs: SQSClient, QueueName: string, Attributes: Record<string, string>): Promise<string> {

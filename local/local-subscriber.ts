@@ -1,13 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAwsClients } from '../lambdas/adapters/aws-clients';
-import { subscriptionFilterPolicy } from '../packages/subscriber/src/filter-policy';
-import { createIdempotencyTable, createQueue, queueArn } from './local-resources';
-import { startQueuePoller, type QueuePoller } from './queue-poller';
+import { subscriptionFilterPolicy, type FilterPolicy } from '../packages/subscriber/src/filter-policy';
+import { createIdempotencyTable, createQueue, queueArn, subscribeQueue } from './local-resources';
+import { startQueuePoller } from './queue-poller';
 
 /**
  * `npm start -- --subscriber path/to/handler.ts [--subscriber-filter 'stripe:invoice.*' …]`: runs a
@@ -53,29 +53,34 @@ export interface LocalSubscriber {
   readonly deadLetterQueueUrl: string;
   /** The Powertools-layout table exported to the handler as IDEMPOTENCY_TABLE_NAME. */
   readonly idempotencyTableName: string;
-  /** Provider → the filter policy of its subscription (undefined: everything). */
-  readonly subscriptions: Readonly<Record<string, Record<string, unknown> | undefined>>;
+  /** What the subscriber receives from each provider's topic. */
+  readonly subscriptions: Readonly<Record<string, SubscriberSelection>>;
   stop(): Promise<void>;
 }
 
+/** What the subscriber receives from one provider's topic. */
+export interface SubscriberSelection {
+  /** Type patterns as given (`invoice.*`); undefined: every type. */
+  readonly eventTypes: readonly string[] | undefined;
+  /** The filter policy of its subscription, as the CDK construct would set it; undefined: everything. */
+  readonly filterPolicy: FilterPolicy | undefined;
+}
+
 /** The variable a handler module reads its idempotency table name from; set unless already set. */
-export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE_NAME';
+const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE_NAME';
 
 export class SubscriberSetupError extends Error {
   public override readonly name = 'SubscriberSetupError';
 }
 
 /**
- * `['stripe:invoice.*', 'stripe:charge.refunded', 'github']` → `{ stripe: ['invoice.*',
- * 'charge.refunded'], github: undefined }` (undefined: every type). No filters: every provider,
- * every type.
+ * `['stripe:invoice.*', 'stripe:charge.refunded', 'github']` → stripe: `['invoice.*',
+ * 'charge.refunded']`, github: every type; each with its subscription's filter policy. No filters:
+ * every provider, every type.
  */
-export function parseSubscriberFilters(
-  filters: readonly string[],
-  providers: readonly string[],
-): Record<string, string[] | undefined> {
-  if (filters.length === 0) return Object.fromEntries(providers.map((provider) => [provider, undefined]));
-  const selected: Record<string, string[] | undefined> = {};
+export function parseSubscriberFilters(filters: readonly string[], providers: readonly string[]): Record<string, SubscriberSelection> {
+  const patterns: Record<string, string[] | undefined> = {};
+  if (filters.length === 0) for (const provider of providers) patterns[provider] = undefined;
   for (const filter of filters) {
     const separator = filter.indexOf(':');
     const provider = separator === -1 ? filter : filter.slice(0, separator);
@@ -84,24 +89,25 @@ export function parseSubscriberFilters(
       throw new SubscriberSetupError(`--subscriber-filter "${filter}": unknown provider "${provider}"; providers: ${providers.join(', ')}`);
     }
     if (pattern === '') throw new SubscriberSetupError(`--subscriber-filter "${filter}": the type pattern after ":" is empty`);
-    const patterns = Object.hasOwn(selected, provider) ? selected[provider] : [];
-    selected[provider] = patterns === undefined || pattern === '*' ? undefined : [...patterns, pattern];
+    const collected = Object.hasOwn(patterns, provider) ? patterns[provider] : [];
+    patterns[provider] = collected === undefined || pattern === '*' ? undefined : [...collected, pattern];
   }
-  for (const [provider, eventTypes] of Object.entries(selected)) {
+  const selections: Record<string, SubscriberSelection> = {};
+  for (const [provider, eventTypes] of Object.entries(patterns)) {
     try {
-      subscriptionFilterPolicy(eventTypes ? { eventTypes } : {});
+      selections[provider] = { eventTypes, filterPolicy: subscriptionFilterPolicy(eventTypes ? { eventTypes } : {}) };
     } catch (error) {
       throw new SubscriberSetupError(`--subscriber-filter for ${provider}: ${(error as Error).message}`);
     }
   }
-  return selected;
+  return selections;
 }
 
 export async function startLocalSubscriber(options: LocalSubscriberOptions): Promise<LocalSubscriber> {
   const { sqs, sns, dynamodb } = options.clients ?? createAwsClients();
   const prefix = options.prefix ?? 'hookrelay';
   const maxReceiveCount = options.maxReceiveCount ?? 3;
-  const selected = parseSubscriberFilters(options.filters ?? [], Object.keys(options.topics));
+  const subscriptions = parseSubscriberFilters(options.filters ?? [], Object.keys(options.topics));
 
   const idempotencyTableName = `${prefix}-subscriber-idempotency`;
   await createIdempotencyTable(dynamodb, idempotencyTableName);
@@ -115,48 +121,25 @@ export async function startLocalSubscriber(options: LocalSubscriberOptions): Pro
   });
   const ownArn = await queueArn(sqs, queueUrl);
 
-  const subscriptions: Record<string, Record<string, unknown> | undefined> = {};
-  const subscriptionArns: string[] = [];
-  for (const [provider, eventTypes] of Object.entries(selected)) {
-    const filterPolicy = subscriptionFilterPolicy(eventTypes ? { eventTypes } : {});
-    const { SubscriptionArn } = await sns.send(
-      new SubscribeCommand({
-        TopicArn: options.topics[provider],
-        Protocol: 'sqs',
-        Endpoint: ownArn,
-        ReturnSubscriptionArn: true,
-        Attributes: { RawMessageDelivery: 'true', ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : {}) },
-      }),
-    );
-    subscriptions[provider] = filterPolicy;
-    if (SubscriptionArn) subscriptionArns.push(SubscriptionArn);
+  const unsubscribes: Array<() => Promise<void>> = [];
+  for (const [provider, { filterPolicy }] of Object.entries(subscriptions)) {
+    unsubscribes.push(await subscribeQueue(sns, { topicArn: options.topics[provider]!, queueArn: ownArn, rawMessageDelivery: true, filterPolicy }));
   }
 
-  const reported = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse | void> => {
-    const started = performance.now();
-    let failed: ReadonlySet<string>;
-    let response: SQSBatchResponse | void = undefined;
-    let thrown: { error: unknown } | undefined;
-    try {
-      response = await handler(event, context);
-      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
-    } catch (error) {
-      thrown = { error };
-      failed = new Set(event.Records.map((record) => record.messageId));
-    }
-    const ms = performance.now() - started;
-    for (const record of event.Records) {
-      options.onDelivery?.({ ...describeRecord(record), ok: !failed.has(record.messageId), maxReceiveCount, ms });
-    }
-    if (thrown) throw thrown.error;
-    return response;
-  };
-  const poller: QueuePoller = startQueuePoller({
+  const { onDelivery } = options;
+  const poller = startQueuePoller({
     sqs,
     queueUrl,
     queueArn: ownArn,
-    handler: reported,
+    handler,
     functionName: `${prefix}-subscriber`,
+    ...(onDelivery
+      ? {
+          onBatch: ({ records, failedIds, ms }) => {
+            for (const record of records) onDelivery({ ...describeRecord(record), ok: !failedIds.has(record.messageId), maxReceiveCount, ms });
+          },
+        }
+      : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
 
@@ -166,7 +149,7 @@ export async function startLocalSubscriber(options: LocalSubscriberOptions): Pro
     idempotencyTableName,
     subscriptions,
     async stop() {
-      await Promise.allSettled(subscriptionArns.map((SubscriptionArn) => sns.send(new UnsubscribeCommand({ SubscriptionArn }))));
+      await Promise.allSettled(unsubscribes.map((unsubscribe) => unsubscribe()));
       await poller.stop();
     },
   };
@@ -184,12 +167,7 @@ export function formatDelivery(entry: DeliveryLogEntry): string {
 
 /** What `npm start` prints about the subscriber. */
 export function describeLocalSubscriber(subscriber: LocalSubscriber, modulePath: string): string[] {
-  const filters = Object.entries(subscriber.subscriptions).map(([provider, policy]) => {
-    const types = (policy?.['eventType'] as unknown[] | undefined)?.map((condition) =>
-      typeof condition === 'string' ? condition : `${(condition as { prefix: string }).prefix}*`,
-    );
-    return `${provider}:${types ? types.join(',') : '*'}`;
-  });
+  const filters = Object.entries(subscriber.subscriptions).map(([provider, { eventTypes }]) => `${provider}:${eventTypes?.join(',') ?? '*'}`);
   return [
     `  subscriber ${modulePath}`,
     `    receives   ${filters.join('  ')} (replays excluded)`,

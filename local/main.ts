@@ -55,7 +55,8 @@ async function main(): Promise<void> {
     },
     allowPositionals: false,
   });
-  const port = Number(values.port ?? process.env['PORT'] ?? 3000);
+  // An empty PORT is an unset one, as for the operator tools (tools/lib/local-gateway.ts).
+  const port = Number(values.port ?? (process.env['PORT'] || 3000));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${values.port ?? process.env['PORT']}`);
 
   // Routes first: a mistake in them is reported before anything starts.

@@ -1,4 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { notificationAttributes, parseNotification } from '../lambdas/core/archive-format';
 
 /**
  * Everything published to the providers' SNS topics, read the way a real subscriber reads it: from
@@ -11,13 +12,6 @@ export interface PublishedMessage {
   readonly message: unknown;
   /** The message exactly as published: the payload inside it is the sender's signed text. */
   readonly text: string;
-}
-
-interface SnsNotification {
-  TopicArn: string;
-  Message: string;
-  Timestamp?: string;
-  MessageAttributes?: Record<string, { Type: string; Value: string }>;
 }
 
 export interface PublishedLog {
@@ -43,16 +37,14 @@ export function startPublishedLog(sqs: SQSClient, observerQueueUrls: readonly st
         );
         if (!Messages?.length) continue;
         for (const message of Messages) {
-          const notification = JSON.parse(message.Body ?? '{}') as SnsNotification;
+          const notification = parseNotification(message.Body ?? '');
           const value: PublishedMessage = {
             topic: notification.TopicArn,
-            attributes: Object.fromEntries(
-              Object.entries(notification.MessageAttributes ?? {}).map(([name, attribute]) => [name, attribute.Value]),
-            ),
+            attributes: notificationAttributes(notification),
             message: parseJson(notification.Message),
             text: notification.Message,
           };
-          entries.push({ at: Date.parse(notification.Timestamp ?? '') || Date.now(), seq: seq++, value });
+          entries.push({ at: Date.parse(notification.Timestamp) || Date.now(), seq: seq++, value });
           for (const listener of listeners) listener(value);
         }
         await sqs.send(

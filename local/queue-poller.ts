@@ -18,8 +18,18 @@ export interface QueuePollerOptions {
   readonly batchSize?: number;
   /** Long-poll wait. @default 1 */
   readonly waitTimeSeconds?: number;
+  /** Told of each batch the handler has handled, before its records are deleted. @default none */
+  readonly onBatch?: (batch: HandledBatch) => void;
   /** Told of anything that went wrong outside the handler's own reporting. */
   readonly onError?: (error: unknown) => void;
+}
+
+export interface HandledBatch {
+  readonly records: readonly SQSRecord[];
+  /** The records that failed: those the handler reported, or every one when it threw. */
+  readonly failedIds: ReadonlySet<string>;
+  /** How long the handler took. */
+  readonly ms: number;
 }
 
 export interface QueuePoller {
@@ -73,12 +83,19 @@ async function pollOnce(options: QueuePollerOptions, setBusy: (busy: boolean) =>
   setBusy(true);
 
   const event: SQSEvent = { Records: Messages.map((message) => toRecord(message, options.queueArn)) };
-  let failedIds = new Set<string>();
+  let failedIds: Set<string>;
+  const started = performance.now();
   try {
     const response = await options.handler(event, lambdaContext(options.functionName));
     failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
   } catch {
     failedIds = new Set(Messages.map((message) => message.MessageId!));
+  }
+  try {
+    options.onBatch?.({ records: event.Records, failedIds, ms: performance.now() - started });
+  } catch (error) {
+    // An observer's mistake must not keep handled records from being deleted (they would be handled again).
+    options.onError?.(error);
   }
   const done = Messages.filter((message) => !failedIds.has(message.MessageId!));
   try {

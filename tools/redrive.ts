@@ -10,6 +10,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseArgs } from 'node:util';
 import { redriveDeadLetters } from '../lambdas/adapters/dead-letters';
+import { localGatewayUrl } from './lib/local-gateway';
 import { providerQueues, readStackOutputs } from './lib/stack-outputs';
 
 async function main(): Promise<number> {
@@ -29,7 +30,7 @@ async function main(): Promise<number> {
   }
 
   if (values.local || values.url) {
-    const base = values.url ?? `http://127.0.0.1:${process.env['PORT'] ?? 3000}`;
+    const base = values.url ?? localGatewayUrl();
     const response = await fetch(`${base}/_local/redrive?provider=${encodeURIComponent(provider)}`, { method: 'POST' });
     const body = (await response.json()) as { moved?: number; error?: string };
     if (!response.ok) {

@@ -25,6 +25,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createAwsClients } from '../lambdas/adapters/aws-clients';
+import { standInEnvironment, type StandInEndpoints } from '../local/stand-ins';
+import { InvalidPatternError } from '../packages/subscriber/src/errors';
 import { readSelected, scanArchive, type PlannedEvent } from './lib/archive-reader';
 import {
   checkPayloads,
@@ -42,6 +45,7 @@ import {
   type ReplayDefinition,
   type ReplayDestination,
 } from './lib/replay';
+import { localGatewayUrl } from './lib/local-gateway';
 import { readStackOutputs, requireOutput } from './lib/stack-outputs';
 
 // The SDK's notice that its 2027 releases need Node 22 says nothing about this run (the lockfile pins today's SDK).
@@ -62,19 +66,21 @@ interface Archive {
   readonly bucket: string;
 }
 
-/** The local gateway's stand-ins and archive bucket, from `GET /_local/resources`. */
+/**
+ * The local gateway's archive bucket and stand-ins, from `GET /_local/resources`, reached with the
+ * clients the gateway itself uses: `createAwsClients`, pointed at the stand-ins through the SDK's
+ * `AWS_ENDPOINT_URL_*` variables as `npm start` points its own.
+ */
 async function localArchive(url: string): Promise<Archive> {
   const response = await fetch(`${url}/_local/resources`).catch(() => undefined);
   if (!response?.ok) throw new Error(`The local gateway at ${url} did not answer (is npm start running?)`);
-  const resources = (await response.json()) as { region: string; endpoints: { s3: string; sqs: string; sns: string }; archive?: { bucket: string } };
+  const resources = (await response.json()) as { endpoints: Partial<StandInEndpoints>; archive?: { bucket: string } };
   if (!resources.archive) throw new Error(`The local gateway at ${url} runs without an archive`);
-  const common = { region: resources.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  return {
-    s3: new S3Client({ ...common, endpoint: resources.endpoints.s3, forcePathStyle: true }),
-    sqs: new SQSClient({ ...common, endpoint: resources.endpoints.sqs, useQueueUrlAsEndpoint: false }),
-    sns: new SNSClient({ ...common, endpoint: resources.endpoints.sns }),
-    bucket: resources.archive.bucket,
-  };
+  const { dynamodb, sqs, sns, s3, secretsManager } = resources.endpoints;
+  if (!dynamodb || !sqs || !sns || !s3 || !secretsManager) throw new Error(`The local gateway at ${url} does not run on the stand-ins`);
+  Object.assign(process.env, standInEnvironment({ dynamodb, sqs, sns, s3, secretsManager }));
+  const clients = createAwsClients();
+  return { s3: clients.s3, sqs: clients.sqs, sns: clients.sns, bucket: resources.archive.bucket };
 }
 
 async function deployedArchive(stack: string, region: string | undefined): Promise<Archive> {
@@ -145,7 +151,7 @@ async function main(): Promise<number> {
   }
 
   const local = values.local || values.url !== undefined;
-  const archive = local ? await localArchive(values.url ?? `http://127.0.0.1:${process.env['PORT'] ?? 3000}`) : await deployedArchive(values.stack!, values.region);
+  const archive = local ? await localArchive(values.url ?? localGatewayUrl()) : await deployedArchive(values.stack!, values.region);
   const scan = await scanArchive(archive.s3, archive.bucket, {
     route: definition.route,
     sinceMs: Date.parse(definition.since),
@@ -264,7 +270,7 @@ async function replay(
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ReplayUsageError) {
+    if (error instanceof ReplayUsageError || error instanceof InvalidPatternError) {
       console.error(`${error.message}\n${USAGE}`);
       process.exit(2);
     }

@@ -21,7 +21,11 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { patternToFilterPolicy, patternToRegExp } from './lib/event-pattern';
+import { notificationAttributes, parseNotification } from '../lambdas/core/archive-format';
+import { compileTypePattern } from '../packages/subscriber/src/patterns';
+import { REPLAY_ATTRIBUTE } from '../packages/subscriber/src/filter-policy';
+import { patternToFilterPolicy } from './lib/event-pattern';
+import { localGatewayUrl } from './lib/local-gateway';
 import { providerTopicArns, readStackOutputs } from './lib/stack-outputs';
 
 interface TailedMessage {
@@ -35,18 +39,18 @@ interface Printer {
 }
 
 function createPrinter(options: { json: boolean; type?: string; provider?: string; count?: number; onDone: () => void }): Printer {
-  const typeMatch = options.type ? patternToRegExp(options.type) : undefined;
+  const typeMatches = options.type ? compileTypePattern(options.type) : undefined;
   let printed = 0;
   return (entry) => {
     const type = entry.attributes['eventType'] ?? entry.message.type ?? '';
     const provider = entry.attributes['provider'] ?? entry.message.provider ?? '';
     if (options.provider && provider !== options.provider) return false;
-    if (typeMatch && !typeMatch.test(type)) return false;
+    if (typeMatches && !typeMatches(type)) return false;
     if (options.json) console.log(JSON.stringify(entry));
     else {
       const at = (entry.message.receivedAt ?? new Date().toISOString()).slice(11, 23);
       const where = entry.message.payloadLocation ? `  (payload at ${entry.message.payloadLocation})` : '';
-      const replay = entry.attributes['replay'] ? `  (replay ${entry.attributes['replay']})` : '';
+      const replay = entry.attributes[REPLAY_ATTRIBUTE] ? `  (replay ${entry.attributes[REPLAY_ATTRIBUTE]})` : '';
       console.log(`${at}  ${provider.padEnd(9)} ${type.padEnd(32)} ${entry.message.id ?? ''}${where}${replay}`);
     }
     printed += 1;
@@ -135,16 +139,8 @@ async function tailTopics(topicArns: string[], type: string | undefined, print: 
         });
       if (!Messages?.length) continue;
       for (const message of Messages) {
-        const notification = JSON.parse(message.Body ?? '{}') as {
-          TopicArn: string;
-          Message: string;
-          MessageAttributes?: Record<string, { Value: string }>;
-        };
-        print({
-          topic: notification.TopicArn,
-          attributes: Object.fromEntries(Object.entries(notification.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
-          message: JSON.parse(notification.Message),
-        });
+        const notification = parseNotification(message.Body ?? '');
+        print({ topic: notification.TopicArn, attributes: notificationAttributes(notification), message: JSON.parse(notification.Message) });
       }
       await sqs.send(
         new DeleteMessageBatchCommand({
@@ -194,7 +190,7 @@ async function main(): Promise<void> {
     }
     await tailTopics(topicArns, values.type, print, controller.signal, values.region);
   } else {
-    await tailLocal(values.url ?? `http://127.0.0.1:${process.env['PORT'] ?? 3000}`, provider, print, controller.signal);
+    await tailLocal(values.url ?? localGatewayUrl(), provider, print, controller.signal);
   }
 }
 

@@ -1,5 +1,6 @@
-import { PublishBatchCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_PUBLISHED_MESSAGE_BYTES, messageBytes } from '../core/envelope';
 
 /**
  * An envelope as it travels: its exact JSON text and the attributes subscribers filter on
@@ -35,15 +36,13 @@ export async function sendEnvelope(sqs: SQSClient, queueUrl: string, message: En
   return MessageId;
 }
 
-/** Largest PublishBatch: ten entries of at most 256 KiB in all (SNS's limits). */
+/**
+ * Largest PublishBatch: ten entries whose messages, bodies and attributes counted as for one Publish,
+ * add up to at most what one Publish takes (256 KiB on a topic with the default MaximumMessageSize).
+ * See https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html
+ */
 const MAX_BATCH_ENTRIES = 10;
-const MAX_BATCH_BYTES = 262_144;
-
-function publishedBytes(message: EnvelopeMessage): number {
-  let bytes = Buffer.byteLength(message.text, 'utf8');
-  for (const [name, value] of Object.entries(message.attributes)) bytes += Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value);
-  return bytes;
-}
+const MAX_BATCH_BYTES = MAX_PUBLISHED_MESSAGE_BYTES;
 
 /**
  * Publishes envelopes with as few PublishBatch requests as SNS allows (ten entries, 256 KiB each
@@ -55,7 +54,7 @@ export async function publishEnvelopes(sns: SNSClient, topicArn: string, message
   let current: number[] = [];
   let bytes = 0;
   messages.forEach((message, index) => {
-    const size = publishedBytes(message);
+    const size = messageBytes(message.text, message.attributes);
     if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
       batches.push(current);
       current = [];
@@ -87,12 +86,4 @@ export async function publishEnvelopes(sns: SNSClient, topicArn: string, message
     }),
   );
   return { failed };
-}
-
-/** Publishes an envelope to its provider's topic. */
-export async function publishEnvelope(sns: SNSClient, topicArn: string, message: EnvelopeMessage): Promise<string | undefined> {
-  const { MessageId } = await sns.send(
-    new PublishCommand({ TopicArn: topicArn, Message: message.text, MessageAttributes: messageAttributes(message.attributes) }),
-  );
-  return MessageId;
 }

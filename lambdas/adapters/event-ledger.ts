@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { WebhookError } from '../core/errors';
+import type { WebhookEvent } from '../core/provider';
 
 /**
  * One DynamoDB item per event, shared by the verifier and the processor: the whole delivery state
@@ -55,8 +56,12 @@ export interface EventLedgerOptions {
   readonly now?: () => number;
 }
 
-export interface AcceptOutcome<TAnswer> {
-  readonly answer: TAnswer;
+export interface AcceptOutcome {
+  /**
+   * The id of the event the item holds: this delivery's, or for a repeat the first delivery's
+   * (which, for a route that deduplicates on content rather than a signed id, may differ).
+   */
+  readonly eventId: string;
   /** True when an earlier delivery's answer was returned and nothing was enqueued. */
   readonly replayed: boolean;
 }
@@ -66,8 +71,16 @@ const MAX_ACCEPT_ATTEMPTS = 3;
 const WAIT_STEPS_MS = [25, 50, 100, 150, 200, 250, 300];
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The item key of an event: the route (`source`) and the deduplication key, hashed to a fixed size. */
-export function ledgerKey(source: string, deduplicationKey: string): string {
+/**
+ * The item key of an event: its route (`source`) and what it is deduplicated on there, hashed to a
+ * fixed size. An event is deduplicated on its id, or, for schemes that sign no id and no timestamp,
+ * on the fingerprint of what they sign (`WebhookEvent.contentKey`); a route uses one kind or the
+ * other, never both. The verifier keys an accepted event with this and hands the key to the
+ * processor with the message (`LEDGER_KEY_ATTRIBUTE`); the processor derives it from the envelope's
+ * id only for a message that came without it.
+ */
+export function eventLedgerKey(source: string, event: Pick<WebhookEvent, 'id' | 'contentKey'>): string {
+  const deduplicationKey = event.contentKey === undefined ? `id:${event.id}` : `content:${event.contentKey}`;
   return `event#${createHash('sha256').update(source).update('\n').update(deduplicationKey).digest('base64url')}`;
 }
 
@@ -81,6 +94,22 @@ interface LedgerItem {
   readonly leaseUntil?: number;
   readonly answer?: string;
   readonly expiration?: number;
+}
+
+/**
+ * The answer an item keeps for replays, as stored: `{"eventId":…}`. Written by both sides (the
+ * verifier when it accepts, the processor when it records an event whose item is gone) and read by
+ * the verifier when it replays.
+ */
+function storedAnswer(eventId: string): string {
+  return JSON.stringify({ eventId });
+}
+
+/** The event id of a stored answer, or undefined if the item holds none. */
+function answeredEventId(answer: string | undefined): string | undefined {
+  if (answer === undefined) return undefined;
+  const { eventId } = JSON.parse(answer) as { eventId?: unknown };
+  return typeof eventId === 'string' ? eventId : undefined;
 }
 
 function toItem(attributes: Record<string, AttributeValue> | undefined): LedgerItem | undefined {
@@ -100,8 +129,8 @@ function storeUnavailable(cause: unknown): WebhookError {
 export interface PublishableRecord<TRecord> {
   readonly key: string;
   readonly record: TRecord;
-  /** The stored answer, for records whose item is missing when they are recorded as published. */
-  readonly answer: string;
+  /** The event's id: the stored answer, for records whose item is missing when they are recorded as published. */
+  readonly eventId: string;
   /** When the event was accepted (ms): the item expires a window after it. */
   readonly acceptedAt: number;
 }
@@ -128,10 +157,11 @@ export class EventLedger {
   }
 
   /**
-   * The verifier's side: records `key` as ACCEPTED until `leaseUntil` and runs `enqueue`, unless the
-   * event is already accepted; see the class comment. `answer` is stored for replays.
+   * The verifier's side: records `key` (`eventLedgerKey`) as ACCEPTED until `leaseUntil` and runs
+   * `enqueue`, unless the event is already accepted; see the class comment. `eventId` is stored for
+   * replays.
    */
-  public async accept<TAnswer>(key: string, answer: TAnswer, leaseUntil: number, enqueue: () => Promise<void>): Promise<AcceptOutcome<TAnswer>> {
+  public async accept(key: string, eventId: string, leaseUntil: number, enqueue: () => Promise<void>): Promise<AcceptOutcome> {
     const { dynamodb, tableName, windowSeconds } = this.#options;
     for (let attempt = 0; attempt < MAX_ACCEPT_ATTEMPTS; attempt++) {
       const now = this.#now();
@@ -145,7 +175,7 @@ export class EventLedger {
               id: { S: key },
               status: { S: 'ACCEPTED' },
               leaseUntil: { N: String(leaseUntil) },
-              answer: { S: JSON.stringify(answer) },
+              answer: { S: storedAnswer(eventId) },
               expiration: { N: String(nowSeconds + windowSeconds) },
             },
             ConditionExpression: 'attribute_not_exists(#id) OR #expiration < :nowSeconds OR (#status = :accepted AND #leaseUntil < :now)',
@@ -162,7 +192,7 @@ export class EventLedger {
         existing = toItem((error as ConditionalCheckFailedException).Item) ?? (await this.#get(key));
         const settled = await this.#awaitPublished(key, existing);
         if (settled === 'vanished') continue;
-        return { answer: JSON.parse(settled.answer ?? 'null') as TAnswer, replayed: true };
+        return { eventId: answeredEventId(settled.answer) ?? eventId, replayed: true };
       }
       try {
         await enqueue();
@@ -170,7 +200,7 @@ export class EventLedger {
         await this.#release(key, leaseUntil);
         throw error;
       }
-      return { answer, replayed: false };
+      return { eventId, replayed: false };
     }
     throw new WebhookError('EVENT_IN_PROGRESS', 'The same event is being processed by another request');
   }
@@ -313,7 +343,7 @@ export class EventLedger {
           Item: {
             id: { S: entry.key },
             status: { S: 'PUBLISHED' },
-            answer: { S: entry.answer },
+            answer: { S: storedAnswer(entry.eventId) },
             expiration: { N: String(Math.floor(entry.acceptedAt / 1000) + windowSeconds) },
           },
         },

@@ -1,7 +1,8 @@
 /**
  * The event archive's format, in one place for everything that writes or reads it: the CDK stack
  * (Firehose prefixes and the partition query), the local gateway (which writes the same objects) and
- * the replay tool (which reads them). Pure: no AWS SDK, no environment, no clock.
+ * the replay tool (which reads them). Pure: no AWS SDK, no environment, no clock (GZIP is node:zlib's,
+ * a transformation of bytes).
  *
  * Each provider topic delivers to one Firehose stream with raw message delivery OFF, so every record
  * is SNS's own JSON notification, one per line:
@@ -20,6 +21,7 @@
  *
  *   events/route=<route>/day=<yyyy-MM-dd>/hour=<HH>/<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<id>.json.gz
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 /** Where archived events live in the archive bucket. */
 export const ARCHIVE_EVENTS_PREFIX = 'events/';
@@ -56,6 +58,9 @@ export const FIREHOSE_EVENTS_PREFIX =
 /** Firehose's S3 prefix for records it could not process, by error type and UTC day. */
 export const FIREHOSE_ERRORS_PREFIX = `${ARCHIVE_ERRORS_PREFIX}!{firehose:error-output-type}/!{timestamp:yyyy-MM-dd}/`;
 
+/** The error type Firehose files a record under when it cannot partition it (its JQ query failed). */
+export const PROCESSING_FAILED_ERROR_TYPE = 'processing-failed';
+
 /** The key prefix of one partition's objects. */
 export function partitionPrefix(partition: ArchivePartition): string {
   return `${ARCHIVE_EVENTS_PREFIX}route=${partition.route}/day=${partition.day}/hour=${partition.hour}/`;
@@ -85,13 +90,35 @@ export function partitionsBetween(route: string, sinceMs: number, untilMs: numbe
   return partitions;
 }
 
-/**
- * The name Firehose gives an object (`<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<id>`, with the
- * configured extension) under its partition prefix; `writtenAt` is ISO-8601.
- */
-export function archiveObjectKey(partition: ArchivePartition, streamName: string, writtenAt: string, uniqueId: string): string {
+/** The name Firehose gives an object: `<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<id>` and the extension. */
+function objectName(streamName: string, writtenAt: string, uniqueId: string): string {
   const stamp = writtenAt.slice(0, 19).replace('T', '-').replace(/:/g, '-');
-  return `${partitionPrefix(partition)}${streamName}-1-${stamp}-${uniqueId}${ARCHIVE_FILE_EXTENSION}`;
+  return `${streamName}-1-${stamp}-${uniqueId}${ARCHIVE_FILE_EXTENSION}`;
+}
+
+/** The key of an object Firehose writes under a partition's prefix; `writtenAt` is ISO-8601. */
+export function archiveObjectKey(partition: ArchivePartition, streamName: string, writtenAt: string, uniqueId: string): string {
+  return `${partitionPrefix(partition)}${objectName(streamName, writtenAt, uniqueId)}`;
+}
+
+/**
+ * The key of an object of records Firehose could not process: FIREHOSE_ERRORS_PREFIX with its error
+ * type and the UTC day of `writtenAt` filled in, then the object's name.
+ */
+export function archiveErrorObjectKey(errorType: string, streamName: string, writtenAt: string, uniqueId: string): string {
+  const prefix = FIREHOSE_ERRORS_PREFIX.replace('!{firehose:error-output-type}', errorType).replace('!{timestamp:yyyy-MM-dd}', writtenAt.slice(0, 10));
+  return `${prefix}${objectName(streamName, writtenAt, uniqueId)}`;
+}
+
+/** An archive object's body: its lines (each ending in a line break), GZIP-compressed as Firehose writes them. */
+export function encodeArchiveObject(lines: readonly string[]): Buffer {
+  return gzipSync(lines.join(''));
+}
+
+/** An archive object's text: GZIP bodies decompressed (Firehose's and the local archive's); any other read as UTF-8. */
+export function decodeArchiveObject(bytes: Uint8Array): string {
+  const isGzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return (isGzip ? gunzipSync(bytes) : Buffer.from(bytes)).toString('utf8');
 }
 
 /** A message attribute as SNS writes it into a notification. */
@@ -120,6 +147,30 @@ export class ArchiveFormatError extends Error {
     super(message);
     this.name = 'ArchiveFormatError';
   }
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/**
+ * Reads SNS's JSON notification: an archive line, or the body an SQS subscription without raw
+ * message delivery receives. Throws ArchiveFormatError when the text is not one.
+ */
+export function parseNotification(text: string): ArchivedNotification {
+  let notification: ArchivedNotification;
+  try {
+    notification = JSON.parse(text) as ArchivedNotification;
+  } catch {
+    throw new ArchiveFormatError('The line is not JSON');
+  }
+  if (notification?.Type !== 'Notification' || !isString(notification.Message) || !isString(notification.Timestamp) || !isString(notification.MessageId)) {
+    throw new ArchiveFormatError('The line is not an SNS notification');
+  }
+  return notification;
+}
+
+/** A notification's message attributes as name → value (SNS writes each as `{ Type, Value }`). */
+export function notificationAttributes(notification: Pick<ArchivedNotification, 'MessageAttributes'>): Record<string, string> {
+  return Object.fromEntries(Object.entries(notification.MessageAttributes ?? {}).map(([name, attribute]) => [name, attribute.Value]));
 }
 
 /**
@@ -161,22 +212,12 @@ export interface ArchivedEvent {
   readonly payloadLocation?: string;
 }
 
-const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-
 /**
  * Reads one archive line into an event. The envelope's fields are read from a parse of its text,
  * which is kept as it is: numbers in the payload that a parse would round are never re-serialised.
  */
 export function parseArchiveLine(line: string): ArchivedEvent {
-  let notification: ArchivedNotification;
-  try {
-    notification = JSON.parse(line) as ArchivedNotification;
-  } catch {
-    throw new ArchiveFormatError('The line is not JSON');
-  }
-  if (notification?.Type !== 'Notification' || !isString(notification.Message) || !isString(notification.Timestamp) || !isString(notification.MessageId)) {
-    throw new ArchiveFormatError('The line is not an SNS notification');
-  }
+  const notification = parseNotification(line);
   let envelope: Record<string, unknown>;
   try {
     envelope = JSON.parse(notification.Message) as Record<string, unknown>;
@@ -188,7 +229,7 @@ export function parseArchiveLine(line: string): ArchivedEvent {
     throw new ArchiveFormatError('The notification message is not a hookrelay envelope');
   }
   const source = isString(envelope['source']) ? envelope['source'] : provider;
-  const attributes = Object.fromEntries(Object.entries(notification.MessageAttributes ?? {}).map(([name, attribute]) => [name, attribute.Value]));
+  const attributes = notificationAttributes(notification);
   return {
     messageId: notification.MessageId,
     topicArn: notification.TopicArn,

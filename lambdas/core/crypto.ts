@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type SignatureEncoding = 'hex' | 'base64';
@@ -25,13 +25,22 @@ export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
 }
 
 /**
+ * SHA-256 of a static credential (a token, a `user:password` pair; a string is hashed as UTF-8), taken
+ * before a constant-time comparison: digests all have one length, so comparing them takes the same
+ * time whatever the credentials' lengths, where `constantTimeEqual` on the raw values would return
+ * early on a length mismatch and tell a prober the credential's length.
+ */
+export function tokenDigest(value: string | Buffer): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
  * Constant-time equality of a received credential and a configured one, for senders that send a
- * static token instead of a signature (GitLab's `X-Gitlab-Token`, Meta's verify token). Both are
- * hashed first, so the comparison takes the same time whatever the lengths: `constantTimeEqual` on
- * the raw strings would return early on a length mismatch and tell a prober the token's length.
+ * static token instead of a signature (GitLab's `X-Gitlab-Token`, Meta's verify token), compared
+ * through their `tokenDigest`s.
  */
 export function constantTimeTokenEqual(received: string, expected: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(received, 'utf8').digest(), createHash('sha256').update(expected, 'utf8').digest());
+  return timingSafeEqual(tokenDigest(received), tokenDigest(expected));
 }
 
 const HEX = /^[0-9a-f]+$/i;
@@ -47,6 +56,33 @@ export function decodeSignature(value: string, encoding: SignatureEncoding): Buf
     return value.length % 2 === 0 && HEX.test(value) ? Buffer.from(value, 'hex') : undefined;
   }
   return value.length % 4 === 0 && BASE64.test(value) ? Buffer.from(value, 'base64') : undefined;
+}
+
+/**
+ * Base64 of key material, with or without its `=` padding (the Standard Webhooks reference libraries
+ * accept both, and dashboards show secrets either way), decoded strictly; undefined when it does not
+ * decode or is empty (an empty key protects nothing).
+ */
+export function decodeBase64Key(value: string): Buffer | undefined {
+  const padded = value.length % 4 === 0 ? value : value + '='.repeat(4 - (value.length % 4));
+  const key = decodeSignature(padded, 'base64');
+  return key !== undefined && key.length > 0 ? key : undefined;
+}
+
+/** DER SubjectPublicKeyInfo header of an Ed25519 key (RFC 8410); the raw 32 bytes follow. */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * An Ed25519 public key from its raw 32 bytes, the form Discord and Standard Webhooks (`whpk_`) publish
+ * keys in; undefined for anything else.
+ */
+export function ed25519PublicKey(raw: Buffer | undefined): KeyObject | undefined {
+  if (raw?.length !== 32) return undefined;
+  try {
+    return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
 }
 
 /**

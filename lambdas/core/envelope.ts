@@ -64,8 +64,11 @@ export function stringifyForWire(value: unknown): string {
   return escapeNoncharacters(JSON.stringify(value));
 }
 
-/** The attributes subscribers filter on, with each envelope message: provider, route and type. */
-export function envelopeAttributes(header: Pick<EnvelopeHeader, 'provider' | 'type'> & { readonly source?: string | undefined }): Record<string, string> {
+/** The attributes subscribers filter on, with each envelope message: provider, route (`source`) and type. */
+export type EnvelopeAttributes = { readonly provider: string; readonly source: string; readonly eventType: string };
+
+/** An envelope's attributes. An envelope without `source` (written before routes) is its provider's route. */
+export function envelopeAttributes(header: Pick<EnvelopeHeader, 'provider' | 'type'> & { readonly source?: string | undefined }): EnvelopeAttributes {
   return { provider: header.provider, source: header.source ?? header.provider, eventType: header.type };
 }
 
@@ -97,15 +100,24 @@ export type EnvelopePlan =
   | { readonly inline: false; readonly reason: ClaimCheckReason; readonly bytes: number };
 
 /**
+ * Largest envelope message (body and attributes, `messageBytes`) that carries its payload inline:
+ * `maxInlineBytes` (the claim-check threshold), and never more than what SNS publishes less
+ * ATTRIBUTE_RESERVE_BYTES.
+ */
+export function maxInlineMessageBytes(maxInlineBytes: number): number {
+  return Math.min(maxInlineBytes, MAX_PUBLISHED_MESSAGE_BYTES - ATTRIBUTE_RESERVE_BYTES);
+}
+
+/**
  * Decides, on the exact bytes that would be sent, whether an envelope carries its payload inline:
- * only if the message (body and attributes) is at most `maxInlineBytes` and at most what SNS
- * publishes less ATTRIBUTE_RESERVE_BYTES, and SQS accepts every character. Otherwise the payload
- * travels through the payload bucket (claim check), as the exact bytes the sender signed.
+ * only if the message is at most `maxInlineMessageBytes(maxInlineBytes)` and SQS accepts every
+ * character. Otherwise the payload travels through the payload bucket (claim check), as the exact
+ * bytes the sender signed.
  */
 export function planEnvelope(header: EnvelopeHeader, payloadJson: string, maxInlineBytes: number): EnvelopePlan {
   const text = envelopeText(header, { json: payloadJson });
   const bytes = messageBytes(text, envelopeAttributes(header));
-  if (bytes > Math.min(maxInlineBytes, MAX_PUBLISHED_MESSAGE_BYTES - ATTRIBUTE_RESERVE_BYTES)) {
+  if (bytes > maxInlineMessageBytes(maxInlineBytes)) {
     return { inline: false, reason: 'size', bytes };
   }
   if (!isWireSafe(payloadJson)) return { inline: false, reason: 'characters', bytes };

@@ -64,7 +64,7 @@ export interface WebhookErrorOptions {
 }
 
 /** Codes of failures on hookrelay's side (5xx): their errors keep a stack trace for diagnosis. */
-const SERVER_SIDE_CODES: ReadonlySet<string> = new Set([
+const SERVER_SIDE_CODES: ReadonlySet<WebhookErrorCode> = new Set<WebhookErrorCode>([
   'SECRETS_UNAVAILABLE',
   'IDEMPOTENCY_STORE_UNAVAILABLE',
   'ENQUEUE_FAILED',

@@ -354,13 +354,6 @@ export function signatureMismatch(secrets: readonly string[]): WebhookError {
   return new WebhookError('INVALID_SIGNATURE', 'No signature matches any configured secret', { details: { secretsTried: secrets.length } });
 }
 
-/** `secretIndexOf` that throws `signatureMismatch` (for checks inside helpers that cannot return it). */
-export function findMatchingSecret(secrets: readonly string[], matches: (secret: string) => boolean): number {
-  const index = secretIndexOf(secrets, matches);
-  if (index < 0) throw signatureMismatch(secrets);
-  return index;
-}
-
 /** Checks a signed UNIX timestamp (seconds) in both directions. */
 export function assertTimestampWithinTolerance(timestamp: number, nowSeconds: number, toleranceSeconds: number): void {
   if (!Number.isSafeInteger(timestamp)) {
@@ -378,6 +371,31 @@ export function assertTimestampWithinTolerance(timestamp: number, nowSeconds: nu
 export function parseUnixSeconds(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d{1,15}$/.test(value)) return undefined;
   return Number(value);
+}
+
+/** `2019-11-16T10:11:12.634234626Z`: an RFC 3339 date-time, up to nanoseconds, `Z` or a numeric offset. */
+const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Whole UNIX seconds of a signed RFC 3339 date-time (Box, Twitch), the fraction dropped as Box's SDK
+ * floors it, or undefined when the text is not one. A strict pattern and a calendar check, so
+ * `Date.parse`'s lenient formats (and its rounding of nanoseconds, which differs across engines)
+ * never decide what a signed timestamp means. A year before 1970 is refused, as a negative number is
+ * by `parseUnixSeconds`.
+ */
+export function parseRfc3339Seconds(text: string): number | undefined {
+  const match = RFC_3339.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [zulu, sign, offsetHours = '0', offsetMinutes = '0'] = match.slice(7);
+  if (year < 1970 || hour > 23 || minute > 59 || second > 59 || Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 30 February over into March and month 13 into the next year: a date that does not
+  // come back unchanged does not exist.
+  const date = new Date(utc);
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  const offsetSeconds = zulu === undefined ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60 : 0;
+  return utc / 1000 - offsetSeconds;
 }
 
 /** Parses a signed UNIX-milliseconds timestamp (HubSpot, WorkOS), or MALFORMED_SIGNATURE. */

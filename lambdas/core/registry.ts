@@ -48,9 +48,14 @@ export type ProviderName = keyof typeof loaders;
 /** Every provider's name, in registry order. */
 export const providerNames = Object.keys(loaders) as ProviderName[];
 
+/** True when `name` is a registered provider's (loads no module). */
+export function isProviderName(name: string): name is ProviderName {
+  return Object.hasOwn(loaders, name);
+}
+
 /** The module of `name`, or undefined for an unknown name (loads it on first use). */
 export function findProvider(name: string): WebhookProvider<unknown> | undefined {
-  return Object.hasOwn(loaders, name) ? (loaders[name as ProviderName]() as WebhookProvider<unknown>) : undefined;
+  return isProviderName(name) ? (loaders[name]() as WebhookProvider<unknown>) : undefined;
 }
 
 /** Every module, loaded: for tools, documentation and tests. */

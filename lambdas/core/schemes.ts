@@ -110,6 +110,11 @@ export function bodyHmacSecretIndex(request: WebhookRequest, secrets: readonly s
   return secretIndexOfHmac(secrets, requireMacs(request, format), format.algorithm, signedBody(request));
 }
 
+/** Signs as a body-HMAC sender does (the other half of `bodyHmacSecretIndex`): the format's header, set. */
+export function signBodyHmac(request: OutgoingRequest, secret: string, format: HmacSignatureFormat): OutgoingRequest {
+  return withSentHeaders(request, { [format.header]: hmacSignature(format, secret, bodyBytes(request)) });
+}
+
 /**
  * MISSING_SIGNATURE that names both headers when a request carries only a sender's older, weaker
  * signature (GitHub's SHA-1 `X-Hub-Signature`, HubSpot's v1): it is never trusted on its own, and
@@ -142,6 +147,16 @@ export interface TimestampedMacs {
   /** The timestamp exactly as sent: it is part of the signed content. */
   readonly timestampText: string;
   readonly macs: readonly Buffer[];
+}
+
+/**
+ * The header value a `key=value` sender writes (the other half of `requireTimestampedMacs`): the
+ * timestamp entry, then one MAC entry per MAC in the format's encoding, joined by `joiner` (the
+ * separator, or the separator and a space as WorkOS writes it).
+ */
+export function timestampedMacHeader(format: TimestampedMacFormat, timestampText: string, macs: readonly Buffer[], joiner = format.separator): string {
+  const entries = [`${format.timestampKey}=${timestampText}`, ...macs.map((mac) => `${format.macKey}=${mac.toString(format.encoding)}`)];
+  return entries.join(joiner);
 }
 
 /**

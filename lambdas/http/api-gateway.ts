@@ -17,11 +17,12 @@ export interface SignedUrlSources {
  * path, no stage segment in the `$default` stage's paths). The body is kept as the exact bytes the
  * sender signed: base64-decoded when API Gateway encoded it (a REST API with every media type binary
  * always does; an HTTP API does for every body that is not text or JSON), never re-serialised.
+ * @param route the event's route, where the caller has already read it. @default `providerOf(event)`
  */
-export function toWebhookRequest(event: APIGatewayProxyEvent, urls: SignedUrlSources = {}): WebhookRequest {
+export function toWebhookRequest(event: APIGatewayProxyEvent, urls: SignedUrlSources = {}, route: string = providerOf(event)): WebhookRequest {
   const headers = normaliseHeaders(event.multiValueHeaders, event.headers);
   const fields = {
-    route: providerOf(event),
+    route,
     method: event.httpMethod === 'GET' ? ('GET' as const) : ('POST' as const),
     headers,
     url: urls.signedUrl ?? urls.receivedUrl ?? rebuiltUrl(event, headers, urls.publicBaseUrl),

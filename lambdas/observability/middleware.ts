@@ -10,5 +10,5 @@ import type { Telemetry } from './telemetry';
  */
 export function observability<TEvent, TResult>(telemetry: Telemetry): Array<MiddlewareObj<TEvent, TResult, Error, Context>> {
   const flush = async (): Promise<void> => telemetry.flush();
-  return [injectLambdaContext(telemetry.logger, { resetKeys: true }), { after: flush, onError: flush }];
+  return [injectLambdaContext(telemetry.logger), { after: flush, onError: flush }];
 }

@@ -8,12 +8,13 @@ export type SummaryValue = string | number | boolean | readonly string[] | undef
 /**
  * Logger and metrics for one function. Log lines carry provider, event id, code, sizes and timings —
  * never a payload, a received signature, a computed MAC or a secret.
- * Metric names (namespace `hookrelay`, dimensions `service`, `provider`, and `code` on refusals and
- * failures): Received, Verified, Rejected, Duplicate, Enqueued, Published, Failed.
+ * Metrics (`MetricName`), in namespace `hookrelay`, with dimensions `service`, `provider` and, on
+ * refusals and failures, `code`: the verifier's Received, Verified, Handshake, Rejected, Duplicate,
+ * Enqueued and Failed, whose `provider` is the route's name (`unknown` for a path that names no
+ * route); a processor's Published, Duplicate and Failed, whose `provider` is its provider's name.
  */
 export interface Telemetry {
   readonly logger: Logger;
-  readonly metrics: Metrics;
   /** Counts one occurrence; written with the invocation's other counts by `flush()`. */
   count(name: MetricName, provider: string, extraDimensions?: Record<string, string>): void;
   /**
@@ -59,7 +60,6 @@ export function createTelemetry(serviceName: string): Telemetry {
   let summary: { message: string; fields: Readonly<Record<string, SummaryValue>> } | undefined;
   return {
     logger,
-    metrics,
     count(name, provider, extraDimensions = {}) {
       const dimensions = { provider, ...extraDimensions };
       const key = JSON.stringify(dimensions);

@@ -1,10 +1,11 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { envelopeAttributes } from '../core/envelope';
+import { envelopeAttributes, type EnvelopeAttributes } from '../core/envelope';
 import { checkEnvelope, type Envelope } from '../core/envelope-schema';
 import type { ProcessorClients } from '../adapters/aws-clients';
 import { LEDGER_KEY_ATTRIBUTE, publishEnvelopes } from '../adapters/envelope-messages';
-import { EventLedger, ledgerKey, type PublishableRecord } from '../adapters/event-ledger';
+import { EventLedger, eventLedgerKey, type PublishableRecord } from '../adapters/event-ledger';
+import { boundedIds } from '../observability/log-lines';
 import { observability } from '../observability/middleware';
 import type { Telemetry } from '../observability/telemetry';
 import type { ProcessorRuntimeConfig } from '../environment';
@@ -41,10 +42,16 @@ export function parseEnvelope(body: string): Envelope {
   return envelope;
 }
 
-/** A queued message ready to publish. */
+/** A queued message ready to publish, with the attributes it is published with. */
 interface QueuedEnvelope {
   readonly record: SQSRecord;
   readonly envelope: Envelope;
+  readonly attributes: EnvelopeAttributes;
+}
+
+/** How many times SQS has handed the message over, this time included (for logs). */
+function receiveCount(record: SQSRecord): number {
+  return Number(record.attributes?.ApproximateReceiveCount ?? '1');
 }
 
 /**
@@ -76,12 +83,12 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       if (envelope.provider !== config.provider) {
         throw new PoisonMessageError(`Envelope provider does not match this processor (${config.provider})`);
       }
-      return { record, envelope };
+      return { record, envelope, attributes: envelopeAttributes(envelope) };
     } catch (error) {
       telemetry.count('Failed', config.provider, { code: 'POISON_MESSAGE' });
       logger.error('Poison message; it will reach the DLQ after maxReceiveCount', {
         messageId: record.messageId,
-        receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? '1'),
+        receiveCount: receiveCount(record),
         reason: error instanceof Error ? error.message : String(error),
       });
       return undefined;
@@ -92,7 +99,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
     const { failed } = await publishEnvelopes(
       clients.sns,
       config.topicArn,
-      items.map((item) => ({ text: item.record.body, attributes: envelopeAttributes(item.envelope) })),
+      items.map((item) => ({ text: item.record.body, attributes: item.attributes })),
     );
     for (const index of failed.keys()) {
       const item = items[index]!;
@@ -100,7 +107,7 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
       logger.warn('Publish failed; the message will be retried', {
         messageId: item.record.messageId,
         eventId: item.envelope.id,
-        receiveCount: Number(item.record.attributes?.ApproximateReceiveCount ?? '1'),
+        receiveCount: receiveCount(item.record),
         error: failed.get(index),
       });
     }
@@ -116,26 +123,26 @@ export function createProcessorHandler(deps: ProcessorDependencies): ProcessorHa
         poison.push(record);
         continue;
       }
-      const source = item.envelope.source ?? item.envelope.provider;
       queued.push({
         record: item,
         // The verifier names the event's ledger item; a message without it (redriven from an older
-        // version) is keyed on its id.
-        key: record.messageAttributes?.[LEDGER_KEY_ATTRIBUTE]?.stringValue ?? ledgerKey(source, `id:${item.envelope.id}`),
-        answer: JSON.stringify({ eventId: item.envelope.id }),
+        // version) is keyed on its route (the `source` attribute) and id.
+        key: record.messageAttributes?.[LEDGER_KEY_ATTRIBUTE]?.stringValue ?? eventLedgerKey(item.attributes.source, { id: item.envelope.id }),
+        eventId: item.envelope.id,
         acceptedAt: Date.parse(item.envelope.receivedAt),
       });
     }
     const outcome = await ledger.publishBatchOnce(queued, publish);
     for (const _item of outcome.published) telemetry.count('Published', config.provider);
     for (const _item of outcome.duplicates) telemetry.count('Duplicate', config.provider);
-    // One line per batch, naming every event: a line per envelope was most of what a processor
-    // logged (≈ 500 bytes per event at $0.50 per GB ingested, `npm run bench -- cost`). Failures,
-    // poison messages and unrecorded publishes keep a line of their own, with the message id.
+    // One line per batch, counting its events and naming the first few (`boundedIds`): a line per
+    // envelope was most of what a processor logged (≈ 500 bytes per event at $0.50 per GB ingested,
+    // `npm run bench -- cost`). Failures, poison messages and unrecorded publishes keep a line of
+    // their own, with the message id.
     if (outcome.published.length > 0 || outcome.duplicates.length > 0) {
       logger.info('Envelopes published', {
-        published: outcome.published.map((item) => item.envelope.id),
-        ...(outcome.duplicates.length > 0 ? { duplicatesSkipped: outcome.duplicates.map((item) => item.envelope.id) } : {}),
+        ...boundedIds('published', outcome.published.map((item) => item.envelope.id)),
+        ...(outcome.duplicates.length > 0 ? boundedIds('duplicatesSkipped', outcome.duplicates.map((item) => item.envelope.id)) : {}),
       });
     }
     for (const item of outcome.unrecorded) {

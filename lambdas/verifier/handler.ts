@@ -4,28 +4,29 @@ import {
   envelopeAttributes,
   envelopeText,
   escapeNoncharacters,
-  MAX_PUBLISHED_MESSAGE_BYTES,
+  maxInlineMessageBytes,
   messageBytes,
   planEnvelope,
   type EnvelopeHeader,
 } from '../core/envelope';
 import { WebhookError } from '../core/errors';
 import { bodyByteLength, methodsOf, type SignatureBinding, type WebhookEvent, type WebhookProvider } from '../core/provider';
-import { findProvider, providerNames } from '../core/registry';
+import { findProvider, isProviderName } from '../core/registry';
 import { checkWebhook } from '../core/verify-webhook';
 import type { VerifierClients } from '../adapters/aws-clients';
 import { sendEnvelope, type EnvelopeMessage } from '../adapters/envelope-messages';
 import { storePayload } from '../adapters/payload-store';
-import { EventLedger, ledgerKey, signatureKey } from '../adapters/event-ledger';
+import { EventLedger, eventLedgerKey, signatureKey, type AcceptOutcome } from '../adapters/event-ledger';
 import { SigningSecrets } from '../adapters/signing-secrets';
 import { providerOf, toWebhookRequest } from '../http/api-gateway';
 import { HEALTH_PATH, healthAnswer, type HealthAnswer } from '../http/health';
 import { errorResponse, jsonResponse, replyResponse, toWebhookError } from '../http/responses';
 import { SOURCE_NOT_ALLOWED_MESSAGE, SourceAllowlist } from '../http/source-allowlist';
 import { describeCause } from '../observability/describe-cause';
-import { VERIFIER_LINES } from '../observability/log-lines';
+import { boundedIds, VERIFIER_LINES } from '../observability/log-lines';
 import { observability } from '../observability/middleware';
 import type { SummaryValue, Telemetry } from '../observability/telemetry';
+import { ConfigurationError } from '../environment';
 import type { RouteConfig, VerifierRuntimeConfig } from '../runtime-config';
 import { mapWithConcurrency } from '../util/map-with-concurrency';
 
@@ -44,28 +45,13 @@ export interface VerifierDependencies {
 
 export type VerifierHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-interface AcceptedEvent {
-  eventId: string;
-  replayed: boolean;
-}
-
 /** An event ready to enqueue: its envelope inline, or its payload bound for the payload bucket. */
 type PreparedEvent =
   | { readonly event: WebhookEvent; readonly message: EnvelopeMessage }
   | { readonly event: WebhookEvent; readonly header: EnvelopeHeader; readonly claimCheck: 'size' | 'characters' };
 
-const isProviderName = (name: string) => (providerNames as readonly string[]).includes(name);
-
 /** Events of one batch accepted in parallel: bounded, so a large batch cannot exhaust sockets or throttle DynamoDB. */
 const BATCH_CONCURRENCY = 16;
-
-/**
- * What an event is deduplicated on within its route: its id, or for schemes that sign no id and no
- * timestamp the fingerprint of what they sign. A route uses one kind or the other, never both.
- */
-function deduplicationKey(event: WebhookEvent): string {
-  return event.contentKey === undefined ? `id:${event.id}` : `content:${event.contentKey}`;
-}
 
 /** The lease when no Lambda context tells the deadline (the verifier's default timeout). */
 const DEFAULT_LEASE_MS = 10_000;
@@ -85,7 +71,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
   // start evaluates none of them (the configuration was validated with the same modules at synth).
   const routes = new Map<string, RouteConfig>();
   for (const [name, route] of Object.entries(config.routes)) {
-    if (!isProviderName(route.provider ?? name)) throw new Error(`Route "${name}" names no known provider`);
+    if (!isProviderName(route.provider ?? name)) throw new ConfigurationError(`Route "${name}" names no known provider`);
     routes.set(name, route);
   }
   // A route restricted to its senders' addresses where the ingress cannot enforce the list itself
@@ -133,12 +119,14 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
     const plan = planEnvelope(header, event.payloadJson, config.largePayloadThresholdBytes);
     if (plan.inline) return { event, message: { text: plan.text, attributes: envelopeAttributes(header) } };
     if (config.payloadBucketName) return { event, header, claimCheck: plan.reason };
-    // No payload bucket: characters SQS refuses are escaped (the same JSON value); size cannot be helped.
+    // No payload bucket: characters SQS refuses are escaped (the same JSON value, each character 3
+    // bytes longer), and the escaped message is held to the limit the plan applies; size cannot be helped.
     const text = envelopeText(header, { json: escapeNoncharacters(event.payloadJson) });
     const attributes = envelopeAttributes(header);
-    if (plan.reason === 'size' || messageBytes(text, attributes) > MAX_PUBLISHED_MESSAGE_BYTES) {
+    const bytes = messageBytes(text, attributes);
+    if (bytes > maxInlineMessageBytes(config.largePayloadThresholdBytes)) {
       throw new WebhookError('PAYLOAD_TOO_LARGE', 'The event is too large to publish and no payload bucket is configured', {
-        details: { messageBytes: plan.bytes },
+        details: { messageBytes: bytes },
       });
     }
     return { event, message: { text, attributes } };
@@ -155,17 +143,16 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
    * conditional write, then the send (two round trips, one write unit; `adapters/event-ledger.ts`).
    * The lease is this invocation's deadline: past it, a retry may take over.
    */
-  async function acceptOnce(routeName: string, route: RouteConfig, prepared: PreparedEvent, deadline: number): Promise<AcceptedEvent> {
-    const key = ledgerKey(routeName, deduplicationKey(prepared.event));
-    const { answer, replayed } = await ledger.accept(key, { eventId: prepared.event.id }, deadline, async () => {
+  async function acceptOnce(routeName: string, route: RouteConfig, prepared: PreparedEvent, deadline: number): Promise<AcceptOutcome> {
+    const key = eventLedgerKey(routeName, prepared.event);
+    // A repeat answers with the id of the event it repeats (which, for unsigned ids, may differ).
+    return ledger.accept(key, prepared.event.id, deadline, async () => {
       try {
         await sendEnvelope(clients.sqs, route.queueUrl, await messageOf(prepared), key);
       } catch (cause) {
         throw new WebhookError('ENQUEUE_FAILED', 'The event could not be enqueued', { cause });
       }
     });
-    // A repeat answers with the id of the event it repeats (which, for unsigned ids, may differ).
-    return { eventId: answer.eventId, replayed };
   }
 
   /**
@@ -206,7 +193,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
         signedUrl: route.signedUrl,
         receivedUrl: deps.receivedUrl?.(event),
         publicBaseUrl: route.publicUrl,
-      });
+      }, routeName);
       logContext['bodyBytes'] = bodyByteLength(request);
       telemetry.count('Received', routeName);
 
@@ -244,7 +231,7 @@ export function createVerifierHandler(deps: VerifierDependencies): VerifierHandl
 
       const replayHeaders: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
       const status = verified.reply?.statusCode ?? 200;
-      telemetry.summarise(VERIFIER_LINES.accepted, { ...logContext, eventIds, replayed, status, ms: now() - started });
+      telemetry.summarise(VERIFIER_LINES.accepted, { ...logContext, ...boundedIds('eventIds', eventIds), replayed, status, ms: now() - started });
       // The sender's own expected answer (Discord's deferred response, Adyen's "[accepted]") when
       // its scheme has one: computed from the verified request, so a repeat gets the same answer.
       if (verified.reply) return replyResponse(verified.reply, replayHeaders);

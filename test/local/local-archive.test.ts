@@ -2,10 +2,9 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { randomUUID } from 'node:crypto';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
-import { parseArchiveText } from '../../lambdas/core/archive-format';
+import { decodeArchiveObject, parseArchiveText } from '../../lambdas/core/archive-format';
 import { envelopeAttributes, envelopeText } from '../../lambdas/core/envelope';
 import { startLocalArchive, type LocalArchive } from '../../local/local-archive';
-import { decodeObject } from '../../tools/lib/archive-reader';
 import { FaultPlan, faultyClients } from '../helpers/fault-injection';
 import { waitFor } from '../helpers/wait';
 
@@ -16,7 +15,7 @@ async function archivedIds(archive: LocalArchive): Promise<string[]> {
   const ids: string[] = [];
   for (const object of Contents) {
     const { Body } = await admin.s3.send(new GetObjectCommand({ Bucket: archive.bucketName, Key: object.Key! }));
-    ids.push(...parseArchiveText(decodeObject(await Body!.transformToByteArray())).events.map(({ event }) => event.id));
+    ids.push(...parseArchiveText(decodeArchiveObject(await Body!.transformToByteArray())).events.map(({ event }) => event.id));
   }
   return ids.sort();
 }

@@ -15,7 +15,18 @@ describe('Function: parseSubscriberFilters', () => {
     { case: 'a star stays wide', filters: ['stripe', 'stripe:invoice.paid'], expected: { stripe: undefined } },
     { case: 'types may hold colons and slashes', filters: ['shopify:orders/paid'], expected: { shopify: ['orders/paid'] } },
   ])('$case', ({ filters, expected }) => {
-    expect(parseSubscriberFilters(filters, PROVIDERS)).toEqual(expected);
+    // Act
+    const selections = parseSubscriberFilters(filters, PROVIDERS);
+
+    // Assess
+    expect(Object.fromEntries(Object.entries(selections).map(([provider, { eventTypes }]) => [provider, eventTypes]))).toEqual(expected);
+  });
+
+  it("keeps each provider's patterns with the filter policy its subscription gets", () => {
+    expect(parseSubscriberFilters(['stripe:invoice.*', 'stripe:charge.refunded', 'github'], PROVIDERS)).toEqual({
+      stripe: { eventTypes: ['invoice.*', 'charge.refunded'], filterPolicy: { eventType: [{ prefix: 'invoice.' }, 'charge.refunded'], replay: [{ exists: false }] } },
+      github: { eventTypes: undefined, filterPolicy: { replay: [{ exists: false }] } },
+    });
   });
 
   it.each([

@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
-import { parseArchiveText } from '../../lambdas/core/archive-format';
+import { decodeArchiveObject, parseArchiveText } from '../../lambdas/core/archive-format';
 import { createQueue, queueArn } from '../../local/local-resources';
 import type { LocalHookrelay } from '../../local/hookrelay-local';
 import { subscriptionFilterPolicy } from '../../packages/subscriber/src/filter-policy';
-import { decodeObject } from '../../tools/lib/archive-reader';
 import { startTestGateway, TEST_SECRETS } from '../helpers/local-hookrelay';
 import { stripeSignatureHeader } from '../helpers/official-signers';
 import { runTool, type ToolRun } from '../helpers/run-tool';
@@ -90,7 +89,7 @@ describe('Command: npm run replay (local gateway)', () => {
       const { Body } = await admin.s3.send(new GetObjectCommand({ Bucket: gateway.archive!.bucketName, Key: key }));
       const bytes = await Body!.transformToByteArray();
       expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]); // GZIP
-      archived.push(...parseArchiveText(decodeObject(bytes)).events.map(({ event }) => ({ key, event })));
+      archived.push(...parseArchiveText(decodeArchiveObject(bytes)).events.map(({ event }) => ({ key, event })));
     }
 
     // Assess

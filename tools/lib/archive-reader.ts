@@ -1,8 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { gunzipSync } from 'node:zlib';
-import { parseArchiveText, partitionPrefix, partitionsBetween, type ArchivedEvent } from '../../lambdas/core/archive-format';
+import { decodeArchiveObject, parseArchiveText, partitionPrefix, partitionsBetween, type ArchivedEvent } from '../../lambdas/core/archive-format';
 import { mapWithConcurrency } from '../../lambdas/util/map-with-concurrency';
-import { patternToRegExp } from './event-pattern';
+import { compileTypePattern } from '../../packages/subscriber/src/patterns';
 
 /** One archived event, whatever copies of it were archived: `route#id` (a route name holds no `#`). */
 function eventKey(source: string, eventId: string): string {
@@ -57,11 +56,8 @@ export interface ArchiveScan {
 const LIST_CONCURRENCY = 8;
 const READ_CONCURRENCY = 4;
 
-/** GZIP objects are decompressed (Firehose's and the local archive's are); anything else is read as is. */
-export function decodeObject(bytes: Uint8Array): string {
-  const isGzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return (isGzip ? gunzipSync(bytes) : Buffer.from(bytes)).toString('utf8');
-}
+/** Kept under this name for test/e2e/local-gateway.test.ts, which reads archive objects with it. */
+export { decodeArchiveObject as decodeObject } from '../../lambdas/core/archive-format';
 
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -77,29 +73,37 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
 async function readObject(s3: S3Client, bucket: string, key: string): Promise<string> {
   const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!Body) throw new Error(`s3://${bucket}/${key} has no body`);
-  return decodeObject(await Body.transformToByteArray());
+  return decodeArchiveObject(await Body.transformToByteArray());
 }
 
-/** Whether an archived event is in the selection (the route's partitions hold only that route's events). */
-export function matchesSelection(event: ArchivedEvent, selection: ArchiveSelection): boolean {
-  const published = Date.parse(event.publishedAt);
-  if (!(published >= selection.sinceMs && published < selection.untilMs)) return false;
-  if (event.source !== selection.route) return false;
-  if (selection.types?.length && !selection.types.some((pattern) => patternToRegExp(pattern).test(event.type))) return false;
-  if (selection.ids?.length && !selection.ids.includes(event.id)) return false;
-  return true;
+/**
+ * The selection as a test of one archived event (the route's partitions hold only that route's
+ * events). Its type patterns are compiled once, here, for every event a scan reads.
+ */
+export function selectionFilter(selection: ArchiveSelection): (event: ArchivedEvent) => boolean {
+  const typeMatchers = selection.types?.length ? selection.types.map(compileTypePattern) : undefined;
+  const ids = selection.ids?.length ? new Set(selection.ids) : undefined;
+  return (event) => {
+    const published = Date.parse(event.publishedAt);
+    if (!(published >= selection.sinceMs && published < selection.untilMs)) return false;
+    if (event.source !== selection.route) return false;
+    if (typeMatchers && !typeMatchers.some((matches) => matches(event.type))) return false;
+    if (ids && !ids.has(event.id)) return false;
+    return true;
+  };
 }
 
 /** Lists and reads every object that can hold selected events, and selects them (first archived copy of each). */
 export async function scanArchive(s3: S3Client, bucket: string, selection: ArchiveSelection): Promise<ArchiveScan> {
   // The window excludes its end: an event published exactly at `untilMs` is not in it.
   const partitions = partitionsBetween(selection.route, selection.sinceMs, selection.untilMs - 1);
+  const inSelection = selectionFilter(selection);
   const objectKeys = (await mapWithConcurrency(partitions, LIST_CONCURRENCY, (partition) => listKeys(s3, bucket, partitionPrefix(partition)))).flat();
   // Each object is parsed as soon as it is read and only its selected events' metadata is kept.
   const perObject = await mapWithConcurrency(objectKeys, READ_CONCURRENCY, async (objectKey) => {
     const parsed = parseArchiveText(await readObject(s3, bucket, objectKey));
     const selected = parsed.events
-      .filter(({ event }) => matchesSelection(event, selection))
+      .filter(({ event }) => inSelection(event))
       .map(({ line, event }): PlannedEvent => {
         const { text, ...metadata } = event;
         return { ...metadata, key: eventKey(event.source, event.id), bytes: Buffer.byteLength(text, 'utf8'), objectKey, line };

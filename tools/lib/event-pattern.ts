@@ -1,15 +1,7 @@
 /**
- * Event-type patterns for `npm run tail -- --type <pattern>`: `*` matches any run of characters
- * (`invoice.*`, `*.succeeded`, `customer.*.updated`); without `*` the type must match exactly.
- */
-export function patternToRegExp(pattern: string): RegExp {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('.*')}$`);
-}
-
-/**
- * The SNS subscription filter policy that lets through at least what the pattern matches (the tail
- * filters again locally, so a middle wildcard may be looser here). Undefined: no filter.
+ * The SNS subscription filter policy of `npm run tail -- --type <pattern>`: it lets through at least
+ * what the pattern matches (`compileTypePattern`, which the tail applies again to what arrives), so
+ * a middle wildcard may be looser here. Undefined: no filter.
  */
 export function patternToFilterPolicy(pattern: string | undefined): Record<string, unknown> | undefined {
   if (!pattern || pattern === '*') return undefined;

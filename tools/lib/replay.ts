@@ -5,15 +5,15 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { mapWithConcurrency } from '../../lambdas/util/map-with-concurrency';
+import { parseS3Location } from '../../packages/subscriber/src/claim-check';
+import { InvalidEnvelopeError } from '../../packages/subscriber/src/errors';
+import { REPLAY_ATTRIBUTE, REPLAY_EXCLUSION } from '../../packages/subscriber/src/filter-policy';
 import type { ArchiveScan, PlannedEvent } from './archive-reader';
 
 /**
  * The parts of `npm run replay` that are not the command line: times, destinations, the checkpoint
  * that makes a replay resumable, the rate limiter, the plan and summary texts, and the sends.
  */
-
-/** The message attribute every replayed message carries; its value is the replay's id. */
-export const REPLAY_ATTRIBUTE = 'replay';
 
 /** A mistake in the command line: reported with the usage, exit code 2. */
 export class ReplayUsageError extends Error {
@@ -160,7 +160,7 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 /**
  * Paces sends at `ratePerSecond`: the n-th `wait()` resolves no earlier than 1/rate after the one
@@ -185,13 +185,13 @@ export async function checkPayloads(s3: S3Client, events: readonly PlannedEvent[
   const gone = new Set<string>();
   let unchecked = 0;
   await mapWithConcurrency(locations, 8, async (location) => {
-    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
-    if (!match) return void gone.add(location);
     try {
-      await s3.send(new HeadObjectCommand({ Bucket: match[1], Key: match[2] }));
+      const { bucket, key } = parseS3Location(location);
+      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     } catch (error) {
+      // A location the subscriber cannot parse is as unreadable to it as a deleted object.
       const name = (error as { name?: string }).name;
-      if (name === 'NotFound' || name === 'NoSuchKey') gone.add(location);
+      if (error instanceof InvalidEnvelopeError || name === 'NotFound' || name === 'NoSuchKey') gone.add(location);
       else unchecked += 1;
     }
   });
@@ -203,7 +203,7 @@ export function excludesReplays(filterPolicy: string | undefined, scope: string 
   if (!filterPolicy || scope === 'MessageBody') return false;
   try {
     const condition = (JSON.parse(filterPolicy) as Record<string, unknown>)[REPLAY_ATTRIBUTE];
-    return JSON.stringify(condition) === JSON.stringify([{ exists: false }]);
+    return JSON.stringify(condition) === JSON.stringify(REPLAY_EXCLUSION);
   } catch {
     return false;
   }

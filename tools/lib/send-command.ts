@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { WebhookProvider } from '../../lambdas/core/provider';
 import { allProviders, findProvider, providerNames } from '../../lambdas/core/registry';
 import { listFromEnvironment, secretVariable } from '../../lambdas/routes';
+import { localGatewayUrl } from './local-gateway';
 
 const USAGE = `usage: npm run send -- <route> [event-type] [--provider P] [--url URL] [--file payload.json] [--secret S] [--json]
 
@@ -72,7 +73,7 @@ function helpText(): string {
 
 /** The webhook URL for `route`: see --url in USAGE. */
 function webhookUrl(route: string, given: string | undefined, env: Environment): URL {
-  const text = given ?? `http://127.0.0.1:${env['PORT'] || 3000}`;
+  const text = given ?? localGatewayUrl(env);
   let url: URL;
   try {
     url = new URL(text);

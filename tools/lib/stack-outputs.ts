@@ -26,7 +26,7 @@ export function requireOutput(outputs: Record<string, string>, key: string, stac
 }
 
 /** A route's or provider's output, named as the stack names it. */
-export function requireNamedOutput(outputs: Record<string, string>, name: string, thing: RouteOutput | ProviderOutput, stackName: string): string {
+function requireNamedOutput(outputs: Record<string, string>, name: string, thing: RouteOutput | ProviderOutput, stackName: string): string {
   return requireOutput(outputs, outputKey(name, thing), stackName);
 }
 

@@ -14,8 +14,9 @@ export interface AwsClientSettings {
   readonly maxAttempts?: number;
   /**
    * Concurrent connections per client. @default the SDK's (50). A Lambda handler makes a few
-   * calls at a time; the local gateway long-polls every queue on one client and needs more, or
-   * the polls beyond 50 wait a whole poll for a socket.
+   * calls at a time. A client that holds long polls needs a socket for each beside its other
+   * calls, or those calls wait up to a whole poll for one: the local gateway gives each queue
+   * poller a client of its own and sizes the one it shares to the calls it makes at once.
    */
   readonly maxSockets?: number;
 }

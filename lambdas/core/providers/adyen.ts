@@ -18,6 +18,7 @@ import {
   type WebhookProvider,
 } from '../provider';
 import { compactJson, isoTime } from '../samples';
+import { decodeMac } from '../schemes';
 
 /** What Adyen expects from every accepted request, first or repeated: exactly this text. */
 const ACCEPTED: DirectReply = { statusCode: 200, contentType: 'text/plain', body: '[accepted]' };
@@ -96,8 +97,8 @@ function verifyItem({ item, signed }: NotificationItem, index: number, secrets: 
   if (typeof text !== 'string' || text.trim() === '') {
     throw new WebhookError('MISSING_SIGNATURE', `Notification item ${index} has no additionalData.hmacSignature`, { details: { itemIndex: index } });
   }
-  const signature = decodeSignature(text.trim(), 'base64');
-  if (signature?.length !== 32) {
+  const signature = decodeMac(text.trim(), 'sha256', 'base64');
+  if (signature === undefined) {
     throw new WebhookError('MALFORMED_SIGNATURE', `Notification item ${index} has an hmacSignature that is not base64 of 32 bytes`, { details: { itemIndex: index } });
   }
   const secretIndex = secretIndexOf(secrets, (secret) => {

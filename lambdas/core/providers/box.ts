@@ -1,11 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { randomInt, randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
+import { hmac, matchesAny } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
   bodyBytes,
-  decodeSignatureEntries,
   DEFAULT_MAX_BODY_BYTES,
   secretIndexOf,
   signatureMismatch,
@@ -14,6 +13,7 @@ import {
   MAX_SIGNATURE_CANDIDATES,
   noOptions,
   parseJsonBody,
+  parseRfc3339Seconds,
   requireHeader,
   requireStringField,
   withSentHeaders,
@@ -23,6 +23,7 @@ import {
 } from '../provider';
 import { headerValues, type WebhookRequest } from '../request';
 import { compactJson, randomHex } from '../samples';
+import { hmacSignature, receivedMacs, type HmacSignatureFormat } from '../schemes';
 
 const PRIMARY_HEADER = 'BOX-SIGNATURE-PRIMARY';
 const SECONDARY_HEADER = 'BOX-SIGNATURE-SECONDARY';
@@ -30,29 +31,11 @@ const TIMESTAMP_HEADER = 'BOX-DELIVERY-TIMESTAMP';
 const VERSION_HEADER = 'BOX-SIGNATURE-VERSION';
 const ALGORITHM_HEADER = 'BOX-SIGNATURE-ALGORITHM';
 const DELIVERY_HEADER = 'BOX-DELIVERY-ID';
+/** Each of the two signature headers: a base64 HMAC-SHA256. Refusals name both as `BOX-SIGNATURE-*`. */
+const SIGNATURE: HmacSignatureFormat = { header: 'BOX-SIGNATURE-*', algorithm: 'sha256', encoding: 'base64' };
 
 const SLASH = 0x2f;
 const BACKSLASH = 0x5c;
-
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/**
- * Whole UNIX seconds of an RFC 3339 date-time (fractions dropped, as Box's SDK floors them), or
- * undefined when the text is not one: a strict pattern and a calendar check, so `Date.parse`'s
- * lenient formats never decide what a signed timestamp means.
- */
-export function parseRfc3339Seconds(text: string): number | undefined {
-  const match = RFC3339.exec(text);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const [zulu, sign, offsetHours = '0', offsetMinutes = '0'] = match.slice(7);
-  if (hour > 23 || minute > 59 || second > 59 || Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(utc);
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  const offsetSeconds = zulu === undefined ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60 : 0;
-  return utc / 1000 - offsetSeconds;
-}
 
 /**
  * The body as Box's SDK also tries it (`computeWebhookSignature(…, escapeBody = true)`): characters
@@ -191,15 +174,7 @@ export const box: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const received = decodeSignatureEntries(
-      signatureEntries(request),
-      (entry) => {
-        const decoded = decodeSignature(entry, 'base64');
-        return decoded?.length === 32 ? decoded : undefined;
-      },
-      'BOX-SIGNATURE-*',
-      'a base64 HMAC-SHA256',
-    );
+    const received = receivedMacs(signatureEntries(request), SIGNATURE);
     requireSchemeHeader(request, VERSION_HEADER, '1');
     requireSchemeHeader(request, ALGORITHM_HEADER, 'HmacSHA256');
     const timestampText = requireHeader(request, TIMESTAMP_HEADER);
@@ -210,9 +185,9 @@ export const box: WebhookProvider = {
     // hashed for a request whose first form matched no key.
     let escaped: string | undefined | null = null;
     const secretIndex = secretIndexOf(secrets, (secret) => {
-      if (matchesAny(received, hmac('sha256', secret, signedBody(request), timestampText))) return true;
+      if (matchesAny(received, hmac(SIGNATURE.algorithm, secret, signedBody(request), timestampText))) return true;
       if (escaped === null) escaped = escapedBody(request);
-      return escaped !== undefined && matchesAny(received, hmac('sha256', secret, escaped, timestampText));
+      return escaped !== undefined && matchesAny(received, hmac(SIGNATURE.algorithm, secret, escaped, timestampText));
     });
     if (secretIndex < 0) return signatureMismatch(secrets);
     assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
@@ -228,8 +203,8 @@ export const box: WebhookProvider = {
     const body = bodyBytes(request);
     return withSentHeaders(request, {
       [TIMESTAMP_HEADER]: timestamp,
-      [PRIMARY_HEADER]: hmac('sha256', primary, body, timestamp).toString('base64'),
-      ...(secondary === undefined ? {} : { [SECONDARY_HEADER]: hmac('sha256', secondary, body, timestamp).toString('base64') }),
+      [PRIMARY_HEADER]: hmacSignature(SIGNATURE, primary, body, timestamp),
+      ...(secondary === undefined ? {} : { [SECONDARY_HEADER]: hmacSignature(SIGNATURE, secondary, body, timestamp) }),
       [VERSION_HEADER]: '1',
       [ALGORITHM_HEADER]: 'HmacSHA256',
     });

@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, randomBytes, randomInt, sign as signWithKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { decodeSignature, memoizeSecretParse } from '../crypto';
+import { createPrivateKey, randomBytes, randomInt, sign as signWithKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { decodeSignature, ed25519PublicKey, memoizeSecretParse } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
@@ -26,8 +26,6 @@ import { compactJson, isoTime } from '../samples';
 
 const SIGNATURE_HEADER = 'X-Signature-Ed25519';
 const TIMESTAMP_HEADER = 'X-Signature-Timestamp';
-/** DER SubjectPublicKeyInfo header of an Ed25519 key; the raw 32 bytes follow. */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const ED25519_SIGNATURE_BYTES = 64;
 
 /** Interaction type 1: Discord checks the endpoint with it when it is saved, and now and then after. */
@@ -53,13 +51,7 @@ const INTERACTIONS: ReadonlyMap<number, { readonly type: string; readonly reply:
  * Ed25519 key). Anything else never matches.
  */
 export const parseDiscordPublicKey = memoizeSecretParse(function parseDiscordPublicKey(secret: string): KeyObject | undefined {
-  const raw = decodeSignature(secret.trim(), 'hex');
-  if (raw?.length !== 32) return undefined;
-  try {
-    return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-  } catch {
-    return undefined;
-  }
+  return ed25519PublicKey(decodeSignature(secret.trim(), 'hex'));
 });
 
 /**
@@ -170,7 +162,8 @@ export const discord: WebhookProvider = {
     const kind = body.value['type'];
     if (kind === PING) return { secretIndex, events: [], reply: { statusCode: 200, body: { type: 1 } } };
     const known = typeof kind === 'number' ? INTERACTIONS.get(kind) : undefined;
-    if (!known) throw new WebhookError('INVALID_PAYLOAD', 'Discord interaction has an unknown "type"', { details: { interactionType: String(kind).slice(0, 16) } });
+    // The log says what kind of value it was, never the value: the body is the sender's text.
+    if (!known) throw new WebhookError('INVALID_PAYLOAD', 'Discord interaction has an unknown "type"', { details: { interactionTypeOf: typeof kind } });
     return { secretIndex, events: [jsonEvent(requireStringField(body.value, ['id']), known.type, body)], reply: known.reply };
   },
 

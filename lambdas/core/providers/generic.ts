@@ -1,16 +1,18 @@
 import * as z from 'zod/mini';
-import { createHash, randomUUID } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny, memoizeSecretParse, sha256Hex, type HmacAlgorithm } from '../crypto';
+import { randomUUID } from 'node:crypto';
+import { decodeBase64Key, decodeSignature, hmac, matchesAny, memoizeSecretParse, sha256Hex, tokenDigest, type HmacAlgorithm } from '../crypto';
 import { stringifyForWire } from '../envelope';
 import { compactJson, isoTime, randomId } from '../samples';
 import { WebhookError } from '../errors';
 import {
   bodyText,
+  assertMillisecondsWithinTolerance,
   assertTimestampWithinTolerance,
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
   decodeSignatureEntries,
   isRecord,
+  jsonEvent,
   MAX_SIGNATURE_CANDIDATES,
   parseJsonBody,
   parseUnixSeconds,
@@ -18,8 +20,10 @@ import {
   bodyBytes,
   jsonPost,
   sentHeader,
+  signatureHeaderEntries,
   withSentHeaders,
   signedBody,
+  type JsonBody,
   type OutgoingRequest,
   type SampleContext,
   type VerifiedWebhook,
@@ -27,6 +31,7 @@ import {
   type WebhookProvider,
 } from '../provider';
 import { header, headerValues, type WebhookRequest } from '../request';
+import { decodeMac, MAC_BYTES } from '../schemes';
 
 // ---------------------------------------------------------------------------------------------
 // Options. A route chooses one of three ways its sender authenticates (`auth`), as EventBridge's
@@ -87,7 +92,6 @@ export interface GenericBasicOptions extends GenericEventOptions {
 /** Validated options of the `generic` provider (the output of `generic.parseOptions`). */
 export type GenericOptions = GenericHmacOptions | GenericTokenOptions | GenericBasicOptions;
 
-const MAC_BYTES: Readonly<Record<HmacAlgorithm, number>> = { sha1: 20, sha256: 32, sha512: 64 };
 const SIGNED_FIELDS: readonly SignedField[] = ['body', 'timestamp', 'id', 'method', 'url'];
 /** Any `{…}` without braces or spaces inside: an unknown name is refused rather than signed as literal text. */
 const PLACEHOLDER = /\{([^{}\s]*)\}/g;
@@ -339,11 +343,7 @@ function parseGenericOptions(raw: unknown): GenericOptions {
 
 const HEX_KEY = /^(?:[0-9a-fA-F]{2})+$/;
 const decodeHexKey = memoizeSecretParse((secret: string) => (HEX_KEY.test(secret) ? Buffer.from(secret, 'hex') : undefined));
-const decodeBase64Key = memoizeSecretParse((secret: string) => {
-  const key = secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret;
-  const decoded = decodeSignature(key.length % 4 === 0 ? key : key + '='.repeat(4 - (key.length % 4)), 'base64');
-  return decoded !== undefined && decoded.length > 0 ? decoded : undefined;
-});
+const decodeWhsecKey = memoizeSecretParse((secret: string) => decodeBase64Key(secret.startsWith(WHSEC_PREFIX) ? secret.slice(WHSEC_PREFIX.length) : secret));
 
 /** The HMAC key a secret stands for, or undefined when it does not decode (an empty key protects nothing). */
 function hmacKey(secret: string, encoding: GenericSecretEncoding): string | Buffer | undefined {
@@ -351,7 +351,7 @@ function hmacKey(secret: string, encoding: GenericSecretEncoding): string | Buff
     case 'hex':
       return decodeHexKey(secret);
     case 'base64':
-      return decodeBase64Key(secret);
+      return decodeWhsecKey(secret);
     default:
       return secret === '' ? undefined : secret;
   }
@@ -359,12 +359,16 @@ function hmacKey(secret: string, encoding: GenericSecretEncoding): string | Buff
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-/** Strict decoding of a received MAC: undefined for anything `Buffer.from` would silently repair. */
-function decodeMac(value: string, encoding: GenericSignatureEncoding): Buffer | undefined {
-  if (encoding !== 'base64url') return decodeSignature(value, encoding);
-  const bare = value.replace(/={1,2}$/, '');
-  if (!BASE64URL.test(bare) || bare.length % 4 === 1 || (bare !== value && value.length % 4 !== 0)) return undefined;
-  return Buffer.from(bare, 'base64url');
+/**
+ * A received MAC of the route's algorithm, decoded strictly: undefined for anything `Buffer.from`
+ * would silently repair, and for a digest of another length.
+ */
+function decodeReceivedMac(text: string, { algorithm, encoding }: GenericHmacOptions): Buffer | undefined {
+  if (encoding !== 'base64url') return decodeMac(text, algorithm, encoding);
+  const bare = text.replace(/={1,2}$/, '');
+  if (!BASE64URL.test(bare) || bare.length % 4 === 1 || (bare !== text && text.length % 4 !== 0)) return undefined;
+  const mac = Buffer.from(bare, 'base64url');
+  return mac.length === MAC_BYTES[algorithm] ? mac : undefined;
 }
 
 const SEPARATORS: Readonly<Record<GenericSignatureDelimiter, string>> = { comma: ',', space: ' ,', none: '' };
@@ -420,12 +424,14 @@ function macOfEntry(entry: string, options: GenericHmacOptions): Buffer | undefi
     rest = rest.slice(tag.length);
   }
   if (!rest.startsWith(options.signaturePrefix)) return undefined;
-  const mac = decodeMac(rest.slice(options.signaturePrefix.length), options.encoding);
-  return mac?.length === MAC_BYTES[options.algorithm] ? mac : undefined;
+  return decodeReceivedMac(rest.slice(options.signaturePrefix.length), options);
 }
 
-function encodeMac(mac: Buffer, encoding: GenericSignatureEncoding): string {
-  return mac.toString(encoding);
+/** The signed content, in order: the template's literal text, and each placeholder's value. */
+function signedContentOf(template: readonly SignedContentPart[], fields: Readonly<Record<SignedField, string | Buffer | undefined>>): Array<string | Buffer> {
+  // `parseOptions` refuses `{id}` without `idHeader` and `{timestamp}` without a timestamp, so a
+  // placeholder in the template always has its value.
+  return template.map((part) => ('literal' in part ? part.literal : fields[part.field]!));
 }
 
 interface SignedTimestamp {
@@ -457,42 +463,39 @@ function signedTimestamp(request: WebhookRequest, entries: readonly string[], op
   return { text, value };
 }
 
-/** Both directions, to the millisecond when the sender signs milliseconds. */
-function assertFresh(timestamp: number, unit: GenericTimestampUnit, nowSeconds: number, toleranceSeconds: number): void {
-  if (unit === 'seconds') return assertTimestampWithinTolerance(timestamp, nowSeconds, toleranceSeconds);
-  const skewMilliseconds = nowSeconds * 1000 - timestamp;
-  if (Math.abs(skewMilliseconds) > toleranceSeconds * 1000) {
-    throw new WebhookError('TIMESTAMP_OUT_OF_TOLERANCE', skewMilliseconds > 0 ? 'Timestamp is too old' : 'Timestamp is in the future', {
-      details: { skewSeconds: skewMilliseconds / 1000, toleranceSeconds },
-    });
+/** The tolerance check of a signed timestamp in each unit: both directions, to the millisecond for milliseconds. */
+const ASSERT_FRESH: Readonly<Record<GenericTimestampUnit, (timestamp: number, nowSeconds: number, toleranceSeconds: number) => void>> = {
+  seconds: assertTimestampWithinTolerance,
+  milliseconds: assertMillisecondsWithinTolerance,
+};
+
+/**
+ * The index of the first secret whose key `matches`, or -1 (the caller returns `credentialMismatch`).
+ * A secret without a key (`keyOf` gives undefined: it does not decode) never matches.
+ */
+function matchingSecret<TKey>(secrets: readonly string[], keyOf: (secret: string) => TKey | undefined, matches: (key: TKey) => boolean): number {
+  for (let index = 0; index < secrets.length; index++) {
+    const key = keyOf(secrets[index]!);
+    if (key !== undefined && matches(key)) return index;
   }
+  return -1;
 }
 
-/** The index of the first secret whose parsed form `matches`; a secret that does not parse never matches. */
-function matchingSecret<TKey>(secrets: readonly string[], parse: (secret: string) => TKey | undefined, matches: (key: TKey) => boolean, credential: string): number {
-  let unusable = 0;
-  for (let index = 0; index < secrets.length; index++) {
-    const key = parse(secrets[index]!);
-    if (key === undefined) unusable++;
-    else if (matches(key)) return index;
-  }
-  throw new WebhookError('INVALID_SIGNATURE', `No ${credential} matches any configured secret`, {
-    details: { secretsTried: secrets.length, secretsUnusable: unusable },
+/**
+ * INVALID_SIGNATURE for a request no secret matched, returned rather than thrown (see `secretIndexOf`).
+ * It counts the secrets that cannot match anything (`usable` false), so a misconfigured route shows
+ * in the refusals' logs.
+ */
+function credentialMismatch(secrets: readonly string[], usable: (secret: string) => boolean, credential: string): WebhookError {
+  return new WebhookError('INVALID_SIGNATURE', `No ${credential} matches any configured secret`, {
+    details: { secretsTried: secrets.length, secretsUnusable: secrets.filter((secret) => !usable(secret)).length },
   });
 }
 
-/** SHA-256 of a credential: equal-length digests compare in constant time and hide the credential's length. */
-const digest = (value: string | Buffer) => createHash('sha256').update(value).digest();
-
-/** Non-empty values of a credential header (repeated headers each tried), bounded. */
-function credentialValues(request: WebhookRequest, name: string): string[] {
-  const values = headerValues(request, name)
-    .map((value) => value.trim())
-    .filter((value) => value !== '');
-  if (values.length === 0) throw new WebhookError('MISSING_SIGNATURE', `${name} header is missing`);
-  if (values.length > MAX_SIGNATURE_CANDIDATES) throw new WebhookError('MALFORMED_SIGNATURE', `${name} is repeated too often`);
-  return values;
-}
+/** An empty token would match an empty header value: it never matches. */
+const usableToken = (secret: string) => secret !== '';
+/** A secret without a colon is not a `user:password` pair: it never matches. */
+const usableBasicCredential = (secret: string) => secret.includes(':');
 
 const startsWithIgnoringCase = (value: string, prefix: string) => value.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase();
 const BASIC_CREDENTIALS = /^basic[ \t]+([A-Za-z0-9+/]+={0,2})$/i;
@@ -523,7 +526,7 @@ function verifiedEvent(
   secretIndex: number,
   replayKey: (type: string) => string | undefined,
 ): VerifiedWebhook {
-  const body = options.payloadFormat === 'json' ? parseJsonBody(request) : textBody(request);
+  const body: JsonBody = options.payloadFormat === 'json' ? parseJsonBody(request) : textBody(request);
   if (options.idHeader !== undefined && !headerId) {
     throw new WebhookError('INVALID_PAYLOAD', `${options.idHeader} header is missing`);
   }
@@ -535,16 +538,12 @@ function verifiedEvent(
         ? fieldAt(body.value, options.typeField)
         : undefined;
   const type = typeof typeValue === 'string' && typeValue !== '' ? typeValue : options.defaultType;
-  const key = replayKey(type);
-  return {
-    secretIndex,
-    events: [{ id, type, payload: body.value, payloadJson: body.text, ...(key === undefined ? {} : { contentKey: key }) }],
-  };
+  return { secretIndex, events: [jsonEvent(id, type, body, replayKey(type))] };
 }
 
 const signs = (options: GenericHmacOptions, field: SignedField) => options.signedContent.some((part) => 'field' in part && part.field === field);
 
-function verifyHmac(request: WebhookRequest, { secrets, nowSeconds, toleranceSeconds }: VerifyContext<unknown>, options: GenericHmacOptions): VerifiedWebhook {
+function verifyHmac(request: WebhookRequest, { secrets, nowSeconds, toleranceSeconds }: VerifyContext<unknown>, options: GenericHmacOptions): VerifiedWebhook | WebhookError {
   const entries = signatureEntries(request, options);
   const timestamp = signedTimestamp(request, entries, options);
   const signsId = signs(options, 'id');
@@ -558,28 +557,14 @@ function verifyHmac(request: WebhookRequest, { secrets, nowSeconds, toleranceSec
     `"${tag}${options.signaturePrefix}<${options.encoding} HMAC-${options.algorithm.toUpperCase()}>"`,
   );
 
-  const signed = options.signedContent.map((part): string | Buffer => {
-    if ('literal' in part) return part.literal;
-    switch (part.field) {
-      case 'body':
-        return signedBody(request);
-      case 'id':
-        return headerId!;
-      case 'timestamp':
-        return timestamp!.text;
-      case 'method':
-        return request.method;
-      case 'url':
-        return request.url;
-    }
-  });
+  const signed = signedContentOf(options.signedContent, { body: signedBody(request), id: headerId, timestamp: timestamp?.text, method: request.method, url: request.url });
   const secretIndex = matchingSecret(
     secrets,
     (secret) => hmacKey(secret, options.secretEncoding),
     (key) => matchesAny(received, hmac(options.algorithm, key, ...signed)),
-    'signature',
   );
-  if (timestamp !== undefined) assertFresh(timestamp.value, options.timestampUnit, nowSeconds, toleranceSeconds);
+  if (secretIndex < 0) return credentialMismatch(secrets, (secret) => hmacKey(secret, options.secretEncoding) !== undefined, 'signature');
+  if (timestamp !== undefined) ASSERT_FRESH[options.timestampUnit](timestamp.value, nowSeconds, toleranceSeconds);
 
   // With neither the id nor a timestamp signed, a captured request could be sent again with a
   // fresh id: deduplicate on what is signed instead.
@@ -594,36 +579,37 @@ function credentialReplayKey(request: WebhookRequest, options: GenericOptions): 
   return (type) => (options.idHeader === undefined ? contentKey(type, signedBody(request)) : undefined);
 }
 
-function verifyToken(request: WebhookRequest, { secrets }: VerifyContext<unknown>, options: GenericTokenOptions): VerifiedWebhook {
+function verifyToken(request: WebhookRequest, { secrets }: VerifyContext<unknown>, options: GenericTokenOptions): VerifiedWebhook | WebhookError {
   const { tokenHeader, tokenPrefix } = options;
   const received = decodeSignatureEntries(
-    credentialValues(request, tokenHeader),
+    signatureHeaderEntries(request, tokenHeader, null),
     (value) => {
       if (!startsWithIgnoringCase(value, tokenPrefix)) return undefined;
       const token = value.slice(tokenPrefix.length).trim();
-      return token === '' ? undefined : digest(token);
+      return token === '' ? undefined : tokenDigest(token);
     },
     tokenHeader,
     `"${tokenPrefix}<token>"`,
   );
-  const secretIndex = matchingSecret(secrets, (secret) => (secret === '' ? undefined : digest(secret)), (expected) => matchesAny(received, expected), 'token');
+  const secretIndex = matchingSecret(secrets, (secret) => (usableToken(secret) ? tokenDigest(secret) : undefined), (expected) => matchesAny(received, expected));
+  if (secretIndex < 0) return credentialMismatch(secrets, usableToken, 'token');
   const headerId = options.idHeader === undefined ? undefined : header(request, options.idHeader)?.trim();
   return verifiedEvent(request, options, headerId, secretIndex, credentialReplayKey(request, options));
 }
 
-function verifyBasic(request: WebhookRequest, { secrets }: VerifyContext<unknown>, options: GenericBasicOptions): VerifiedWebhook {
+function verifyBasic(request: WebhookRequest, { secrets }: VerifyContext<unknown>, options: GenericBasicOptions): VerifiedWebhook | WebhookError {
   const received = decodeSignatureEntries(
-    credentialValues(request, BASIC_AUTH_HEADER),
+    signatureHeaderEntries(request, BASIC_AUTH_HEADER, null),
     (value) => {
       const encoded = BASIC_CREDENTIALS.exec(value)?.[1];
       const credentials = encoded === undefined ? undefined : decodeSignature(encoded, 'base64');
-      return credentials?.includes(':') ? digest(credentials) : undefined;
+      return credentials?.includes(':') ? tokenDigest(credentials) : undefined;
     },
     'Authorization',
     '"Basic <base64 of user:password>"',
   );
-  // A secret without a colon is not a user:password pair: it never matches.
-  const secretIndex = matchingSecret(secrets, (secret) => (secret.includes(':') ? digest(Buffer.from(secret, 'utf8')) : undefined), (expected) => matchesAny(received, expected), 'credential');
+  const secretIndex = matchingSecret(secrets, (secret) => (usableBasicCredential(secret) ? tokenDigest(secret) : undefined), (expected) => matchesAny(received, expected));
+  if (secretIndex < 0) return credentialMismatch(secrets, usableBasicCredential, 'credential');
   const headerId = options.idHeader === undefined ? undefined : header(request, options.idHeader)?.trim();
   return verifiedEvent(request, options, headerId, secretIndex, credentialReplayKey(request, options));
 }
@@ -637,22 +623,8 @@ function hmacHeaders(request: OutgoingRequest, secret: string, nowSeconds: numbe
   const timestamp = hasTimestamp ? String(options.timestampUnit === 'milliseconds' ? nowSeconds * 1000 : nowSeconds) : undefined;
   const key = hmacKey(secret, options.secretEncoding);
   if (key === undefined) throw new Error(`generic signs with a non-empty ${options.secretEncoding} secret`);
-  const signed = options.signedContent.map((part): string | Buffer => {
-    if ('literal' in part) return part.literal;
-    switch (part.field) {
-      case 'body':
-        return bodyBytes(request);
-      case 'id':
-        return id!;
-      case 'timestamp':
-        return timestamp!;
-      case 'method':
-        return request.method;
-      case 'url':
-        return request.url;
-    }
-  });
-  const signature = `${options.versionTags[0] ?? ''}${options.signaturePrefix}${encodeMac(hmac(options.algorithm, key, ...signed), options.encoding)}`;
+  const signed = signedContentOf(options.signedContent, { body: bodyBytes(request), id, timestamp, method: request.method, url: request.url });
+  const signature = `${options.versionTags[0] ?? ''}${options.signaturePrefix}${hmac(options.algorithm, key, ...signed).toString(options.encoding)}`;
   if (options.timestampHeader !== undefined) headers[options.timestampHeader] = timestamp!;
   headers[options.signatureHeader] =
     options.timestampTag === undefined

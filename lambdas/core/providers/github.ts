@@ -5,9 +5,7 @@ import {
   jsonEvent,
   noOptions,
   parseJsonBody,
-  bodyBytes,
   jsonPost,
-  withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookProvider,
@@ -15,7 +13,7 @@ import {
 import { header } from '../request';
 import { randomUUID } from 'node:crypto';
 import { isoTime, prettyJson, randomHex, randomNumericId } from '../samples';
-import { bodyHmacSecretIndex, hmacSignature, refuseLegacySignatureAlone, type HmacSignatureFormat } from '../schemes';
+import { bodyHmacSecretIndex, refuseLegacySignatureAlone, signBodyHmac, type HmacSignatureFormat } from '../schemes';
 
 /** `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body. */
 const SIGNATURE: HmacSignatureFormat = { header: 'X-Hub-Signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' };
@@ -193,7 +191,7 @@ export const github: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
+    return signBodyHmac(request, secret, SIGNATURE);
   },
 
   samples: {

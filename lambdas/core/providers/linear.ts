@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { WebhookError } from '../errors';
 import {
   assertMillisecondsWithinTolerance,
-  bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
   signatureMismatch,
   isRecord,
@@ -11,13 +10,12 @@ import {
   noOptions,
   parseJsonBody,
   requireStringField,
-  withSentHeaders,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { header } from '../request';
 import { isoTime, prettyJson } from '../samples';
-import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
+import { bodyHmacSecretIndex, signBodyHmac, type HmacSignatureFormat } from '../schemes';
 
 /** `Linear-Signature: <hex>`, HMAC-SHA256 of the body. */
 const SIGNATURE: HmacSignatureFormat = { header: 'Linear-Signature', algorithm: 'sha256', encoding: 'hex' };
@@ -165,7 +163,7 @@ export const linear: WebhookProvider = {
 
   sign(request, { secret }) {
     // The timestamp Linear signs is inside the body (`webhookTimestamp`): the samples set it.
-    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
+    return signBodyHmac(request, secret, SIGNATURE);
   },
 
   samples: {

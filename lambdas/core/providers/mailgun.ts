@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { constantTimeEqual, decodeSignature, hmac, sha256Hex } from '../crypto';
+import { constantTimeEqual, hmac, sha256Hex } from '../crypto';
 import { WebhookError } from '../errors';
 import { objectMemberSpans, rootSpan } from '../raw-json';
 import {
@@ -20,6 +20,7 @@ import {
   type WebhookProvider,
 } from '../provider';
 import { compactJson, randomId } from '../samples';
+import { decodeMac } from '../schemes';
 
 /** Mailgun's tokens are 50 characters; anything much longer is not one (and would only cost work). */
 const MAX_TOKEN_LENGTH = 256;
@@ -47,8 +48,8 @@ function signatureOf(body: Record<string, unknown>): MailgunSignature {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
     throw new WebhookError('MALFORMED_SIGNATURE', `signature.token is not a string of 1 to ${MAX_TOKEN_LENGTH} characters`);
   }
-  const signature = typeof rawSignature === 'string' ? decodeSignature(rawSignature, 'hex') : undefined;
-  if (signature?.length !== 32) throw new WebhookError('MALFORMED_SIGNATURE', 'signature.signature is not 64 hex digits');
+  const signature = typeof rawSignature === 'string' ? decodeMac(rawSignature, 'sha256', 'hex') : undefined;
+  if (signature === undefined) throw new WebhookError('MALFORMED_SIGNATURE', 'signature.signature is not 64 hex digits');
   return { timestampText: timestampText as string, timestamp, token, signature };
 }
 

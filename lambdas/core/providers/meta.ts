@@ -1,14 +1,12 @@
-import { constantTimeTokenEqual, hmac, sha256Hex } from '../crypto';
+import { constantTimeTokenEqual, sha256Hex } from '../crypto';
 import { WebhookError } from '../errors';
 import { arrayElementSpans, objectMemberSpans, textOf, type JsonSpan } from '../raw-json';
 import {
-  bodyBytes,
   signatureMismatch,
   isRecord,
   jsonPost,
   noOptions,
   parseJsonBody,
-  withSentHeaders,
   signedBody,
   type JsonBody,
   type SampleContext,
@@ -18,12 +16,12 @@ import {
 } from '../provider';
 import type { WebhookRequest } from '../request';
 import { compactJson, randomNumericId } from '../samples';
-import { bodyHmacSecretIndex, hmacSignature, refuseLegacySignatureAlone, type HmacSignatureFormat } from '../schemes';
+import { bodyHmacSecretIndex, refuseLegacySignatureAlone, signBodyHmac, type HmacSignatureFormat } from '../schemes';
 
 /** `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body with the App Secret. */
 const SIGNATURE: HmacSignatureFormat = { header: 'X-Hub-Signature-256', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' };
 /** The legacy SHA-1 signature Meta still sends next to the SHA-256 one; never trusted on its own. */
-const SHA1_SIGNATURE_HEADER = 'X-Hub-Signature';
+const SHA1_SIGNATURE: HmacSignatureFormat = { header: 'X-Hub-Signature', algorithm: 'sha1', encoding: 'hex', prefix: 'sha1=' };
 /** Hex digits of the body's SHA-256 that prefix each change's id: 128 bits, ample against collisions. */
 const ID_HASH_HEX_DIGITS = 32;
 /**
@@ -225,19 +223,15 @@ export const meta: WebhookProvider = {
 
   verify(request, { secrets, verifyTokens }) {
     if (request.method === 'GET') return answerChallenge(request, verifyTokens);
-    refuseLegacySignatureAlone(request, SIGNATURE.header, SHA1_SIGNATURE_HEADER, 'SHA-1');
+    refuseLegacySignatureAlone(request, SIGNATURE.header, SHA1_SIGNATURE.header, 'SHA-1');
     const secretIndex = bodyHmacSecretIndex(request, secrets, SIGNATURE);
     if (secretIndex < 0) return signatureMismatch(secrets);
     return { secretIndex, events: changeEvents(parseJsonBody(request), signedBody(request)) };
   },
 
   sign(request, { secret }) {
-    const body = bodyBytes(request);
     // Meta sends both; hookrelay reads only the SHA-256 one.
-    return withSentHeaders(request, {
-      [SHA1_SIGNATURE_HEADER]: `sha1=${hmac('sha1', secret, body).toString('hex')}`,
-      [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, body),
-    });
+    return signBodyHmac(signBodyHmac(request, secret, SHA1_SIGNATURE), secret, SIGNATURE);
   },
 
   samples: {

@@ -1,4 +1,5 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { constantTimeEqual, tokenDigest } from '../crypto';
 import { WebhookError } from '../errors';
 import { arrayElementSpans, spanAt, textOf } from '../raw-json';
 import {
@@ -22,14 +23,12 @@ import { compactJson, isoTime, randomId } from '../samples';
 const AUTHORIZATION_HEADER = 'Authorization';
 const CHALLENGE_HEADER = 'X-Okta-Verification-Challenge';
 
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-
 /**
- * Whether the received `Authorization` value is the configured one. Both are hashed first, so the
- * comparison takes the same time whatever their lengths and wherever they differ.
+ * Whether the received `Authorization` value, as its `tokenDigest`, is the configured one: digests
+ * compare in the same time whatever the values' lengths and wherever they differ.
  */
-function sameCredential(received: Buffer, configured: string): boolean {
-  return configured !== '' && timingSafeEqual(received, digest(configured));
+function sameCredential(receivedDigest: Buffer, configured: string): boolean {
+  return configured !== '' && constantTimeEqual(receivedDigest, tokenDigest(configured));
 }
 
 function toEvent(item: unknown, itemJson: string, index: number): WebhookEvent {
@@ -105,7 +104,7 @@ export const okta: WebhookProvider = {
 
   verify(request, { secrets }) {
     // The credential first, for the verification GET too: the challenge is echoed only to Okta.
-    const received = digest(requireHeader(request, AUTHORIZATION_HEADER));
+    const received = tokenDigest(requireHeader(request, AUTHORIZATION_HEADER));
     const secretIndex = secretIndexOf(secrets, (secret) => sameCredential(received, secret));
     if (secretIndex < 0) return signatureMismatch(secrets);
 

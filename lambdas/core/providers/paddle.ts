@@ -17,7 +17,7 @@ import {
   type WebhookProvider,
 } from '../provider';
 import { compactJson, isoTime, prefixedUlid } from '../samples';
-import { requireTimestampedMacs, secretIndexOfHmac, type TimestampedMacFormat } from '../schemes';
+import { requireTimestampedMacs, secretIndexOfHmac, timestampedMacHeader, type TimestampedMacFormat } from '../schemes';
 
 /**
  * `Paddle-Signature: ts=<unix seconds>;h1=<hex>[;h1=<hex>…]`, HMAC-SHA256 of `{ts}:{body}`. The
@@ -151,8 +151,9 @@ export const paddle: WebhookProvider = {
   },
 
   sign(request, { secret, nowSeconds }) {
-    const mac = hmac('sha256', secret, `${nowSeconds}:`, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { [SIGNATURE.header]: `ts=${nowSeconds};h1=${mac}` });
+    const timestampText = String(nowSeconds);
+    const mac = hmac(SIGNATURE.algorithm, secret, `${timestampText}:`, bodyBytes(request));
+    return withSentHeaders(request, { [SIGNATURE.header]: timestampedMacHeader(SIGNATURE, timestampText, [mac]) });
   },
 
   samples: {

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import {
-  bodyBytes,
   signatureMismatch,
   jsonEvent,
   jsonPost,
   noOptions,
   parseJsonBody,
   requireStringField,
-  withSentHeaders,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { isoTime, randomId, randomNumericId } from '../samples';
-import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
+import { bodyHmacSecretIndex, signBodyHmac, type HmacSignatureFormat } from '../schemes';
 
 /**
  * `X-PagerDuty-Signature: v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of the body. Entries of other versions
@@ -95,7 +93,7 @@ export const pagerduty: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
+    return signBodyHmac(request, secret, SIGNATURE);
   },
 
   samples: {

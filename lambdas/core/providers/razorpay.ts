@@ -1,6 +1,5 @@
 import { sha256Hex } from '../crypto';
 import {
-  bodyBytes,
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
   signatureMismatch,
@@ -9,14 +8,13 @@ import {
   noOptions,
   parseJsonBody,
   requireStringField,
-  withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { header } from '../request';
 import { compactJson, randomId } from '../samples';
-import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
+import { bodyHmacSecretIndex, signBodyHmac, type HmacSignatureFormat } from '../schemes';
 
 /** `X-Razorpay-Signature: <hex>`, HMAC-SHA256 of the body. */
 const SIGNATURE: HmacSignatureFormat = { header: 'X-Razorpay-Signature', algorithm: 'sha256', encoding: 'hex' };
@@ -140,7 +138,7 @@ export const razorpay: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
+    return signBodyHmac(request, secret, SIGNATURE);
   },
 
   samples: {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WebhookError } from '../errors';
 import {
-  bodyBytes,
   contentKey,
   DEFAULT_MAX_BODY_BYTES,
   signatureMismatch,
@@ -10,14 +9,13 @@ import {
   noOptions,
   parseJsonBody,
   requireStringField,
-  withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { header } from '../request';
 import { isoTime, randomHex, randomNumericId } from '../samples';
-import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
+import { bodyHmacSecretIndex, signBodyHmac, type HmacSignatureFormat } from '../schemes';
 
 /** `Sentry-Hook-Signature: <hex>`, HMAC-SHA256 of the body. */
 const SIGNATURE: HmacSignatureFormat = { header: 'Sentry-Hook-Signature', algorithm: 'sha256', encoding: 'hex' };
@@ -122,7 +120,7 @@ export const sentry: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
+    return signBodyHmac(request, secret, SIGNATURE);
   },
 
   samples: {

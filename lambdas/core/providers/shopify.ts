@@ -7,9 +7,7 @@ import {
   noOptions,
   parseJsonBody,
   signatureHeaderEntries,
-  bodyBytes,
   jsonPost,
-  withSentHeaders,
   signedBody,
   type SampleContext,
   type WebhookProvider,
@@ -17,7 +15,7 @@ import {
 import { header, type WebhookRequest } from '../request';
 import { randomUUID } from 'node:crypto';
 import { compactJson, isoTime, randomNumericId } from '../samples';
-import { hmacSignature, receivedMacs, secretIndexOfHmac, type HmacSignatureFormat } from '../schemes';
+import { receivedMacs, secretIndexOfHmac, signBodyHmac, type HmacSignatureFormat } from '../schemes';
 
 /** `X-Shopify-Hmac-Sha256: <base64>`, HMAC-SHA256 of the body. */
 const SIGNATURE: HmacSignatureFormat = { header: 'X-Shopify-Hmac-Sha256', algorithm: 'sha256', encoding: 'base64' };
@@ -131,7 +129,7 @@ export const shopify: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
+    return signBodyHmac(request, secret, SIGNATURE);
   },
 
   samples: {

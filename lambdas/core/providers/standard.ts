@@ -1,5 +1,5 @@
-import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { decodeSignature, hmac, matchesAny, memoizeSecretParse } from '../crypto';
+import { verify as verifySignature, type KeyObject } from 'node:crypto';
+import { decodeBase64Key, decodeSignature, ed25519PublicKey, hmac, matchesAny, memoizeSecretParse } from '../crypto';
 import { WebhookError } from '../errors';
 import {
   assertTimestampWithinTolerance,
@@ -25,6 +25,7 @@ import {
 import { headerValues, type WebhookRequest } from '../request';
 import { randomUUID } from 'node:crypto';
 import { compactJson, isoTime, randomId } from '../samples';
+import { decodeMac } from '../schemes';
 
 /**
  * The unsigned request Svix posts on a sender's behalf (Clerk, Resend): a fresh `svix-id` of Svix's
@@ -38,34 +39,19 @@ export function svixRequest(body: string, _type: string, context: SampleContext)
 const SECRET_PREFIX = 'whsec_';
 /** Asymmetric public key prefix (`whpk_<base64 raw 32-byte Ed25519 key>`). */
 const PUBLIC_KEY_PREFIX = 'whpk_';
-/** DER SubjectPublicKeyInfo header of an Ed25519 key; the raw 32 bytes follow. */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const ED25519_SIGNATURE_BYTES = 64;
 
 type VerificationKey = { readonly kind: 'hmac'; readonly key: Buffer } | { readonly kind: 'ed25519'; readonly key: KeyObject };
-
-/**
- * Base64 of key material, with or without its `=` padding: the reference JavaScript and Python
- * libraries accept both, and dashboards show secrets either way.
- */
-function decodeKeyBase64(value: string): Buffer | undefined {
-  const padded = value.length % 4 === 0 ? value : value + '='.repeat(4 - (value.length % 4));
-  return decodeSignature(padded, 'base64');
-}
 
 /** `whsec_<base64>` (or bare base64, as the reference library accepts) / `whpk_<base64>`. */
 export const parseStandardSecret = memoizeSecretParse(function parseStandardSecret(value: string): VerificationKey | undefined {
   const secret = value.trim();
   if (secret.startsWith(PUBLIC_KEY_PREFIX)) {
-    const raw = decodeKeyBase64(secret.slice(PUBLIC_KEY_PREFIX.length));
-    if (raw?.length !== 32) return undefined;
-    try {
-      return { kind: 'ed25519', key: createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' }) };
-    } catch {
-      return undefined;
-    }
+    const key = ed25519PublicKey(decodeBase64Key(secret.slice(PUBLIC_KEY_PREFIX.length)));
+    return key === undefined ? undefined : { kind: 'ed25519', key };
   }
-  const key = decodeKeyBase64(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
-  return key === undefined || key.length === 0 ? undefined : { kind: 'hmac', key };
+  const key = decodeBase64Key(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret);
+  return key === undefined ? undefined : { kind: 'hmac', key };
 });
 
 /** Where a Standard Webhooks sender puts its `id`, `timestamp` and `signature` headers. */
@@ -115,9 +101,14 @@ export function standardWebhooksScheme(headerPrefixes: readonly [StandardHeaderP
         const separator = entry.indexOf(',');
         if (separator < 0) continue;
         const version = entry.slice(0, separator);
-        const decoded = decodeSignature(entry.slice(separator + 1), 'base64');
-        if (version === 'v1' && decoded?.length === 32) macs.push(decoded);
-        else if (version === 'v1a' && decoded?.length === 64 && ed25519.length < MAX_PUBLIC_KEY_SIGNATURES) ed25519.push(decoded);
+        const encoded = entry.slice(separator + 1);
+        if (version === 'v1') {
+          const mac = decodeMac(encoded, 'sha256', 'base64');
+          if (mac !== undefined) macs.push(mac);
+        } else if (version === 'v1a' && ed25519.length < MAX_PUBLIC_KEY_SIGNATURES) {
+          const signature = decodeSignature(encoded, 'base64');
+          if (signature?.length === ED25519_SIGNATURE_BYTES) ed25519.push(signature);
+        }
       }
       if (macs.length === 0 && ed25519.length === 0) {
         throw new WebhookError('MALFORMED_SIGNATURE', `${signedPrefix}signature has no "v1,<base64>" or "v1a,<base64>" entry`);

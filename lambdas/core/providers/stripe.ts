@@ -1,5 +1,5 @@
 import { WebhookError } from '../errors';
-import { decodeSignature, hmac, matchesAny } from '../crypto';
+import { hmac, matchesAny } from '../crypto';
 import {
   assertTimestampWithinTolerance,
   DEFAULT_MAX_BODY_BYTES,
@@ -22,8 +22,10 @@ import {
 import { headerValues } from '../request';
 import { randomUUID } from 'node:crypto';
 import { isoTime, prettyJson, randomId } from '../samples';
+import { decodeMac, timestampedMacHeader, type TimestampedMacFormat } from '../schemes';
 
-const SIGNATURE_HEADER = 'Stripe-Signature';
+/** `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of `{t}.{body}`. */
+const SIGNATURE: TimestampedMacFormat = { header: 'Stripe-Signature', separator: ',', timestampKey: 't', macKey: 'v1', algorithm: 'sha256', encoding: 'hex' };
 
 interface SignedTimestamp {
   /** The timestamp exactly as sent: it is part of the signed content. */
@@ -36,15 +38,15 @@ interface SignedTimestamp {
 function parseSignatureHeader(value: string): SignedTimestamp | undefined {
   let text: string | undefined;
   const signatures: Buffer[] = [];
-  for (const item of value.split(',')) {
+  for (const item of value.split(SIGNATURE.separator)) {
     const separator = item.indexOf('=');
     if (separator < 0) continue;
     const key = item.slice(0, separator).trim();
     const entry = item.slice(separator + 1).trim();
-    if (key === 't') text ??= entry;
-    else if (key === 'v1') {
-      const decoded = decodeSignature(entry, 'hex');
-      if (decoded?.length === 32) signatures.push(decoded);
+    if (key === SIGNATURE.timestampKey) text ??= entry;
+    else if (key === SIGNATURE.macKey) {
+      const mac = decodeMac(entry, SIGNATURE.algorithm, SIGNATURE.encoding);
+      if (mac !== undefined) signatures.push(mac);
     }
   }
   const seconds = parseUnixSeconds(text);
@@ -52,15 +54,14 @@ function parseSignatureHeader(value: string): SignedTimestamp | undefined {
 }
 
 /**
- * Bounds the work a forged header can cause before the signature is checked: at most
- * MAX_SIGNED_MESSAGES timestamps (each one HMAC of the body per secret) and MAX_SIGNATURE_CANDIDATES
- * signatures in all. Stripe sends one header value with one timestamp.
+ * Bounds the signatures compared: MAX_SIGNATURE_CANDIDATES in all. The timestamps, each one HMAC of
+ * the body per secret, are bounded before: one per header value, at most MAX_SIGNED_MESSAGES values.
  */
 function assertBounded(signed: readonly SignedTimestamp[]): void {
   const candidates = signed.reduce((sum, entry) => sum + entry.signatures.length, 0);
-  if (signed.length > MAX_SIGNED_MESSAGES || candidates > MAX_SIGNATURE_CANDIDATES) {
-    throw new WebhookError('MALFORMED_SIGNATURE', 'Stripe-Signature carries too many timestamps or signatures', {
-      details: { timestamps: signed.length, signatures: candidates },
+  if (candidates > MAX_SIGNATURE_CANDIDATES) {
+    throw new WebhookError('MALFORMED_SIGNATURE', `${SIGNATURE.header} carries too many signatures`, {
+      details: { signatures: candidates, max: MAX_SIGNATURE_CANDIDATES },
     });
   }
 }
@@ -165,16 +166,16 @@ export const stripe: WebhookProvider = {
   parseOptions: noOptions,
 
   verify(request, { secrets, nowSeconds, toleranceSeconds }) {
-    const values = headerValues(request, SIGNATURE_HEADER).filter((value) => value.trim() !== '');
+    const values = headerValues(request, SIGNATURE.header).filter((value) => value.trim() !== '');
     if (values.length === 0) {
-      throw new WebhookError('MISSING_SIGNATURE', 'Stripe-Signature header is missing');
+      throw new WebhookError('MISSING_SIGNATURE', `${SIGNATURE.header} header is missing`);
     }
     if (values.length > MAX_SIGNED_MESSAGES) {
-      throw new WebhookError('MALFORMED_SIGNATURE', 'Stripe-Signature is repeated too often', { details: { values: values.length } });
+      throw new WebhookError('MALFORMED_SIGNATURE', `${SIGNATURE.header} is repeated too often`, { details: { values: values.length } });
     }
     const signed = values.map(parseSignatureHeader).filter((entry): entry is SignedTimestamp => entry !== undefined);
     if (signed.length === 0) {
-      throw new WebhookError('MALFORMED_SIGNATURE', 'Stripe-Signature has no timestamp or no v1 signature');
+      throw new WebhookError('MALFORMED_SIGNATURE', `${SIGNATURE.header} has no timestamp or no v1 signature`);
     }
     assertBounded(signed);
 
@@ -182,7 +183,7 @@ export const stripe: WebhookProvider = {
     // one as invalid, matching Stripe's SDK and never revealing which check a forgery failed first.
     let matched: SignedTimestamp | undefined;
     const secretIndex = secretIndexOf(secrets, (secret) => {
-      matched = signed.find((entry) => matchesAny(entry.signatures, hmac('sha256', secret, `${entry.text}.`, signedBody(request))));
+      matched = signed.find((entry) => matchesAny(entry.signatures, hmac(SIGNATURE.algorithm, secret, `${entry.text}.`, signedBody(request))));
       return matched !== undefined;
     });
     if (secretIndex < 0) return signatureMismatch(secrets);
@@ -196,8 +197,9 @@ export const stripe: WebhookProvider = {
   },
 
   sign(request, { secret, nowSeconds }) {
-    const mac = hmac('sha256', secret, `${nowSeconds}.`, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { 'Stripe-Signature': `t=${nowSeconds},v1=${mac}` });
+    const timestampText = String(nowSeconds);
+    const mac = hmac(SIGNATURE.algorithm, secret, `${timestampText}.`, bodyBytes(request));
+    return withSentHeaders(request, { [SIGNATURE.header]: timestampedMacHeader(SIGNATURE, timestampText, [mac]) });
   },
 
   samples: {

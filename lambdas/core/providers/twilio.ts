@@ -1,10 +1,9 @@
 import { parse as parseQuerystring, stringify as stringifyQuerystring } from 'node:querystring';
-import { constantTimeEqual, decodeSignature, hmac, matchesAny, sha256Hex, type HmacAlgorithm } from '../crypto';
+import { constantTimeEqual, hmac, matchesAny, sha256Hex } from '../crypto';
 import { stringifyForWire } from '../envelope';
 import { WebhookError } from '../errors';
 import {
   contentKey,
-  decodeSignatureEntries,
   secretIndexOf,
   signatureMismatch,
   isRecord,
@@ -22,8 +21,12 @@ import {
 import { header, type WebhookRequest } from '../request';
 import { randomUUID } from 'node:crypto';
 import { formBody, randomHex } from '../samples';
+import { hmacSignature, receivedMacs, type HmacSignatureFormat } from '../schemes';
 
 const SIGNATURE_HEADER = 'X-Twilio-Signature';
+/** `X-Twilio-Signature`: a base64 HMAC-SHA1, or HMAC-SHA256 for webhooks signed by a SharedKey that names it. */
+const SHA1_SIGNATURE: HmacSignatureFormat = { header: SIGNATURE_HEADER, algorithm: 'sha1', encoding: 'base64' };
+const SHA256_SIGNATURE: HmacSignatureFormat = { header: SIGNATURE_HEADER, algorithm: 'sha256', encoding: 'base64' };
 /** Sent with webhooks signed by a SharedKey: `key=<id>,algorithm=HMAC_SHA1|HMAC_SHA256`. */
 const SIGNATURE_SETTINGS_HEADER = 'X-Twilio-Webhooks-Signature-Settings';
 const IDEMPOTENCY_HEADER = 'I-Twilio-Idempotency-Token';
@@ -57,7 +60,8 @@ export const TWILIO_UNKNOWN_TYPE = 'unknown';
  */
 export const MAX_FORM_PARAMETERS = 512;
 
-function signatureAlgorithm(settings: string | undefined): HmacAlgorithm {
+/** The signature's format, as `X-Twilio-Webhooks-Signature-Settings` names its algorithm (HMAC-SHA1 without it). */
+function signatureFormat(settings: string | undefined): HmacSignatureFormat {
   let algorithm = 'HMAC_SHA1';
   for (const part of (settings ?? '').split(',')) {
     const separator = part.indexOf('=');
@@ -71,9 +75,9 @@ function signatureAlgorithm(settings: string | undefined): HmacAlgorithm {
   }
   switch (algorithm.toUpperCase()) {
     case 'HMAC_SHA1':
-      return 'sha1';
+      return SHA1_SIGNATURE;
     case 'HMAC_SHA256':
-      return 'sha256';
+      return SHA256_SIGNATURE;
     default:
       throw new WebhookError('MALFORMED_SIGNATURE', `${SIGNATURE_SETTINGS_HEADER} names an unsupported algorithm`);
   }
@@ -299,17 +303,8 @@ export const twilio: WebhookProvider = {
 
   verify(request, { secrets }) {
     const entries = signatureHeaderEntries(request, SIGNATURE_HEADER);
-    const algorithm = signatureAlgorithm(header(request, SIGNATURE_SETTINGS_HEADER));
-    const macLength = algorithm === 'sha1' ? 20 : 32;
-    const received = decodeSignatureEntries(
-      entries,
-      (entry) => {
-        const decoded = decodeSignature(entry, 'base64');
-        return decoded?.length === macLength ? decoded : undefined;
-      },
-      SIGNATURE_HEADER,
-      `a base64 HMAC-${algorithm.toUpperCase()}`,
-    );
+    const format = signatureFormat(header(request, SIGNATURE_SETTINGS_HEADER));
+    const received = receivedMacs(entries, format);
 
     const bodyHash = bodyHashParameter(request);
     const params = bodyHash === undefined ? parseFormParams(request.bodyText ?? request.rawBody.toString('utf8')) : undefined;
@@ -319,7 +314,7 @@ export const twilio: WebhookProvider = {
     let matchedUrl = signedUrl;
     const secretIndex = secretIndexOf(secrets, (secret) => {
       for (const url of twilioUrlCandidates(signedUrl)) {
-        if (matchesAny(received, hmac(algorithm, secret, url, signedData))) {
+        if (matchesAny(received, hmac(format.algorithm, secret, url, signedData))) {
           matchedUrl = url;
           return true;
         }
@@ -343,14 +338,14 @@ export const twilio: WebhookProvider = {
   },
 
   sign(request, { secret, nowSeconds }) {
-    const algorithm = signatureAlgorithm(sentHeader(request, SIGNATURE_SETTINGS_HEADER));
+    const format = signatureFormat(sentHeader(request, SIGNATURE_SETTINGS_HEADER));
     const body = bodyBytes(request);
     if (isJsonRequest(request)) {
       // Twilio signs a JSON body's URL alone, after appending the body's SHA-256 to it.
       const url = withBodyHash(request.url, sha256Hex(body));
-      return { ...withSentHeaders(request, { [SIGNATURE_HEADER]: hmac(algorithm, secret, url).toString('base64') }), url };
+      return { ...withSentHeaders(request, { [SIGNATURE_HEADER]: hmacSignature(format, secret, url) }), url };
     }
-    const signature = hmac(algorithm, secret, request.url, signedParams(parseFormParams(body.toString('utf8')))).toString('base64');
+    const signature = hmacSignature(format, secret, request.url, signedParams(parseFormParams(body.toString('utf8'))));
     return withSentHeaders(request, { [SIGNATURE_HEADER]: signature });
   },
 

@@ -9,6 +9,7 @@ import {
   jsonPost,
   noOptions,
   parseJsonBody,
+  parseRfc3339Seconds,
   requireHeader,
   requireStringField,
   sentHeader,
@@ -31,25 +32,12 @@ const SIGNATURE: HmacSignatureFormat = { header: 'Twitch-Eventsub-Message-Signat
 const NOTIFICATION = 'notification';
 const VERIFICATION = 'webhook_callback_verification';
 const REVOCATION = 'revocation';
+const MESSAGE_TYPES: readonly string[] = [NOTIFICATION, VERIFICATION, REVOCATION];
 
-/** `2019-11-16T10:11:12.634234626Z`: RFC 3339, up to nanoseconds, `Z` or a numeric offset. */
-const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/**
- * Whole seconds since the epoch of an RFC 3339 timestamp (the fraction dropped), or undefined when
- * it is not one (out-of-range fields included). Parsed by hand: `Date.parse` accepts other formats
- * and rounds nanoseconds differently across engines.
- */
-export function parseRfc3339Seconds(value: string): number | undefined {
-  const match = RFC_3339.exec(value);
-  if (!match) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const offsetMinutes = match[7] ? 0 : (match[8] === '-' ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10]));
-  if (year < 1970 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || Number(match[9] ?? 0) > 23 || Number(match[10] ?? 0) > 59) return undefined;
-  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 31 February over into March: a date that does not round-trip does not exist.
-  if (new Date(millis).getUTCDate() !== day) return undefined;
-  return millis / 1000 - offsetMinutes * 60;
+/** A message type header as refusals log it: one of Twitch's kinds, `missing` or `unknown`, never the unsigned text itself. */
+function loggedMessageType(messageType: string | undefined): string {
+  if (messageType === undefined || messageType === '') return 'missing';
+  return MESSAGE_TYPES.includes(messageType) ? messageType : 'unknown';
 }
 
 /** RFC 3339 with nanoseconds, as Twitch writes its timestamps. */
@@ -123,7 +111,7 @@ export const twitch: WebhookProvider = {
     }
     if (messageType === REVOCATION && !hasEvent && !hasChallenge) return { secretIndex, events: [jsonEvent(messageId, REVOCATION, body)] };
     throw new WebhookError('INVALID_PAYLOAD', `${MESSAGE_TYPE_HEADER} is missing, unknown, or does not match the body`, {
-      details: { messageType: messageType?.slice(0, 64) },
+      details: { messageType: loggedMessageType(messageType) },
     });
   },
 

@@ -1,5 +1,4 @@
 import {
-  bodyBytes,
   DEFAULT_MAX_BODY_BYTES,
   signatureMismatch,
   jsonEvent,
@@ -7,12 +6,11 @@ import {
   noOptions,
   parseJsonBody,
   requireStringField,
-  withSentHeaders,
   type SampleContext,
   type WebhookProvider,
 } from '../provider';
 import { isoTime, randomHex, randomId } from '../samples';
-import { bodyHmacSecretIndex, hmacSignature, type HmacSignatureFormat } from '../schemes';
+import { bodyHmacSecretIndex, signBodyHmac, type HmacSignatureFormat } from '../schemes';
 
 /** `Typeform-Signature: sha256=<base64>`, HMAC-SHA256 of the body. */
 const SIGNATURE: HmacSignatureFormat = { header: 'Typeform-Signature', algorithm: 'sha256', encoding: 'base64', prefix: 'sha256=' };
@@ -73,7 +71,7 @@ export const typeform: WebhookProvider = {
   },
 
   sign(request, { secret }) {
-    return withSentHeaders(request, { [SIGNATURE.header]: hmacSignature(SIGNATURE, secret, bodyBytes(request)) });
+    return signBodyHmac(request, secret, SIGNATURE);
   },
 
   samples: {

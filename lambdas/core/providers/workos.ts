@@ -16,7 +16,7 @@ import {
   type WebhookProvider,
 } from '../provider';
 import { compactJson, isoTime, prefixedUlid } from '../samples';
-import { requireTimestampedMacs, secretIndexOfHmac, type TimestampedMacFormat } from '../schemes';
+import { requireTimestampedMacs, secretIndexOfHmac, timestampedMacHeader, type TimestampedMacFormat } from '../schemes';
 
 /** `WorkOS-Signature: t=<unix ms>, v1=<hex>`, HMAC-SHA256 of `{t}.{body}`; exactly one `t`. */
 const SIGNATURE: TimestampedMacFormat = { header: 'WorkOS-Signature', separator: ',', timestampKey: 't', macKey: 'v1', algorithm: 'sha256', encoding: 'hex' };
@@ -122,9 +122,10 @@ export const workos: WebhookProvider = {
   },
 
   sign(request, { secret, nowSeconds }) {
-    const timestamp = String(nowSeconds * 1000);
-    const mac = hmac('sha256', secret, `${timestamp}.`, bodyBytes(request)).toString('hex');
-    return withSentHeaders(request, { [SIGNATURE.header]: `t=${timestamp}, v1=${mac}` });
+    const timestampText = String(nowSeconds * 1000);
+    const mac = hmac(SIGNATURE.algorithm, secret, `${timestampText}.`, bodyBytes(request));
+    // WorkOS writes a space after each comma.
+    return withSentHeaders(request, { [SIGNATURE.header]: timestampedMacHeader(SIGNATURE, timestampText, [mac], ', ') });
   },
 
   samples: {

@@ -1,3 +1,4 @@
+import { S3_LOCATION } from './envelope';
 import { InvalidEnvelopeError, PayloadUnavailableError } from './errors';
 
 /**
@@ -45,7 +46,7 @@ export class ClaimCheck {
 }
 
 export function parseS3Location(location: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
+  const match = S3_LOCATION.exec(location);
   if (!match) throw new InvalidEnvelopeError('payloadLocation is not an s3://bucket/key URL');
   return { bucket: match[1]!, key: match[2]! };
 }

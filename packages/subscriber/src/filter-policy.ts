@@ -22,12 +22,21 @@ export interface SubscriptionFilterOptions {
 
 export type FilterPolicy = Record<string, unknown>;
 
+/**
+ * The message attribute of a message re-published from the archive (`npm run replay`); its value is
+ * the replay's id. hookrelay's own publishes never carry it.
+ */
+export const REPLAY_ATTRIBUTE = 'replay';
+
+/** The filter-policy condition on REPLAY_ATTRIBUTE that keeps replays out: the attribute is absent. */
+export const REPLAY_EXCLUSION: readonly [{ readonly exists: false }] = Object.freeze([Object.freeze({ exists: false as const })]);
+
 /** Undefined when nothing is filtered (every type, every source, replays included). */
 export function subscriptionFilterPolicy(options: SubscriptionFilterOptions = {}): FilterPolicy | undefined {
   const policy: FilterPolicy = {};
   const eventTypes = eventTypeConditions(options.eventTypes);
   if (eventTypes) policy['eventType'] = eventTypes;
-  if (!(options.includeReplays ?? false)) policy['replay'] = [{ exists: false }];
+  if (!(options.includeReplays ?? false)) policy[REPLAY_ATTRIBUTE] = REPLAY_EXCLUSION;
   if (options.sources !== undefined) {
     if (options.sources.length === 0) throw new InvalidPatternError('sources cannot be an empty list: leave it out to receive every source');
     for (const source of options.sources) {

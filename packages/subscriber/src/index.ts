@@ -38,7 +38,7 @@ export type { S3ClientLike } from './claim-check';
 export type { SubscriberLogger } from './logger';
 export { jsonLineLogger } from './logger';
 export { compileTypePattern } from './patterns';
-export { subscriptionFilterPolicy, type FilterPolicy, type SubscriptionFilterOptions } from './filter-policy';
+export { REPLAY_ATTRIBUTE, REPLAY_EXCLUSION, subscriptionFilterPolicy, type FilterPolicy, type SubscriptionFilterOptions } from './filter-policy';
 export { rawMemberText } from './raw-json';
 export {
   InvalidEnvelopeError,

@@ -3,6 +3,7 @@ import { ClaimCheck, type S3ClientLike } from './claim-check';
 import { Deduplicator, type IdempotencyOptions } from './deduplication';
 import { parseJson, toEnvelope, type Envelope } from './envelope';
 import { InvalidEnvelopeError, SubscriberError } from './errors';
+import { REPLAY_ATTRIBUTE } from './filter-policy';
 import type { EventFor, EventPattern, HookrelayEvent, ProviderName } from './event-types';
 import {
   assertSupportedEvent,
@@ -111,7 +112,7 @@ export function createSubscriber(options: SubscriberOptions = {}): Subscriber {
   async function processDelivery(delivery: Delivery, lambdaContext: unknown): Promise<void> {
     const envelope = toEnvelope(delivery.envelopeJson ?? parseJson(delivery.envelopeText, 'Envelope'));
     const source = envelope.source ?? delivery.attributes['source'] ?? envelope.provider;
-    const replay = delivery.attributes['replay'] !== undefined;
+    const replay = delivery.attributes[REPLAY_ATTRIBUTE] !== undefined;
     const about = { messageId: delivery.messageId, provider: envelope.provider, source, eventType: envelope.type, eventId: envelope.id };
 
     if (replay && !includeReplays) {

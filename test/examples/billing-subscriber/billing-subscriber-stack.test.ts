@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BillingSubscriberStack } from '../../../examples/billing-subscriber/cdk/billing-subscriber-stack';
+import { parseSubscriberFilters } from '../../../local/local-subscriber';
 
 const STRIPE_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hookrelay-dev-StripePipelineTopic1';
 const GITHUB_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hookrelay-dev-GithubPipelineTopic1';
@@ -54,6 +55,22 @@ describe('Example: billing subscriber stack', () => {
       RawMessageDelivery: true,
       FilterPolicy: { eventType, replay: [{ exists: false }] },
     });
+  });
+
+  it("is run locally, as its README shows, with the filter policies of the stack's subscriptions", () => {
+    // Prepare
+    const readme = readFileSync(path.resolve(__dirname, '../../../examples/billing-subscriber/README.md'), 'utf8');
+    const filters = [...readme.matchAll(/--subscriber-filter (\S+)/g)].map((match) => match[1]!);
+    const topics: Record<string, string> = { stripe: STRIPE_TOPIC, github: GITHUB_TOPIC };
+
+    // Act
+    const selections = parseSubscriberFilters(filters, Object.keys(topics));
+
+    // Assess
+    expect(Object.keys(selections).sort()).toEqual(['github', 'stripe']);
+    for (const [provider, { filterPolicy }] of Object.entries(selections)) {
+      template!.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: topics[provider], FilterPolicy: filterPolicy });
+    }
   });
 
   it('feeds one function from both queues, reporting partial batch failures, with its idempotency table', () => {

@@ -1,12 +1,19 @@
+import { gunzipSync } from 'node:zlib';
 import {
+  archiveErrorObjectKey,
   archiveLine,
   archiveObjectKey,
+  decodeArchiveObject,
+  encodeArchiveObject,
+  notificationAttributes,
   parseArchiveLine,
   parseArchiveText,
+  parseNotification,
   partitionOf,
   partitionPrefix,
   partitionsBetween,
   ArchiveFormatError,
+  PROCESSING_FAILED_ERROR_TYPE,
   type ArchivedNotification,
 } from '../../../lambdas/core/archive-format';
 import { envelopeText } from '../../../lambdas/core/envelope';
@@ -150,6 +157,57 @@ describe('Module: archive-format', () => {
         'events/route=stripe/day=2026-11-29/hour=04/hookrelay-archive-1-2026-11-29-04-05-06-abc.json.gz',
       );
       expect(archiveObjectKey(partition, 's', '2026-11-29T04:05:06.789Z', 'x').startsWith(partitionPrefix(partition))).toBe(true);
+    });
+  });
+
+  describe('Function: archiveErrorObjectKey', () => {
+    it("names an object of unprocessable records under Firehose's errors prefix, by error type and UTC day", () => {
+      expect(archiveErrorObjectKey(PROCESSING_FAILED_ERROR_TYPE, 'hookrelay-archive', '2026-11-29T04:05:06.789Z', 'abc')).toBe(
+        'errors/processing-failed/2026-11-29/hookrelay-archive-1-2026-11-29-04-05-06-abc.json.gz',
+      );
+    });
+  });
+
+  describe('Functions: encodeArchiveObject, decodeArchiveObject', () => {
+    it('writes GZIP of the lines as they are, and reads it back to the same text', () => {
+      // Prepare
+      const lines = [archiveLine(notification()), archiveLine(notification({ MessageId: 'second' }))];
+
+      // Act
+      const body = encodeArchiveObject(lines);
+
+      // Assess
+      expect(gunzipSync(body).toString('utf8')).toBe(lines.join(''));
+      expect(decodeArchiveObject(body)).toBe(lines.join(''));
+    });
+
+    it('reads an uncompressed object as UTF-8', () => {
+      const text = archiveLine(notification());
+      expect(decodeArchiveObject(Buffer.from(text, 'utf8'))).toBe(text);
+    });
+  });
+
+  describe('Function: parseNotification', () => {
+    it("returns SNS's notification as an SQS subscription without raw delivery receives it", () => {
+      const body = JSON.stringify({ ...notification(), SignatureVersion: '1', Signature: 'c2ln' });
+      expect(parseNotification(body)).toEqual(expect.objectContaining({ Type: 'Notification', Message: notification().Message, Timestamp: '2026-11-29T04:00:00.120Z' }));
+    });
+
+    it.each([
+      { case: 'not JSON', text: 'hello', reason: 'The line is not JSON' },
+      { case: 'a raw-delivered envelope', text: notification().Message, reason: 'The line is not an SNS notification' },
+      { case: 'a notification without a publish time', text: JSON.stringify({ ...notification(), Timestamp: undefined }), reason: 'The line is not an SNS notification' },
+    ])('refuses $case with an ArchiveFormatError', ({ text, reason }) => {
+      expect(() => parseNotification(text)).toThrow(new ArchiveFormatError(reason));
+    });
+  });
+
+  describe('Function: notificationAttributes', () => {
+    it.each([
+      { case: 'each attribute by its value', attributes: notification().MessageAttributes, values: { provider: 'stripe', source: 'stripe-eu', eventType: 'invoice.paid' } },
+      { case: 'none when SNS wrote none', attributes: undefined, values: {} },
+    ])('$case', ({ attributes, values }) => {
+      expect(notificationAttributes({ MessageAttributes: attributes })).toEqual(values);
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   envelopeText,
   escapeNoncharacters,
   MAX_PUBLISHED_MESSAGE_BYTES,
+  maxInlineMessageBytes,
   messageBytes,
   planEnvelope,
   type EnvelopeHeader,
@@ -24,6 +25,16 @@ describe('Module: envelope', () => {
       // Assess
       expect(text).toBe(`{"id":"evt_1","provider":"stripe","source":"stripe-eu","type":"invoice.paid","receivedAt":"2026-11-30T00:00:00.000Z","payload":${payload}}`);
       expect(JSON.parse(text)).toEqual({ ...header, payload: JSON.parse(payload) });
+    });
+  });
+
+  describe('Function: maxInlineMessageBytes', () => {
+    it.each([
+      { case: 'a threshold under what SNS publishes: the threshold', threshold: 200_000, limit: 200_000 },
+      { case: 'a threshold at the reserve: the threshold', threshold: MAX_PUBLISHED_MESSAGE_BYTES - ATTRIBUTE_RESERVE_BYTES, limit: 261_120 },
+      { case: 'a threshold above it: what SNS publishes less the reserve', threshold: 10 * MAX_PUBLISHED_MESSAGE_BYTES, limit: 261_120 },
+    ])('$case', ({ threshold, limit }) => {
+      expect(maxInlineMessageBytes(threshold)).toEqual(limit);
     });
   });
 

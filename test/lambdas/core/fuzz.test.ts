@@ -3,7 +3,7 @@ import { WebhookError, type WebhookErrorCode } from '../../../lambdas/core/error
 import { methodsOf, receivedRequest, type VerifiedWebhook, type WebhookProvider } from '../../../lambdas/core/provider';
 import { findProvider, providerNames, type ProviderName } from '../../../lambdas/core/registry';
 import { queryOf, type WebhookRequest } from '../../../lambdas/core/request';
-import { verifyWebhook } from '../../../lambdas/core/verify-webhook';
+import { checkWebhook, verifyWebhook } from '../../../lambdas/core/verify-webhook';
 import { NOW } from '../../fixtures/request';
 import { SENDGRID_KEYS } from '../../fixtures/sendgrid';
 import { STANDARD_PUBLIC_KEY, STANDARD_SECRET } from '../../fixtures/standard';
@@ -265,4 +265,56 @@ describe('Property: every registered provider is total over sender-controlled in
       );
     },
   );
+});
+
+// --- Refusals are logged with their details (the verifier spreads them into its log line): they
+// may say how many and which fixed thing, never repeat text the sender chose.
+
+/** Text no provider writes itself: found in a refusal's details, it came from the request. Short enough to survive a slice. */
+const MARKER = 'Zq7SenderText';
+const MARKED_BODIES: ReadonlyArray<{ readonly label: string; readonly body: string }> = [
+  {
+    label: 'a JSON object with the marker in every usual field',
+    body: JSON.stringify({
+      id: MARKER, type: MARKER, event: MARKER, trigger: MARKER, event_id: MARKER, event_type: MARKER, eventType: MARKER, uuid: MARKER,
+      object: MARKER, challenge: MARKER, action: MARKER, topic: MARKER, 'event-data': MARKER, signature: MARKER, entry: [MARKER],
+      notificationItems: [MARKER], subscription: { id: MARKER, type: MARKER }, data: { object: MARKER, events: [MARKER] },
+    }),
+  },
+  { label: 'a JSON array of marked items', body: JSON.stringify([MARKER, { event: MARKER, sg_event_id: MARKER, subscriptionType: MARKER, eventId: MARKER }]) },
+  { label: 'form parameters', body: new URLSearchParams({ MessageStatus: MARKER, EventType: MARKER, MessageSid: MARKER }).toString() },
+  { label: 'the marker alone (not JSON)', body: MARKER },
+];
+/** Every header a provider reads, set to the marker; a test removes the ones a signed request needs. */
+const MARKED_HEADERS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(KNOWN_HEADERS.map((name) => [name, [MARKER]]));
+
+describe('Property: a refusal\'s details carry no text the sender chose', () => {
+  it.each(providerNames.map((name) => ({ name })))('$name refuses marked requests, signed or not, without the marker in the details', ({ name }) => {
+    // Prepare
+    const provider = findProvider(name)!;
+    const options = provider.parseOptions(undefined);
+    const markedUrl = `${URL}&hub.mode=${MARKER}&hub.verify_token=${MARKER}&hub.challenge=${MARKER}`;
+    const requests: Array<{ label: string; request: WebhookRequest; secrets: readonly string[] }> = [];
+    for (const { label, body: text } of MARKED_BODIES) {
+      const rawBody = Buffer.from(text, 'utf8');
+      for (const method of methodsOf(provider)) {
+        requests.push({ label: `${method}, unsigned, ${label}`, request: { route: name, method, headers: MARKED_HEADERS, rawBody, url: markedUrl, query: queryOf(markedUrl) }, secrets: [SECRET] });
+      }
+      const signed = signedWith(provider, rawBody);
+      if (signed === undefined) continue;
+      // The signed request keeps its own signature headers; every other header carries the marker.
+      const unsignedHeaders = Object.fromEntries(Object.entries(MARKED_HEADERS).filter(([header]) => !header.includes('signature')));
+      requests.push({ label: `signed, ${label}`, request: { ...signed.request, headers: { ...unsignedHeaders, ...signed.request.headers } }, secrets: signed.secrets });
+    }
+
+    // Act
+    const leaks = requests.flatMap(({ label, request, secrets }) => {
+      const { refusal } = checkWebhook(provider, request, { secrets, verifyTokens: [SECRET], nowSeconds: NOW, maxBodyBytes: MAX_BODY_BYTES, options });
+      const details = JSON.stringify(refusal?.details ?? {});
+      return details.includes(MARKER) ? [`${label}: ${refusal?.code} ${details}`] : [];
+    });
+
+    // Assess
+    expect(leaks).toEqual([]);
+  });
 });

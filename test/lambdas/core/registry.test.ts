@@ -1,13 +1,23 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { receivedRequest } from '../../../lambdas/core/provider';
-import { allProviders, findProvider, providerNames } from '../../../lambdas/core/registry';
+import { allProviders, findProvider, isProviderName, providerNames } from '../../../lambdas/core/registry';
 import { verifyWebhook } from '../../../lambdas/core/verify-webhook';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const NOW = 1_700_000_000;
 
 describe('Module: registry', () => {
+  it.each([
+    ...providerNames.map((name) => ({ case: name, name, known: true })),
+    { case: 'an upper-case spelling', name: 'Stripe', known: false },
+    { case: 'an inherited property name', name: 'constructor', known: false },
+    { case: '__proto__', name: '__proto__', known: false },
+    { case: 'the empty name', name: '', known: false },
+  ])('isProviderName: $case → $known', ({ name, known }) => {
+    expect(isProviderName(name)).toEqual(known);
+  });
+
   it.each(providerNames.map((name) => ({ name })))('registers $name under the name its module gives itself, with sound defaults', ({ name }) => {
     // Act
     const provider = findProvider(name)!;

@@ -11,7 +11,9 @@ import {
   refuseLegacySignatureAlone,
   requireTimestampedMacs,
   secretIndexOfHmac,
+  signBodyHmac,
   signV0,
+  timestampedMacHeader,
   v0Scheme,
   verifyV0Signature,
   type HmacSignatureFormat,
@@ -131,6 +133,45 @@ describe('Function: bodyHmacSecretIndex', () => {
   });
 });
 
+describe('Function: signBodyHmac', () => {
+  const unsigned: OutgoingRequest = { method: 'POST', url: 'https://example.com/webhooks/test', headers: { 'Content-Type': 'application/json' }, body: BODY };
+
+  it.each([
+    { case: 'a prefixed hex MAC', format: HEX_PREFIXED, header: `sha256=${mac(SECRET, BODY)}` },
+    { case: 'a bare base64 MAC', format: BASE64_BARE, header: mac(SECRET, BODY, 'base64') },
+    { case: 'a SHA-1 MAC', format: SHA1_HEX, header: mac(SECRET, BODY, 'hex', 'sha1') },
+  ])('adds $case of the body under the format\'s header, keeping the others', ({ format, header }) => {
+    // Act
+    const signed = signBodyHmac(unsigned, SECRET, format);
+
+    // Assess
+    expect(signed).toEqual({ ...unsigned, headers: { 'Content-Type': 'application/json', 'X-Signature': header } });
+  });
+
+  it('signs the bytes of a Buffer body as it does their text', () => {
+    // Act
+    const signed = signBodyHmac({ ...unsigned, body: Buffer.from(BODY) }, SECRET, HEX_PREFIXED);
+
+    // Assess
+    expect(signed.headers['X-Signature']).toBe(`sha256=${mac(SECRET, BODY)}`);
+  });
+
+  it.each([
+    { case: 'the secret that signed', secrets: [SECRET], index: 0 },
+    { case: 'the old secret, then the one that signed', secrets: [OLD_SECRET, SECRET], index: 1 },
+    { case: 'another secret', secrets: [OLD_SECRET], index: -1 },
+  ])('is verified by bodyHmacSecretIndex with $case → $index', ({ secrets, index }) => {
+    // Prepare
+    const signed = signBodyHmac(unsigned, SECRET, HEX_PREFIXED);
+
+    // Act
+    const matched = bodyHmacSecretIndex(request(signed.headers as Record<string, string>), secrets, HEX_PREFIXED);
+
+    // Assess
+    expect(matched).toBe(index);
+  });
+});
+
 describe('Function: refuseLegacySignatureAlone', () => {
   it.each([
     { case: 'only the legacy header', headers: { 'x-legacy': 'abc' }, refusal: 'Only the SHA-1 X-Legacy was sent; X-Current is required' },
@@ -167,6 +208,40 @@ describe('Function: requireTimestampedMacs', () => {
 
   it('is MISSING_SIGNATURE without the header', () => {
     expect(refusalOf(() => requireTimestampedMacs(request({}), PADDLE_LIKE))?.code).toBe('MISSING_SIGNATURE');
+  });
+});
+
+describe('Function: timestampedMacHeader', () => {
+  const PADDLE_LIKE: TimestampedMacFormat = { header: 'X-Sig', separator: ';', timestampKey: 'ts', macKey: 'h1', algorithm: 'sha256', encoding: 'hex' };
+  const WORKOS_LIKE: TimestampedMacFormat = { header: 'X-Sig', separator: ',', timestampKey: 't', macKey: 'v1', algorithm: 'sha256', encoding: 'hex' };
+  const BASE64_LIKE: TimestampedMacFormat = { ...WORKOS_LIKE, encoding: 'base64' };
+  const a = mac(SECRET, `1700000000:${BODY}`);
+  const b = mac(OLD_SECRET, `1700000000:${BODY}`);
+  it.each([
+    { case: 'one MAC, the separator', format: PADDLE_LIKE, macs: [a], joiner: undefined, header: `ts=1700000000;h1=${a}` },
+    { case: 'two MACs (a rotation)', format: PADDLE_LIKE, macs: [a, b], joiner: undefined, header: `ts=1700000000;h1=${a};h1=${b}` },
+    { case: 'a joiner with a space', format: WORKOS_LIKE, macs: [a], joiner: ', ', header: `t=1700000000, v1=${a}` },
+    { case: 'a base64 MAC', format: BASE64_LIKE, macs: [a], joiner: undefined, header: `t=1700000000,v1=${Buffer.from(a, 'hex').toString('base64')}` },
+  ])('writes $case', ({ format, macs, joiner, header }) => {
+    // Act
+    const written = timestampedMacHeader(format, '1700000000', macs.map((text) => Buffer.from(text, 'hex')), joiner);
+
+    // Assess
+    expect(written).toBe(header);
+  });
+
+  it.each([
+    { case: 'the separator', format: PADDLE_LIKE, joiner: undefined },
+    { case: 'the separator and a space', format: WORKOS_LIKE, joiner: ', ' },
+  ])('writes what requireTimestampedMacs reads back, joined by $case', ({ format, joiner }) => {
+    // Prepare
+    const macs = [Buffer.from(a, 'hex'), Buffer.from(b, 'hex')];
+
+    // Act
+    const parsed = requireTimestampedMacs(request({ 'x-sig': timestampedMacHeader(format, '1700000000', macs, joiner) }), format);
+
+    // Assess
+    expect(parsed).toEqual({ timestampText: '1700000000', macs });
   });
 });
 

@@ -41,7 +41,7 @@ describe('Lambda bundles', () => {
     expect([...packages].filter((pkg) => ['@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/middleware-sdk-s3'].includes(pkg))).toEqual([]);
   });
 
-  it('the processor carries zod/mini, not full zod, and no client it never calls', async () => {
+  it("the processor carries zod/mini, not full zod, none of the verifier's route schemas, and no client it never calls", async () => {
     // Act
     const inputs = await bundledInputs('lambdas/handlers/processor.ts');
     const packages = packagesOf(inputs);
@@ -50,6 +50,7 @@ describe('Lambda bundles', () => {
     expect(packages).toContain('@aws-sdk/client-sns');
     expect(inputs.filter((input) => input.includes('node_modules/zod/v4/mini/')).length).toBeGreaterThan(0);
     expect(inputs.filter((input) => /node_modules\/zod\/v4\/(classic|locales)\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => ['lambdas/runtime-config.ts', 'lambdas/routes.ts'].includes(input))).toEqual([]);
     expect([...packages].filter((pkg) => ['@aws-sdk/client-s3', '@aws-sdk/client-sqs', '@aws-sdk/client-secrets-manager'].includes(pkg))).toEqual([]);
   });
 });

@@ -33,6 +33,13 @@ describe('Function: providerOf', () => {
 });
 
 describe('Function: toWebhookRequest', () => {
+  it.each([
+    { case: 'read from the event by default', route: undefined, expected: 'stripe' },
+    { case: 'the one the caller already read', route: 'stripe-eu', expected: 'stripe-eu' },
+  ])('names the route $case', ({ route, expected }) => {
+    expect(toWebhookRequest(deployedEvent(), {}, route).route).toEqual(expected);
+  });
+
   it('keeps the exact bytes of a base64-encoded body', () => {
     const bytes = Buffer.from([0xff, 0x00, 0x7b, 0xe2, 0x82, 0xac]);
     const request = toWebhookRequest(deployedEvent({ body: bytes.toString('base64'), isBase64Encoded: true }));

@@ -1,6 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
+import { MAX_LOGGED_IDS } from '../../../lambdas/observability/log-lines';
 import { createTelemetry } from '../../../lambdas/observability/telemetry';
 import { createProcessorHandler, parseEnvelope, PoisonMessageError, type ProcessorHandler } from '../../../lambdas/processor/handler';
 import { lambdaContext } from '../../../local/queue-poller';
@@ -93,6 +94,39 @@ describe('Handler: processor', () => {
     const response = await processor({ Records: [good, bad] }, lambdaContext('test-processor'));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
     expect(await receivedBySubscriber()).toHaveLength(1);
+  });
+
+  it(`a batch of ${MAX_LOGGED_IDS + 5}: its line counts every published and skipped envelope and names at most ${MAX_LOGGED_IDS} of each`, async () => {
+    // Prepare
+    const previousLevel = process.env['POWERTOOLS_LOG_LEVEL'];
+    process.env['POWERTOOLS_LOG_LEVEL'] = 'INFO';
+    const logging = createProcessorHandler({
+      config: { provider: 'stripe', topicArn: resources.providers['stripe']!.topicArn, idempotencyTableName: resources.tableName, idempotencyWindowSeconds: 3600 },
+      clients,
+      telemetry: createTelemetry('test-processor'),
+    });
+    process.env['POWERTOOLS_LOG_LEVEL'] = previousLevel;
+    const sent = Array.from({ length: MAX_LOGGED_IDS + 5 }, () => envelope());
+    const ids = sent.map((item) => item.id);
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
+
+    // Act
+    try {
+      await logging({ Records: sent.map(record) }, lambdaContext('test-processor'));
+      await logging({ Records: sent.map(record) }, lambdaContext('test-processor'));
+    } finally {
+      process.stdout.write = write;
+    }
+
+    // Assess
+    const batchLines = lines.join('').split('\n').filter((line) => line.includes('Envelopes published')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(batchLines).toEqual([
+      expect.objectContaining({ published: ids.slice(0, MAX_LOGGED_IDS), publishedCount: ids.length, publishedTruncated: true }),
+      expect.objectContaining({ published: [], publishedCount: 0, duplicatesSkipped: ids.slice(0, MAX_LOGGED_IDS), duplicatesSkippedCount: ids.length, duplicatesSkippedTruncated: true }),
+    ]);
+    expect(await receivedBySubscriber()).toHaveLength(ids.length);
   });
 
   describe('Function: parseEnvelope', () => {

@@ -3,7 +3,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
 import { ATTRIBUTE_RESERVE_BYTES, MAX_PUBLISHED_MESSAGE_BYTES } from '../../../lambdas/core/envelope';
-import type { VerifierHandler } from '../../../lambdas/verifier/handler';
+import { createTelemetry } from '../../../lambdas/observability/telemetry';
+import { ConfigurationError } from '../../../lambdas/runtime-config';
+import { createVerifierHandler, type VerifierHandler } from '../../../lambdas/verifier/handler';
 import type { LocalResources } from '../../../local/local-resources';
 import { lambdaContext } from '../../../local/queue-poller';
 import { mailgunBody } from '../../fixtures/mailgun';
@@ -400,5 +402,30 @@ describe('Handler: verifier', () => {
       // Assess
       expect(response.statusCode).toBe(status);
     });
+  });
+});
+
+describe('Function: createVerifierHandler', () => {
+  it.each([
+    { case: 'a route named after no provider', routes: { acme: {} } },
+    { case: 'a route naming an unknown provider', routes: { billing: { provider: 'acme' } } },
+  ])('refuses $case at cold start with a ConfigurationError', ({ routes }) => {
+    // Prepare
+    const config = {
+      routes: Object.fromEntries(Object.entries(routes).map(([name, route]) => [name, { ...route, queueUrl: 'https://sqs.local/q', secretId: 's' }])),
+      idempotencyTableName: 't',
+      idempotencyWindowSeconds: 3600,
+      secretsRefreshSeconds: 300,
+      secretsMaxStaleSeconds: 3600,
+      payloadBucketName: undefined,
+      largePayloadThresholdBytes: 200_000,
+    };
+
+    // Act
+    const create = () => createVerifierHandler({ config, clients, telemetry: createTelemetry('test-verifier') });
+
+    // Assess
+    expect(create).toThrow(ConfigurationError);
+    expect(create).toThrow(`Route "${Object.keys(routes)[0]}" names no known provider`);
   });
 });

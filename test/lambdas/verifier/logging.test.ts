@@ -1,8 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { envelopeAttributes, envelopeText, escapeNoncharacters, maxInlineMessageBytes, messageBytes } from '../../../lambdas/core/envelope';
 import type { VerifierHandler } from '../../../lambdas/verifier/handler';
 import { REFUSAL_QUERY_FIELDS, VERIFIER_REFUSAL_MESSAGE } from '../../../lib/constructs/refusal-queries';
+import { MAX_LOGGED_IDS } from '../../../lambdas/observability/log-lines';
 import { lambdaContext } from '../../../local/queue-poller';
+import { DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES } from '../../../lambdas/runtime-config';
+import { SENDGRID_KEYS, sendgridSignature } from '../../fixtures/sendgrid';
 import { webhookEvent } from '../../helpers/api-gateway-events';
-import { stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
+import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
 import { verifierUnderTest } from '../../helpers/verifier-under-test';
 
 /**
@@ -31,7 +36,13 @@ describe('Handler: verifier logging', () => {
       process.env['POWERTOOLS_LOG_LEVEL'] = previous.level;
       process.env['POWERTOOLS_METRICS_DISABLED'] = previous.metrics;
     };
-    ({ verifier } = await verifierUnderTest({ secrets: { stripe: [SECRET] }, withPayloadBucket: false, serviceName: 'log-test' }));
+    ({ verifier } = await verifierUnderTest({
+      secrets: { stripe: [SECRET], sendgrid: [SENDGRID_KEYS.publicKeyBase64], github: [SECRET] },
+      // No payload bucket: a payload that cannot travel inline is escaped or refused.
+      withPayloadBucket: false,
+      maxBodyBytes: 1024 * 1024,
+      serviceName: 'log-test',
+    }));
   });
 
   afterAll(() => restore());
@@ -76,6 +87,51 @@ describe('Handler: verifier logging', () => {
     expect(response.statusCode).toBe(200);
     const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toEqual([expect.objectContaining({ message: 'Webhook accepted', route: 'stripe', Received: 1, Verified: 1, Enqueued: 1, function_request_id: expect.any(String) })]);
+  });
+
+  it.each([
+    { case: 'one event', events: 1 },
+    { case: `${MAX_LOGGED_IDS} events`, events: MAX_LOGGED_IDS },
+    { case: `${MAX_LOGGED_IDS + 5} events`, events: MAX_LOGGED_IDS + 5 },
+  ])('a batch of $case: the accepted line counts every event and names at most the first MAX_LOGGED_IDS', async ({ events }) => {
+    // Prepare
+    const ids = Array.from({ length: events }, (_, index) => `sg-${Date.now()}-${index}`);
+    const body = JSON.stringify(ids.map((sg_event_id) => ({ email: 'a@example.com', event: 'delivered', sg_event_id, timestamp: 1 })));
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const headers = { 'X-Twilio-Email-Event-Webhook-Signature': sendgridSignature(body, timestamp), 'X-Twilio-Email-Event-Webhook-Timestamp': timestamp };
+
+    // Act
+    const response = await verifier(webhookEvent('sendgrid', body, headers), lambdaContext('log-test'));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const accepted = records.find((record) => record['message'] === 'Webhook accepted');
+    expect(accepted).toEqual(expect.objectContaining({ eventIds: ids.slice(0, MAX_LOGGED_IDS), eventIdsCount: events, Enqueued: events }));
+    expect(accepted?.['eventIdsTruncated']).toEqual(events > MAX_LOGGED_IDS ? true : undefined);
+  });
+
+  it.each([
+    { case: 'exactly at the inline limit is accepted', over: 0, status: 200 },
+    { case: 'one byte over the inline limit is refused 413, logging its escaped size', over: 1, status: 413 },
+  ])('without a payload bucket, an envelope whose payload is escaped (U+FFFE → \\uFFFE) $case', async ({ over, status }) => {
+    // Prepare: the helper's verifier runs with the default claim-check threshold (200,000 bytes).
+    const header = { id: randomUUID(), provider: 'github', source: 'github', type: 'push', receivedAt: new Date().toISOString() };
+    const bodyOf = (filler: number) => `{"text":"\uFFFE${'x'.repeat(filler)}"}`;
+    const escapedBytes = (body: string) => messageBytes(envelopeText(header, { json: escapeNoncharacters(body) }), envelopeAttributes(header));
+    const body = bodyOf(maxInlineMessageBytes(DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES) - escapedBytes(bodyOf(0)) + over);
+    const headers = { 'X-Hub-Signature-256': await githubSignatureHeader(body, SECRET), 'X-GitHub-Delivery': header.id, 'X-GitHub-Event': header.type };
+
+    // Act
+    const response = await verifier(webhookEvent('github', body, headers), lambdaContext('log-test'));
+
+    // Assess
+    expect(response.statusCode).toBe(status);
+    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLine = records.find((record) => record['status'] === status);
+    expect(escapedBytes(body)).toEqual(DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES + over);
+    if (status === 413) expect(requestLine).toEqual(expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE', messageBytes: escapedBytes(body) }));
+    else expect(requestLine).toEqual(expect.objectContaining({ message: 'Webhook accepted', eventIds: [header.id] }));
   });
 
   it("a refusal's line carries what the saved Logs Insights queries read: the message, the route, the code and every field they show", async () => {

@@ -1,10 +1,10 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
-import { archiveLine, archiveObjectKey, parseArchiveLine, type ArchivedNotification } from '../../../lambdas/core/archive-format';
+import { archiveLine, archiveObjectKey, encodeArchiveObject, parseArchiveLine, type ArchivedNotification } from '../../../lambdas/core/archive-format';
 import { envelopeText } from '../../../lambdas/core/envelope';
-import { matchesSelection, readSelected, scanArchive, type ArchiveSelection } from '../../../tools/lib/archive-reader';
+import { InvalidPatternError } from '../../../packages/subscriber/src/errors';
+import { readSelected, scanArchive, selectionFilter, type ArchiveSelection } from '../../../tools/lib/archive-reader';
 
 const s3 = createAwsClients().s3;
 
@@ -41,9 +41,9 @@ describe('Module: tools/lib/archive-reader', () => {
   beforeAll(async () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const put = (Key: string, Body: Buffer | string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
-    await put(earlier, gzipSync(line('evt_1', 'invoice.paid', '2026-11-29T10:05:00.000Z') + 'not json\n' + line('evt_2', 'charge.succeeded', '2026-11-29T10:10:00.000Z')));
-    await put(later, gzipSync(line('evt_3', 'invoice.paid', '2026-11-29T10:20:00.000Z')));
-    await put(copy, gzipSync(line('evt_1', 'invoice.paid', '2026-11-29T10:05:00.000Z')));
+    await put(earlier, encodeArchiveObject([line('evt_1', 'invoice.paid', '2026-11-29T10:05:00.000Z'), 'not json\n', line('evt_2', 'charge.succeeded', '2026-11-29T10:10:00.000Z')]));
+    await put(later, encodeArchiveObject([line('evt_3', 'invoice.paid', '2026-11-29T10:20:00.000Z')]));
+    await put(copy, encodeArchiveObject([line('evt_1', 'invoice.paid', '2026-11-29T10:05:00.000Z')]));
     // Uncompressed objects are read too; the last event lies on the window's (excluded) end.
     await put(nextHour, line('evt_4', 'invoice.finalized', '2026-11-29T11:59:59.999Z') + line('evt_5', 'invoice.paid', '2026-11-29T12:00:00.000Z'));
   });
@@ -95,13 +95,18 @@ describe('Module: tools/lib/archive-reader', () => {
     });
   });
 
-  describe('Function: matchesSelection', () => {
+  describe('Function: selectionFilter', () => {
     it.each([
-      { case: 'at the window start', publishedAt: '2026-11-29T10:00:00.000Z', source: 'stripe', matches: true },
-      { case: 'at the window end', publishedAt: '2026-11-29T12:00:00.000Z', source: 'stripe', matches: false },
-      { case: 'from another route', publishedAt: '2026-11-29T11:00:00.000Z', source: 'stripe-eu', matches: false },
-    ])('an event $case: $matches', ({ publishedAt, source, matches }) => {
-      expect(matchesSelection(parseArchiveLine(line('evt_x', 'invoice.paid', publishedAt, source)), selection)).toBe(matches);
+      { case: 'at the window start', publishedAt: '2026-11-29T10:00:00.000Z', source: 'stripe', type: 'invoice.paid', matches: true },
+      { case: 'at the window end', publishedAt: '2026-11-29T12:00:00.000Z', source: 'stripe', type: 'invoice.paid', matches: false },
+      { case: 'from another route', publishedAt: '2026-11-29T11:00:00.000Z', source: 'stripe-eu', type: 'invoice.paid', matches: false },
+      { case: 'of a type no pattern matches', publishedAt: '2026-11-29T11:00:00.000Z', source: 'stripe', type: 'invoiceitem.created', matches: false },
+    ])('an event $case: $matches', ({ publishedAt, source, type, matches }) => {
+      expect(selectionFilter(selection)(parseArchiveLine(line('evt_x', type, publishedAt, source)))).toBe(matches);
+    });
+
+    it('refuses an empty type pattern before reading anything', () => {
+      expect(() => selectionFilter({ ...selection, types: [''] })).toThrow(InvalidPatternError);
     });
   });
 });

@@ -234,7 +234,7 @@ describe('Module: tools/lib/replay', () => {
       await expect(resolveQueue(clients.sqs, 'billing')).rejects.toThrow(ReplayUsageError);
     });
 
-    it('finds claim-checked payloads that have expired, so their envelopes are not replayed', async () => {
+    it('finds claim-checked payloads that have expired or that no subscriber can locate, so their envelopes are not replayed', async () => {
       // Prepare
       const bucket = `payloads-${randomUUID().slice(0, 8)}`;
       await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -243,13 +243,14 @@ describe('Module: tools/lib/replay', () => {
         planned('evt_inline', 'invoice.paid', '2026-11-29T10:00:00Z'),
         planned('evt_kept', 'invoice.paid', '2026-11-29T10:00:01Z', { payloadLocation: `s3://${bucket}/stripe/kept.json` }),
         planned('evt_gone', 'invoice.paid', '2026-11-29T10:00:02Z', { payloadLocation: `s3://${bucket}/stripe/gone.json` }),
+        planned('evt_malformed', 'invoice.paid', '2026-11-29T10:00:03Z', { payloadLocation: `https://${bucket}.s3.amazonaws.com/stripe/kept.json` }),
       ];
 
       // Act
       const result = await checkPayloads(clients.s3, events);
 
       // Assess
-      expect({ missing: [...result.missing], unchecked: result.unchecked }).toEqual({ missing: ['stripe#evt_gone'], unchecked: 0 });
+      expect({ missing: [...result.missing], unchecked: result.unchecked }).toEqual({ missing: ['stripe#evt_gone', 'stripe#evt_malformed'], unchecked: 0 });
     });
   });
 });

@@ -111,6 +111,19 @@ describe('Provider: discord', () => {
     });
 
     it.each([
+      { case: 'an unknown number', type: 99, logged: 'number' },
+      { case: 'a string', type: 'application_command<script>', logged: 'string' },
+      { case: 'an object', type: { kind: 2 }, logged: 'object' },
+      { case: 'nothing', type: undefined, logged: 'undefined' },
+    ])('logs an interaction type that is $case by its kind ("$logged"), never its value', ({ type, logged }) => {
+      // Act
+      const error = expectRefusal(() => verifyRequest(discord, signedDiscordRequest({ body: JSON.stringify({ ...DISCORD_COMMAND, type }) }), { secrets: SECRETS }), 'INVALID_PAYLOAD');
+
+      // Assess
+      expect(error.details).toEqual({ interactionTypeOf: logged });
+    });
+
+    it.each([
       { case: 'the key in base64', key: Buffer.from(DISCORD_KEYS.publicKeyHex, 'hex').toString('base64') },
       { case: 'the key cut short', key: DISCORD_KEYS.publicKeyHex.slice(0, 62) },
       { case: 'the private key', key: DISCORD_KEYS.privateKeyPem },

@@ -2,6 +2,7 @@ import { createHash, createHmac, type BinaryToTextEncoding } from 'node:crypto';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
+import { WebhookError } from '../../../../lambdas/core/errors';
 import { receivedRequest, type VerifiedWebhook } from '../../../../lambdas/core/provider';
 import {
   generic,
@@ -555,21 +556,30 @@ describe('Provider: generic', () => {
     );
   });
 
-  describe('verify: secrets that cannot be used', () => {
+  describe('verify: a request no secret matches', () => {
     it.each([
-      { case: 'a hex secret that is not hex', options: { secretEncoding: 'hex' }, secret: 'not-hex-at-all', request: partnerRequest({ 'X-Signature': VALID_HEX }) },
-      { case: 'a base64 secret that is only whsec_', options: { secretEncoding: 'base64' }, secret: 'whsec_', request: partnerRequest({ 'X-Signature': VALID_HEX }) },
-      { case: 'an empty text secret', options: {}, secret: '', request: partnerRequest({ 'X-Signature': VALID_HEX }) },
-      { case: 'an empty token', options: TOKEN, secret: '', request: partnerRequest({ 'X-Webhook-Token': TOKEN_SECRET }) },
-      { case: 'a basic secret without a colon', options: BASIC, secret: 'partners3cr3t', request: partnerRequest({ Authorization: basicHeader('partner:s3cr3t') }) },
-    ] as ReadonlyArray<{ case: string; options: GenericOptionsInput; secret: string; request: WebhookRequest }>)(
-      'never matches $case, and says how many secrets were unusable',
-      ({ options, secret, request }) => {
+      { case: 'a hex secret that is not hex', options: { secretEncoding: 'hex' }, secrets: ['not-hex-at-all'], request: partnerRequest({ 'X-Signature': VALID_HEX }), message: 'No signature matches any configured secret', unusable: 1 },
+      { case: 'a base64 secret that is only whsec_', options: { secretEncoding: 'base64' }, secrets: ['whsec_'], request: partnerRequest({ 'X-Signature': VALID_HEX }), message: 'No signature matches any configured secret', unusable: 1 },
+      { case: 'an empty text secret', options: {}, secrets: [''], request: partnerRequest({ 'X-Signature': VALID_HEX }), message: 'No signature matches any configured secret', unusable: 1 },
+      { case: 'a wrong text secret and an empty one', options: {}, secrets: [GENERIC_OTHER_SECRET, ''], request: signedGenericRequest(), message: 'No signature matches any configured secret', unusable: 1 },
+      { case: 'a wrong text secret', options: {}, secrets: [GENERIC_OTHER_SECRET], request: signedGenericRequest(), message: 'No signature matches any configured secret', unusable: 0 },
+      { case: 'an empty token', options: TOKEN, secrets: [''], request: partnerRequest({ 'X-Webhook-Token': TOKEN_SECRET }), message: 'No token matches any configured secret', unusable: 1 },
+      { case: 'a wrong token', options: TOKEN, secrets: [OTHER_TOKEN], request: partnerRequest({ 'X-Webhook-Token': TOKEN_SECRET }), message: 'No token matches any configured secret', unusable: 0 },
+      { case: 'a basic secret without a colon', options: BASIC, secrets: ['partners3cr3t'], request: partnerRequest({ Authorization: basicHeader('partner:s3cr3t') }), message: 'No credential matches any configured secret', unusable: 1 },
+      { case: 'a wrong basic pair', options: BASIC, secrets: [OTHER_BASIC_SECRET], request: partnerRequest({ Authorization: basicHeader(BASIC_SECRET) }), message: 'No credential matches any configured secret', unusable: 0 },
+    ] as ReadonlyArray<{ case: string; options: GenericOptionsInput; secrets: string[]; request: WebhookRequest; message: string; unusable: number }>)(
+      'returns INVALID_SIGNATURE for $case instead of throwing it, saying how many secrets were unusable ($unusable)',
+      ({ options, secrets, request, message, unusable }) => {
+        // Prepare
+        const context = { secrets, verifyTokens: [], nowSeconds: NOW, toleranceSeconds: 300, options: generic.parseOptions(options) };
+
         // Act
-        const error = expectRefusal(() => verifyRequest(generic, request, { secrets: [secret], options }), 'INVALID_SIGNATURE');
+        const result = generic.verify(request, context);
 
         // Assess
-        expect(error.details).toEqual({ secretsTried: 1, secretsUnusable: 1 });
+        expect(result).toBeInstanceOf(WebhookError);
+        const { code, message: said, details } = result as WebhookError;
+        expect({ code, message: said, details }).toEqual({ code: 'INVALID_SIGNATURE', message, details: { secretsTried: secrets.length, secretsUnusable: unusable } });
       },
     );
   });

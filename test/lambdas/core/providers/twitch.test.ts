@@ -1,5 +1,5 @@
 import { receivedRequest } from '../../../../lambdas/core/provider';
-import { parseRfc3339Seconds, twitch } from '../../../../lambdas/core/providers/twitch';
+import { twitch } from '../../../../lambdas/core/providers/twitch';
 import { expectRefusal, headerOf, NOW, verifyRequest, withBody, withHeaders } from '../../../fixtures/request';
 import {
   signedTwitchRequest,
@@ -118,22 +118,17 @@ describe('Provider: twitch', () => {
       // Act & Assess
       expectRefusal(() => verifyRequest(twitch, request, { secrets: [TWITCH_SECRET] }), code, [TWITCH_SECRET, signature.slice(7)]);
     });
-  });
 
-  describe('parseRfc3339Seconds', () => {
     it.each([
-      { case: 'nanoseconds, Z', value: '2023-11-14T22:13:20.634234626Z', seconds: NOW },
-      { case: 'a negative offset', value: '2023-11-14T17:13:20-05:00', seconds: NOW },
-      { case: 'the epoch', value: '1970-01-01T00:00:00Z', seconds: 0 },
-      { case: 'a leap day', value: '2024-02-29T00:00:00Z', seconds: 1_709_164_800 },
-      { case: '30 February', value: '2023-02-30T00:00:00Z', seconds: undefined },
-      { case: 'hour 24', value: '2023-11-14T24:00:00Z', seconds: undefined },
-      { case: 'a leap second', value: '2016-12-31T23:59:60Z', seconds: undefined },
-      { case: 'ten fraction digits', value: '2023-11-14T22:13:20.6342346261Z', seconds: undefined },
-      { case: 'a space instead of T', value: '2023-11-14 22:13:20Z', seconds: undefined },
-      { case: 'a year before 1970', value: '0099-01-01T00:00:00Z', seconds: undefined },
-    ])('$case → $seconds', ({ value, seconds }) => {
-      expect(parseRfc3339Seconds(value)).toBe(seconds);
+      { case: 'no Message-Type', messageType: undefined, logged: 'missing' },
+      { case: 'a Message-Type of Twitch’s that does not match the body', messageType: 'revocation', logged: 'revocation' },
+      { case: 'a Message-Type of the sender’s own', messageType: 'notification<script>', logged: 'unknown' },
+    ])('logs $case as "$logged", never the header’s text (it is not signed)', ({ messageType, logged }) => {
+      // Act
+      const error = expectRefusal(() => verifyRequest(twitch, withHeaders(valid, { [MESSAGE_TYPE_HEADER]: messageType }), { secrets: [TWITCH_SECRET] }), 'INVALID_PAYLOAD');
+
+      // Assess
+      expect(error.details).toEqual({ messageType: logged });
     });
   });
 
