@@ -14,6 +14,8 @@
  *     DynamoDB, SNS), as the function's own init builds them;
  *   - for the verifier, a hand-written receiver (bench/handwritten-receiver.ts: the Stripe SDK,
  *     DynamoDB and SQS clients) bundled the same way;
+ *   - for information, the verifier's floor with an S3 client as well: what bundling the S3 client
+ *     into the verifier would add to every cold start (its claim check loads it on first use instead);
  *
  * each with the deployed NODE_OPTIONS (`--enable-source-maps`) and without. A ratio is the median of
  * the per-round ratios, with a ~95 % interval of that median; rounds are added (up to a bound)
@@ -45,6 +47,7 @@ const CLIENT_PACKAGES = {
   sqs: { pkg: '@aws-sdk/client-sqs', cls: 'SQSClient' },
   sns: { pkg: '@aws-sdk/client-sns', cls: 'SNSClient' },
   secretsManager: { pkg: '@aws-sdk/client-secrets-manager', cls: 'SecretsManagerClient' },
+  s3: { pkg: '@aws-sdk/client-s3', cls: 'S3Client' },
 } as const;
 type ClientName = keyof typeof CLIENT_PACKAGES;
 
@@ -74,9 +77,10 @@ export const COLD_START_TARGETS: ReadonlyArray<{ subject: BundleName; reference:
   { subject: 'verifier-every-provider', reference: 'receiver', target: undefined, what: 'verifier (every provider) vs hand-written receiver' },
   { subject: 'verifier-every-provider', reference: 'verifier-floor', target: undefined, what: 'verifier (every provider) vs its SDK-only floor' },
   { subject: 'processor', reference: 'processor-floor', target: 1.1, what: 'processor vs its SDK-only floor' },
+  { subject: 'verifier-floor-s3', reference: 'verifier-floor', target: undefined, what: "verifier's floor with an S3 client vs without" },
 ];
 
-type BundleName = 'verifier' | 'verifier-every-provider' | 'verifier-floor' | 'receiver' | 'processor' | 'processor-floor';
+type BundleName = 'verifier' | 'verifier-every-provider' | 'verifier-floor' | 'verifier-floor-s3' | 'receiver' | 'processor' | 'processor-floor';
 
 /** The environment a deployed function gets (enough for module init to succeed). */
 const LAMBDA_ENV: Record<string, string> = {
@@ -216,6 +220,11 @@ export interface ColdStartResult {
   readonly providerModuleBytes: { readonly typical: number; readonly everyProvider: number };
   /** Packages in the (typical) verifier's bundle beyond its floor's, largest first (minified bytes). */
   readonly verifierExtraPackages: Array<{ package: string; bytes: number }>;
+  /**
+   * What an S3 client adds to the verifier's floor: median of the per-round differences in load time,
+   * ms, with source maps and without, and its minified bytes.
+   */
+  readonly s3Client: { readonly loadMs: { readonly sourceMaps: number; readonly noSourceMaps: number }; readonly bytes: number };
 }
 
 export interface ColdStartOptions {
@@ -242,6 +251,7 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Cold
       verifier: await bundle(path.join(dir, 'verifier.js'), { entry: 'lambdas/handlers/verifier.ts', providers: TYPICAL_PROVIDERS }),
       'verifier-every-provider': await bundle(path.join(dir, 'verifier-every-provider.js'), { entry: 'lambdas/handlers/verifier.ts' }),
       'verifier-floor': await bundle(path.join(dir, 'verifier-floor.js'), { contents: clientsEntry(FLOOR_CLIENTS.verifier) }),
+      'verifier-floor-s3': await bundle(path.join(dir, 'verifier-floor-s3.js'), { contents: clientsEntry([...FLOOR_CLIENTS.verifier, 's3']) }),
       receiver: await bundle(path.join(dir, 'receiver.js'), { entry: 'bench/handwritten-receiver.ts' }),
       processor: await bundle(path.join(dir, 'processor.js'), { entry: 'lambdas/handlers/processor.ts' }),
       'processor-floor': await bundle(path.join(dir, 'processor-floor.js'), { contents: clientsEntry(FLOOR_CLIENTS.processor) }),
@@ -311,6 +321,7 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Cold
       loadMs: { sourceMaps: figure(`${name}:maps`, 'wall'), noSourceMaps: figure(`${name}:nomaps`, 'wall') },
       cpuMs: { sourceMaps: figure(`${name}:maps`, 'cpu'), noSourceMaps: figure(`${name}:nomaps`, 'cpu') },
     }));
+    const difference = (subject: string, reference: string) => round(median(rows.map((row) => row.get(subject)!.wall - row.get(reference)!.wall)), 1);
     const floorPackages = bytesByPackage(built['verifier-floor'].metafile);
     const verifierExtraPackages = [...bytesByPackage(built.verifier.metafile)]
       .filter(([pkg]) => !floorPackages.has(pkg))
@@ -326,6 +337,10 @@ export async function runColdStart(options: ColdStartOptions = {}): Promise<Cold
       typicalProviders: TYPICAL_PROVIDERS,
       providerModuleBytes: { typical: providerModuleBytes(built.verifier.metafile), everyProvider: providerModuleBytes(built['verifier-every-provider'].metafile) },
       verifierExtraPackages,
+      s3Client: {
+        loadMs: { sourceMaps: difference('verifier-floor-s3:maps', 'verifier-floor:maps'), noSourceMaps: difference('verifier-floor-s3:nomaps', 'verifier-floor:nomaps') },
+        bytes: built['verifier-floor-s3'].bytes - built['verifier-floor'].bytes,
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

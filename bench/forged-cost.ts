@@ -10,10 +10,10 @@ import type { WebhookRequest } from '../lambdas/core/request';
 import { verifyWebhook } from '../lambdas/core/verify-webhook';
 import { withRequestBody } from '../lambdas/http/api-gateway';
 import { allProviderCases, type ProviderCase } from './cases';
+import { interleavedRounds, median, relativeMad, round, usPerOp } from './stats';
 
 /** The clock every case is signed and verified at (fixed: the measurement has no timestamps to go stale). */
 const NOW_SECONDS = 1_700_000_000;
-import { median, relativeMad, round } from './stats';
 
 /** A forged request may cost at most this many genuine ones. */
 export const FORGED_COST_TARGET_RATIO = 4;
@@ -43,12 +43,6 @@ function forge(signed: ProviderCase, copies: number): WebhookRequest {
   const repeated: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(headers)) repeated[name] = Array.from({ length: copies }, (_, i) => values[i % values.length]!);
   return withRequestBody({ ...fields, headers: repeated }, signed.forgedBody!, false);
-}
-
-function timed(fn: () => void, ops: number): number {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) fn();
-  return Number(process.hrtime.bigint() - start) / 1000 / ops;
 }
 
 function refusalOf(fn: () => void): string {
@@ -82,8 +76,8 @@ export function runForgedCost(options: ForgedCostOptions = {}): ForgedCostResult
     // The worst case: as many copies as a scheme still examines (past its bound it refuses at once).
     const forged = [1, MAX_SIGNED_MESSAGES, MAX_SIGNATURE_CANDIDATES]
       .map((copies) => forge(signed, copies))
-      .map((request) => ({ request, usPerOp: timed(() => refusalOf(() => verifyWebhook(provider, request, settings)), 300) }))
-      .sort((a, b) => b.usPerOp - a.usPerOp)[0]!.request;
+      .map((request) => ({ request, us: usPerOp(() => refusalOf(() => verifyWebhook(provider, request, settings)), 300) }))
+      .sort((a, b) => b.us - a.us)[0]!.request;
     const attack = () => {
       try {
         verifyWebhook(provider, forged, settings);
@@ -95,26 +89,10 @@ export function runForgedCost(options: ForgedCostOptions = {}): ForgedCostResult
     const refusal = refusalOf(() => verifyWebhook(provider, forged, settings));
     if (refusal === 'ACCEPTED') throw new Error(`${signed.label}: the forged request was accepted`);
 
-    timed(genuine, 200);
-    timed(attack, 200);
-    const ops = Math.max(50, Math.round((roundMs * 1000) / timed(genuine, 200)));
-    const validSamples: number[] = [];
-    const forgedSamples: number[] = [];
-    const ratios: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      let v: number;
-      let f: number;
-      if (r % 2 === 0) {
-        v = timed(genuine, ops);
-        f = timed(attack, ops);
-      } else {
-        f = timed(attack, ops);
-        v = timed(genuine, ops);
-      }
-      validSamples.push(v);
-      forgedSamples.push(f);
-      ratios.push(f / v);
-    }
+    usPerOp(genuine, 200);
+    usPerOp(attack, 200);
+    const ops = Math.max(50, Math.round((roundMs * 1000) / usPerOp(genuine, 200)));
+    const { subject: forgedSamples, reference: validSamples, ratios } = interleavedRounds(attack, genuine, ops, rounds);
     const ratio = median(ratios);
     const row: ForgedCostRow = {
       label: signed.label,

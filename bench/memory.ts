@@ -5,7 +5,7 @@
  * slope.
  */
 import { lambdaContext } from '../local/queue-poller';
-import { createBenchVerifier, signedStripeApiEvent } from './aws';
+import { createBenchVerifier, stripeApiEvent } from './aws';
 import { round } from './stats';
 
 const MiB = 1024 * 1024;
@@ -79,7 +79,7 @@ export async function runMemory(options: MemoryOptions = {}): Promise<MemoryResu
       Array.from({ length: concurrency }, async () => {
         while (next < target) {
           next++;
-          const { event } = signedStripeApiEvent();
+          const { event } = stripeApiEvent({ base64: false });
           const response = await bench.verifier(event, lambdaContext('hookrelay-verifier', 10_000));
           if (response.statusCode !== 200) failures++;
           done++;

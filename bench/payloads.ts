@@ -1,10 +1,14 @@
 /**
- * Realistic ~3 KB webhook bodies and node:crypto signers for every registered provider, each
- * signing exactly as the provider's documentation (and the test suite's official signers) say.
- * `checkStripeSigner` proves the Stripe signer against the `stripe` package once per run.
+ * Realistic ~3 KB webhook bodies for the verification-CPU cases, each with its floor: signed with
+ * node:crypto exactly as the provider's documentation (and the test suite's official signers) say,
+ * or by the provider's own module (bench/cases.ts `providerCase`, which each provider's test checks
+ * against the sender's package). `checkStripeSigner` proves the Stripe signer against the `stripe`
+ * package once per run.
  */
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import Stripe from 'stripe';
+import type { ProviderName } from '../lambdas/core/registry';
+import { providerCase } from './cases';
 
 export const TARGET_BODY_BYTES = 3 * 1024;
 
@@ -129,6 +133,61 @@ function jsonDocument(fields: Record<string, unknown>, pretty = false): string {
   return padTo(TARGET_BODY_BYTES, (note) =>
     JSON.stringify({ ...fields, items: LINE_ITEMS, customer: { name: 'Zoë Müller', email: 'zoe@example.com', tags: ['vip', 'eu'] }, note }, null, pretty ? 2 : undefined),
   );
+}
+
+/** HubSpot's batch: `count` property changes, ~3 KB for ten. */
+function hubspotBatch(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    eventId: 1_000_000 + i,
+    subscriptionId: 1_234_562,
+    portalId: 62515,
+    appId: 54321,
+    occurredAt: NOW * 1000 + i,
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId: 5_100_000_000 + i,
+    propertyName: 'firstname',
+    propertyValue: `Zoë ${i} — café crème ☕`,
+    changeSource: 'CRM',
+    sourceId: 'userId:8675309',
+  }));
+}
+
+/** Where a module-signed case's floor finds the MAC: a header, the part `pattern` captures, its encoding. */
+interface MacLocation {
+  readonly header: string;
+  readonly pattern?: RegExp;
+  readonly encoding: 'hex' | 'base64';
+}
+
+/**
+ * `body` signed at NOW by the provider's module with its development secret (bench/cases.ts
+ * `providerCase`), and its HMAC-SHA256 floor: `floor` names the signed parts, in the order the
+ * sender's documentation gives them, and where the module put the MAC.
+ */
+function moduleSignedCase(
+  provider: ProviderName,
+  label: string,
+  body: string,
+  floor: (sent: { url: string; body: Buffer; headers: Record<string, string> }) => { parts: ReadonlyArray<string | Buffer>; mac: MacLocation; floorName: string },
+): SignedCase {
+  const signed = providerCase(provider, { nowSeconds: NOW, body });
+  const headers = Object.fromEntries(Object.entries(signed.sent.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const bytes = Buffer.from(signed.body);
+  const { parts, mac, floorName } = floor({ url: signed.sent.url, body: bytes, headers });
+  const sentMac = mac.pattern ? mac.pattern.exec(headers[mac.header] ?? '')?.[1] : headers[mac.header];
+  if (sentMac === undefined) throw new Error(`${label}: the module sent no MAC in ${mac.header}`);
+  return {
+    label,
+    provider,
+    headers,
+    body: bytes,
+    url: signed.sent.url,
+    secrets: signed.settings.secrets,
+    nowSeconds: NOW,
+    floor: { kind: 'hmac', algorithm: 'sha256', key: signed.signingSecret, parts, mac: Buffer.from(sentMac, mac.encoding), parse: 'json' },
+    floorName,
+  };
 }
 
 export function signedCases(): SignedCase[] {
@@ -336,146 +395,46 @@ export function signedCases(): SignedCase[] {
       floorName: 'HMAC-SHA256 + timingSafeEqual + JSON.parse',
     });
   }
-  {
-    const body = jsonDocument({ event_id: 'evt_01hv8x2acma2gz3he4w8pw3f9c', event_type: 'transaction.completed', occurred_at: '2023-11-14T22:13:20.000Z', notification_id: 'ntf_01hv8x2af2fp1w8grffrpbsmaw' });
-    const secret = 'pdl_ntfset_01gkpjp8bkm3tm53kdgkx6sms7_6h3qd3uFSi9YCD3OLYAShQI90XTI5vEI';
-    const mac = hmacOf('sha256', secret, `${NOW}:`, body);
-    cases.push({
-      label: 'paddle',
-      provider: 'paddle',
-      headers: { 'paddle-signature': `ts=${NOW};h1=${mac.toString('hex')}`, 'content-type': 'application/json' },
-      body: Buffer.from(body),
-      url: 'https://hooks.example.com/webhooks/paddle',
-      secrets: [secret],
-      nowSeconds: NOW,
-      floor: { kind: 'hmac', algorithm: 'sha256', key: secret, parts: [`${NOW}:`, Buffer.from(body)], mac, parse: 'json' },
+  // Signed by the provider's own module: the floor hashes the same parts with the same key, and its
+  // first comparison against the MAC the module sent fails if they are not what the module signed.
+  cases.push(
+    moduleSignedCase('paddle', 'paddle', jsonDocument({ event_id: 'evt_01hv8x2acma2gz3he4w8pw3f9c', event_type: 'transaction.completed', occurred_at: '2023-11-14T22:13:20.000Z', notification_id: 'ntf_01hv8x2af2fp1w8grffrpbsmaw' }), ({ body }) => ({
+      parts: [`${NOW}:`, body],
+      mac: { header: 'paddle-signature', pattern: /h1=([0-9a-f]+)/, encoding: 'hex' },
       floorName: 'HMAC-SHA256 + timingSafeEqual + JSON.parse',
-    });
-  }
-  {
-    const body = jsonDocument({ action: 'update', type: 'Issue', data: { id: '2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9', title: 'Café ☕' }, webhookTimestamp: NOW * 1000, webhookId: 'f1c7a3b2' }, true);
-    const secret = 'lin_wh_hookrelay0bench0linear0signing0secret';
-    const mac = hmacOf('sha256', secret, body);
-    cases.push({
-      label: 'linear',
-      provider: 'linear',
-      headers: { 'linear-signature': mac.toString('hex'), 'linear-delivery': randomUUID(), 'linear-event': 'Issue', 'content-type': 'application/json' },
-      body: Buffer.from(body),
-      url: 'https://hooks.example.com/webhooks/linear',
-      secrets: [secret],
-      nowSeconds: NOW,
-      floor: { kind: 'hmac', algorithm: 'sha256', key: secret, parts: [Buffer.from(body)], mac, parse: 'json' },
+    })),
+    moduleSignedCase('linear', 'linear', jsonDocument({ action: 'update', type: 'Issue', data: { id: '2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9', title: 'Café ☕' }, webhookTimestamp: NOW * 1000, webhookId: 'f1c7a3b2' }, true), ({ body }) => ({
+      parts: [body],
+      mac: { header: 'linear-signature', encoding: 'hex' },
       floorName: 'HMAC-SHA256 + timingSafeEqual + JSON.parse',
-    });
-  }
-  {
-    const url = 'https://hooks.example.com/webhooks/square';
-    const body = jsonDocument({ merchant_id: '6SSW7HV8K2ST5', type: 'payment.updated', event_id: randomUUID(), created_at: '2023-11-14T22:13:20Z', data: { type: 'payment', id: 'KkAkhdMsgzn59SM8A89WgKwekxLZY' } });
-    const secret = 'hookrelay-bench-square-signature-key';
-    const mac = hmacOf('sha256', secret, url, body);
-    cases.push({
-      label: 'square',
-      provider: 'square',
-      headers: { 'x-square-hmacsha256-signature': mac.toString('base64'), 'content-type': 'application/json' },
-      body: Buffer.from(body),
-      url,
-      secrets: [secret],
-      nowSeconds: NOW,
-      floor: { kind: 'hmac', algorithm: 'sha256', key: secret, parts: [url, Buffer.from(body)], mac, parse: 'json' },
+    })),
+    moduleSignedCase('square', 'square', jsonDocument({ merchant_id: '6SSW7HV8K2ST5', type: 'payment.updated', event_id: randomUUID(), created_at: '2023-11-14T22:13:20Z', data: { type: 'payment', id: 'KkAkhdMsgzn59SM8A89WgKwekxLZY' } }), ({ url, body }) => ({
+      parts: [url, body],
+      mac: { header: 'x-square-hmacsha256-signature', encoding: 'base64' },
       floorName: 'HMAC-SHA256 (URL + body) + timingSafeEqual + JSON.parse',
-    });
-  }
-  {
+    })),
     // A batch of ten events, ~3 KB: each becomes an envelope with its own slice of the body.
-    const url = 'https://hooks.example.com/webhooks/hubspot';
-    const events = Array.from({ length: 10 }, (_, i) => ({
-      eventId: 1_000_000 + i,
-      subscriptionId: 1_234_562,
-      portalId: 62515,
-      appId: 54321,
-      occurredAt: NOW * 1000 + i,
-      subscriptionType: 'contact.propertyChange',
-      attemptNumber: 0,
-      objectId: 5_100_000_000 + i,
-      propertyName: 'firstname',
-      propertyValue: `Zoë ${i} — café crème ☕`,
-      changeSource: 'CRM',
-      sourceId: 'userId:8675309',
-    }));
-    const body = JSON.stringify(events);
-    const timestamp = String(NOW * 1000);
-    const secret = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
-    const mac = hmacOf('sha256', secret, 'POST', url, body, timestamp);
-    cases.push({
-      label: 'hubspot (10 events)',
-      provider: 'hubspot',
-      headers: { 'x-hubspot-signature-v3': mac.toString('base64'), 'x-hubspot-request-timestamp': timestamp, 'content-type': 'application/json' },
-      body: Buffer.from(body),
-      url,
-      secrets: [secret],
-      nowSeconds: NOW,
-      floor: { kind: 'hmac', algorithm: 'sha256', key: secret, parts: ['POST', url, Buffer.from(body), timestamp], mac, parse: 'json' },
+    moduleSignedCase('hubspot', 'hubspot (10 events)', JSON.stringify(hubspotBatch(10)), ({ url, body }) => ({
+      parts: ['POST', url, body, String(NOW * 1000)],
+      mac: { header: 'x-hubspot-signature-v3', encoding: 'base64' },
       floorName: 'HMAC-SHA256 (method + URL + body + timestamp) + timingSafeEqual + JSON.parse',
-    });
-  }
-  {
-    const body = jsonDocument({ id: 'event_01HWWVGJ8J0ZQ3HT9P5F8CZB1K', event: 'user.created', data: { object: 'user', first_name: 'Zoë' }, created_at: '2023-11-14T22:13:20.000Z' });
-    const secret = 'hookrelay0bench0workos0webhook0secret';
-    const timestamp = String(NOW * 1000);
-    const mac = hmacOf('sha256', secret, `${timestamp}.`, body);
-    cases.push({
-      label: 'workos',
-      provider: 'workos',
-      headers: { 'workos-signature': `t=${timestamp}, v1=${mac.toString('hex')}`, 'content-type': 'application/json' },
-      body: Buffer.from(body),
-      url: 'https://hooks.example.com/webhooks/workos',
-      secrets: [secret],
-      nowSeconds: NOW,
-      floor: { kind: 'hmac', algorithm: 'sha256', key: secret, parts: [`${timestamp}.`, Buffer.from(body)], mac, parse: 'json' },
+    })),
+    moduleSignedCase('workos', 'workos', jsonDocument({ id: 'event_01HWWVGJ8J0ZQ3HT9P5F8CZB1K', event: 'user.created', data: { object: 'user', first_name: 'Zoë' }, created_at: '2023-11-14T22:13:20.000Z' }), ({ body }) => ({
+      parts: [`${NOW * 1000}.`, body],
+      mac: { header: 'workos-signature', pattern: /v1=([0-9a-f]+)/, encoding: 'hex' },
       floorName: 'HMAC-SHA256 + timingSafeEqual + JSON.parse',
-    });
-  }
-  {
+    })),
     // No timestamp and an unsigned event id: the core also hashes the body for the content key.
-    const body = jsonDocument({ entity: 'event', account_id: 'acc_BFQ7uQEaa7j2z7', event: 'payment.captured', contains: ['payment'], created_at: NOW });
-    const secret = 'hookrelay-bench-razorpay-webhook-secret';
-    const mac = hmacOf('sha256', secret, body);
-    cases.push({
-      label: 'razorpay',
-      provider: 'razorpay',
-      headers: { 'x-razorpay-signature': mac.toString('hex'), 'x-razorpay-event-id': 'KqLhxEMbbbo8Fk', 'content-type': 'application/json' },
-      body: Buffer.from(body),
-      url: 'https://hooks.example.com/webhooks/razorpay',
-      secrets: [secret],
-      nowSeconds: NOW,
-      floor: { kind: 'hmac', algorithm: 'sha256', key: secret, parts: [Buffer.from(body)], mac, parse: 'json' },
+    moduleSignedCase('razorpay', 'razorpay', jsonDocument({ entity: 'event', account_id: 'acc_BFQ7uQEaa7j2z7', event: 'payment.captured', contains: ['payment'], created_at: NOW }), ({ body }) => ({
+      parts: [body],
+      mac: { header: 'x-razorpay-signature', encoding: 'hex' },
       floorName: 'HMAC-SHA256 + timingSafeEqual + JSON.parse',
-    });
-  }
-  {
-    // Configured as primaryKey,secondaryKey; the primary key matches first.
-    const body = jsonDocument({ type: 'webhook_event', id: randomUUID(), created_at: '2023-11-14T14:13:20-08:00', trigger: 'FILE.UPLOADED', webhook: { id: '8382611', type: 'webhook' } });
-    const timestamp = '2023-11-14T22:13:20+00:00';
-    const [primary, secondary] = ['SampleBenchPrimaryKey00000000000', 'SampleBenchSecondaryKey000000000'];
-    const mac = hmacOf('sha256', primary, body, timestamp);
-    cases.push({
-      label: 'box',
-      provider: 'box',
-      headers: {
-        'box-delivery-timestamp': timestamp,
-        'box-signature-primary': mac.toString('base64'),
-        'box-signature-secondary': hmacOf('sha256', secondary, body, timestamp).toString('base64'),
-        'box-signature-version': '1',
-        'box-signature-algorithm': 'HmacSHA256',
-        'content-type': 'application/json',
-      },
-      body: Buffer.from(body),
-      url: 'https://hooks.example.com/webhooks/box',
-      secrets: [primary, secondary],
-      nowSeconds: NOW,
-      floor: { kind: 'hmac', algorithm: 'sha256', key: primary, parts: [Buffer.from(body), timestamp], mac, parse: 'json' },
+    })),
+    moduleSignedCase('box', 'box', jsonDocument({ type: 'webhook_event', id: randomUUID(), created_at: '2023-11-14T14:13:20-08:00', trigger: 'FILE.UPLOADED', webhook: { id: '8382611', type: 'webhook' } }), ({ body, headers }) => ({
+      parts: [body, headers['box-delivery-timestamp']!],
+      mac: { header: 'box-signature-primary', encoding: 'base64' },
       floorName: 'HMAC-SHA256 + timingSafeEqual + JSON.parse',
-    });
-  }
+    })),
+  );
   return cases;
 }

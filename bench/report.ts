@@ -153,6 +153,7 @@ export function formatTable(results: BenchResults, machine: string, errors: Reco
     rows.push(`     esbuild ${format} ${target} minify=${minify} sourcemap=${sourcemap} sourcesContent=${sourcesContent} externals=[${external.join(',')}] (lib/bundling.ts), NODE_OPTIONS=${c.nodeOptions}`);
     rows.push(`     verifier: ${c.typicalProviders.join(', ')} (provider modules ${KB(c.providerModuleBytes.typical)}) or every provider (${KB(c.providerModuleBytes.everyProvider)}), each bundle with only its routes' providers (handlerBuildOptions)`);
     rows.push(`     verifier packages beyond its floor: ${c.verifierExtraPackages.slice(0, 8).map((p) => `${p.package} ${KB(p.bytes)}`).join(', ')}`);
+    if (c.s3Client) rows.push(`     an S3 client in the verifier's floor: +${KB(c.s3Client.bytes)}, +${c.s3Client.loadMs.sourceMaps.toFixed(1)} / ${c.s3Client.loadMs.noSourceMaps.toFixed(1)} ms load (source maps on / off); the verifier loads it on its first claim check instead`);
   }
 
   const g = results.gatewayLoad;

@@ -70,3 +70,34 @@ export function medianInterval(values: readonly number[]): readonly [number, num
   const upper = Math.min(n - 1, Math.ceil(n / 2 + half));
   return [sorted[lower]!, sorted[upper]!];
 }
+
+/** µs per call of `fn`, over `ops` calls in a row (process.hrtime). */
+export function usPerOp(fn: () => void, ops: number): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < ops; i++) fn();
+  return Number(process.hrtime.bigint() - start) / 1000 / ops;
+}
+
+/**
+ * `rounds` rounds of `ops` calls of each side, the side that goes first alternating from round to
+ * round: each side's µs/op per round, and the per-round ratios subject ÷ reference, whose median is
+ * less sensitive to the shared machine's drift than a ratio of two medians.
+ */
+export function interleavedRounds(subject: () => void, reference: () => void, ops: number, rounds: number): { subject: number[]; reference: number[]; ratios: number[] } {
+  const result = { subject: [] as number[], reference: [] as number[], ratios: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    let s: number;
+    let f: number;
+    if (r % 2 === 0) {
+      s = usPerOp(subject, ops);
+      f = usPerOp(reference, ops);
+    } else {
+      f = usPerOp(reference, ops);
+      s = usPerOp(subject, ops);
+    }
+    result.subject.push(s);
+    result.reference.push(f);
+    result.ratios.push(s / f);
+  }
+  return result;
+}

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { AwsClients } from '../lambdas/adapters/aws-clients';
 import { lambdaContext } from '../local/queue-poller';
 import { profileByPackage } from './profile';
-import { createBenchVerifier, sequentialRoundTrips, signedStripeApiEvent, type BenchVerifier, type SdkCall } from './aws';
+import { createBenchVerifier, sequentialRoundTrips, stripeApiEvent, type BenchVerifier, type RecordedCall } from './aws';
 import { checkStripeSigner, uniqueStripeEventId } from './payloads';
 import { median, p99, round } from './stats';
 
@@ -82,8 +82,8 @@ const REPLAY: Record<string, Replay> = {
   'SecretsManager.GetSecretValue': (c, i) => c.secretsManager.send(new GetSecretValueCommand(i)),
 };
 
-const callName = (call: SdkCall) => `${call.client}.${call.command}`;
-const describeCall = (call: SdkCall) =>
+const callName = (call: RecordedCall) => `${call.client}.${call.command}`;
+const describeCall = (call: RecordedCall) =>
   callName(call) + ((call.input as { ConditionExpression?: string }).ConditionExpression ? ' (conditional)' : '');
 
 /** The recorded calls of one invocation as a template; `{{KEY}}` and `{{EVENT}}` get fresh values per replay. */
@@ -92,7 +92,7 @@ interface FloorTemplate {
   readonly json: string;
 }
 
-function floorTemplate(calls: readonly SdkCall[], eventId: string): FloorTemplate {
+function floorTemplate(calls: readonly RecordedCall[], eventId: string): FloorTemplate {
   const put = calls.find((call) => callName(call) === 'DynamoDB.PutItem');
   const recordKey = (put?.input as { Item?: { id?: { S?: string } } } | undefined)?.Item?.id?.S;
   if (!recordKey) throw new Error('the verifier made no idempotency PutItem: cannot build its floor');
@@ -129,7 +129,7 @@ interface Split {
 }
 const newSplit = (): Split => ({ insideHttp: [], outsideHttp: [], beforeFirstCall: [], afterLastCall: [] });
 
-function addSplit(split: Split, start: number, end: number, calls: readonly SdkCall[]): void {
+function addSplit(split: Split, start: number, end: number, calls: readonly RecordedCall[]): void {
   const spans = calls.flatMap((call) => call.spans).sort((a, b) => a[0] - b[0]);
   if (spans.length === 0) return;
   const inside = spans.reduce((sum, [a, z]) => sum + (z - a), 0);
@@ -146,8 +146,8 @@ const summarizeSplit = (split: Split) => ({
   afterLastCall: round(median(split.afterLastCall)),
 });
 
-async function invoke(bench: BenchVerifier, handler = bench.verifier, expectStatus = 200): Promise<{ ms: number; calls: SdkCall[]; start: number; end: number }> {
-  const { event, eventId } = signedStripeApiEvent();
+async function invoke(bench: BenchVerifier, handler = bench.verifier, expectStatus = 200): Promise<{ ms: number; calls: RecordedCall[]; start: number; end: number }> {
+  const { event, eventId } = stripeApiEvent({ base64: false });
   const context = lambdaContext('hookrelay-verifier', 10_000);
   bench.recorder.take();
   const start = performance.now();
@@ -172,7 +172,7 @@ export async function runVerifierWarm(options: VerifierWarmOptions = {}): Promis
   for (let i = 0; i < (options.warmup ?? 200); i++) await invoke(bench);
 
   // One accepted webhook, recorded: the floor replays exactly these calls.
-  const { event, eventId } = signedStripeApiEvent();
+  const { event, eventId } = stripeApiEvent({ base64: false });
   bench.recorder.take();
   const response = await bench.verifier(event, lambdaContext('hookrelay-verifier', 10_000));
   if (response.statusCode !== 200) throw new Error(`verifier answered ${response.statusCode}: ${response.body}`);

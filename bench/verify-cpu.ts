@@ -10,7 +10,7 @@ import { findProvider } from '../lambdas/core/registry';
 import { normaliseHeaders, queryOf, type WebhookRequest } from '../lambdas/core/request';
 import { verifyWebhook } from '../lambdas/core/verify-webhook';
 import { signedCases, type FloorInput, type SignedCase } from './payloads';
-import { median, relativeMad, round } from './stats';
+import { interleavedRounds, median, relativeMad, round, usPerOp } from './stats';
 
 export const VERIFY_CPU_TARGET_RATIO = 2;
 
@@ -106,13 +106,6 @@ function warm(fn: () => void, ms: number): number {
   return ((performance.now() - start) * 1000) / ops;
 }
 
-/** µs per op of `fn` over `ops` calls. */
-function time(fn: () => void, ops: number): number {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < ops; i++) fn();
-  return Number(process.hrtime.bigint() - start) / 1000 / ops;
-}
-
 export interface VerifyCpuOptions {
   /** Target duration of one round of one side, ms. @default 25 */
   readonly roundMs?: number;
@@ -133,38 +126,22 @@ export function runVerifyCpu(options: VerifyCpuOptions = {}): VerifyCpuResult {
     const warmCore = warm(core, 150);
     const ops = Math.max(50, Math.round((roundMs * 1000) / warmCore));
 
-    const coreSamples: number[] = [];
-    const floorSamples: number[] = [];
-    const ratios: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      let c: number;
-      let f: number;
-      if (r % 2 === 0) {
-        c = time(core, ops);
-        f = time(floor, ops);
-      } else {
-        f = time(floor, ops);
-        c = time(core, ops);
-      }
-      coreSamples.push(c);
-      floorSamples.push(f);
-      ratios.push(c / f);
-    }
+    const { subject: coreSamples, reference: floorSamples, ratios } = interleavedRounds(core, floor, ops, rounds);
     const ratio = median(ratios);
     const keyParse = keyParseFunction(signed);
     let keyParseUsPerOp: number | undefined;
     if (keyParse) {
       warm(keyParse, 50);
-      keyParseUsPerOp = round(median(Array.from({ length: 5 }, () => time(keyParse, Math.max(20, Math.round(ops / 2))))), 2);
+      keyParseUsPerOp = round(median(Array.from({ length: 5 }, () => usPerOp(keyParse, Math.max(20, Math.round(ops / 2))))), 2);
     }
-    const usPerOp = median(coreSamples);
+    const coreUsPerOp = median(coreSamples);
     const floorUsPerOp = median(floorSamples);
     const pass = ratio <= VERIFY_CPU_TARGET_RATIO;
     const row: VerifyCpuRow = {
       label: signed.label,
       provider: signed.provider,
       bodyBytes: signed.body.length,
-      usPerOp: round(usPerOp, 2),
+      usPerOp: round(coreUsPerOp, 2),
       floorUsPerOp: round(floorUsPerOp, 2),
       ratio: round(ratio, 2),
       floor: signed.floorName,
@@ -178,8 +155,8 @@ export function runVerifyCpu(options: VerifyCpuOptions = {}): VerifyCpuResult {
         ? {
             diagnosis:
               `the provider parses the public key (createPublicKey) on every request: ${keyParseUsPerOp.toFixed(0)} µs of the ` +
-              `${(usPerOp - floorUsPerOp).toFixed(0)} µs above the floor; caching the KeyObject per secret would bring it to ` +
-              `×${((usPerOp - keyParseUsPerOp) / floorUsPerOp).toFixed(2)}`,
+              `${(coreUsPerOp - floorUsPerOp).toFixed(0)} µs above the floor; caching the KeyObject per secret would bring it to ` +
+              `×${((coreUsPerOp - keyParseUsPerOp) / floorUsPerOp).toFixed(2)}`,
           }
         : {}),
     };

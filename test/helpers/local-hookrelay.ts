@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalHookrelay, type LocalHookrelay, type LocalHookrelayOptions, type LocalRoute } from '../../local/hookrelay-local';
+import type { PublishedMessage } from '../../local/published-log';
+import { waitFor } from './wait';
 
 export const TEST_SECRETS = {
   stripe: ['whsec_test_stripe_current', 'whsec_test_stripe_previous'],
@@ -30,4 +32,32 @@ export function startTestGateway(overrides: Partial<LocalHookrelayOptions> = {})
     archive: false,
     ...overrides,
   });
+}
+
+/**
+ * Waits until an envelope with each of `ids` was published (by route `source`, when given), and
+ * returns those messages in the order of `ids`. A timeout names the ids still missing.
+ */
+export function waitForPublished(
+  gateway: Pick<LocalHookrelay, 'published'>,
+  ids: readonly string[],
+  options: { readonly source?: string; readonly timeoutMs?: number } = {},
+): Promise<PublishedMessage[]> {
+  const { source, timeoutMs } = options;
+  const lookUp = () => {
+    const published = gateway.published.list().filter((entry) => source === undefined || entry.attributes['source'] === source);
+    return ids.map((id) => published.find((entry) => (entry.message as { id?: string }).id === id));
+  };
+  return waitFor(
+    `the publication of ${ids.join(', ')}${source === undefined ? '' : ` on ${source}`}`,
+    () => {
+      const found = lookUp();
+      return found.every((entry) => entry !== undefined) ? (found as PublishedMessage[]) : undefined;
+    },
+    {
+      intervalMs: 10,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      context: () => `not published: ${ids.filter((_, index) => lookUp()[index] === undefined).join(', ')}`,
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SNSEvent, SNSEventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from '../../local/queue-poller';
 
 /**
  * Lambda events as each transport delivers a hookrelay envelope, for the subscriber kit's tests:
@@ -137,29 +138,18 @@ export function snsEvent(messages: readonly TestMessage[]): SNSEvent {
   };
 }
 
+/**
+ * Each way a subscriber's function receives envelopes, with what its handler returns when every
+ * record succeeded: a partial batch response with no failures for SQS, nothing for SNS.
+ */
 export const transports = [
-  { case: 'SQS, raw message delivery', build: sqsRawEvent },
-  { case: 'SQS, SNS JSON wrapper', build: sqsWrappedEvent },
-  { case: 'SNS invoking the function', build: snsEvent },
+  { case: 'SQS, raw message delivery', build: sqsRawEvent, allSucceeded: { batchItemFailures: [] } },
+  { case: 'SQS, SNS JSON wrapper', build: sqsWrappedEvent, allSucceeded: { batchItemFailures: [] } },
+  { case: 'SNS invoking the function', build: snsEvent, allSucceeded: undefined },
 ] as const;
 
-export function testContext(): Context {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'billing-subscriber',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:billing-subscriber',
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/billing-subscriber',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** The Lambda context the local queue pollers hand a handler, for the example subscriber's function. */
+export const testContext = (): Context => lambdaContext('billing-subscriber');
 
 /** A logger that keeps what it was told. */
 export function recordingLogger() {

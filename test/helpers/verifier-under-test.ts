@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { createAwsClients, type AwsClients } from '../../lambdas/adapters/aws-clients';
 import { createTelemetry } from '../../lambdas/observability/telemetry';
@@ -98,4 +98,24 @@ export async function verifierUnderTest(options: {
     }
   }
   return { verifier, resources, clients, publishQueued };
+}
+
+let drainClient: SQSClient | undefined;
+
+/**
+ * Every message on the queue (message and system attributes included), in the order received, each
+ * deleted once read: the queue is empty afterwards, so what a later read finds is new. Messages
+ * already in flight elsewhere are not waited for.
+ */
+export async function drain(queueUrl: string): Promise<Message[]> {
+  const sqs = (drainClient ??= createAwsClients().sqs);
+  const messages: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+    );
+    if (Messages.length === 0) return messages;
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle! })) }));
+    messages.push(...Messages);
+  }
 }

@@ -1,7 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { spawn } from 'node:child_process';
+import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,8 @@ import type { LocalHookrelay } from '../../local/hookrelay-local';
 import { subscriptionFilterPolicy } from '../../packages/subscriber/src/filter-policy';
 import { startTestGateway, TEST_SECRETS } from '../helpers/local-hookrelay';
 import { stripeSignatureHeader } from '../helpers/official-signers';
+import { runTool, type ToolRun } from '../helpers/run-tool';
+import { drain } from '../helpers/verifier-under-test';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -29,33 +30,15 @@ let until: string;
 /** Stripe events sent, by id, with their types. */
 const sent: { id: string; type: string }[] = [];
 
-interface ToolRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs tools/replay.ts; `interruptWhen` is polled and, once true, the run gets SIGINT (Ctrl-C). */
 function runReplay(args: string[], interruptWhen?: () => Promise<boolean>): Promise<ToolRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/replay.ts', '--url', gateway.url, '--checkpoint-dir', checkpoints, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, INIT_CWD: ROOT },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    if (interruptWhen) {
-      waitFor('the condition to interrupt the replay', async () => ((await interruptWhen()) ? true : undefined), { timeoutMs: 20_000, intervalMs: 20 })
-        .then(() => child.kill('SIGINT'))
-        .catch(reject);
-    }
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
+  return runTool('tools/replay.ts', ['--url', gateway.url, '--checkpoint-dir', checkpoints, ...args], { ...process.env, INIT_CWD: ROOT }, {
+    ...(interruptWhen && {
+      alongside: async (tool) => {
+        await waitFor('the condition to interrupt the replay', async () => ((await interruptWhen()) ? true : undefined), { timeoutMs: 20_000, intervalMs: 20 });
+        tool.kill('SIGINT');
+      },
+    }),
   });
 }
 
@@ -76,18 +59,6 @@ async function sendStripe(type: string, body?: (id: string) => string): Promise<
 async function archivedKeys(): Promise<string[]> {
   const { Contents = [] } = await admin.s3.send(new ListObjectsV2Command({ Bucket: gateway.archive!.bucketName, Prefix: 'events/' }));
   return Contents.map((object) => object.Key!).sort();
-}
-
-/** Every message in a queue (received and left in flight): the queue is read once everything settled. */
-async function drain(queueUrl: string): Promise<Message[]> {
-  const messages: Message[] = [];
-  for (;;) {
-    const { Messages = [] } = await admin.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 60, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
-    );
-    if (Messages.length === 0) return messages;
-    messages.push(...Messages);
-  }
 }
 
 const attributesOf = (message: Message) => Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]));

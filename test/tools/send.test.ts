@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findProvider, providerNames, type ProviderName } from '../../lambdas/core/registry';
 import type { LocalHookrelay } from '../../local/hookrelay-local';
-import { routesWithSecrets, startTestGateway } from '../helpers/local-hookrelay';
-import { waitFor } from '../helpers/wait';
+import { routesWithSecrets, startTestGateway, waitForPublished } from '../helpers/local-hookrelay';
+import { runTool } from '../helpers/run-tool';
 import { runSendCommand } from '../../tools/lib/send-command';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 // A SendGrid key pair of the test's own: its private half is handed to `send` as a PEM file.
 const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -93,22 +90,7 @@ async function runSend(args: string[], env: Record<string, string> = {}): Promis
 }
 
 /** `npm run send -- …` as a process (tools/send.ts): exit status and streams as a user sees them. */
-function runSendProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/send.ts', ...args], { cwd: ROOT, env: sendEnvironment(env) });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    // 'close', not 'exit': 'exit' can come before the last output is read (seen under load).
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runSendProcess = (args: string[], env: Record<string, string> = {}): Promise<Run> => runTool('tools/send.ts', args, sendEnvironment(env));
 
 /** The ids of a summary line: `200 OK  event <id>` or `200 OK  events <id>, <id>`. */
 function printedIds(stdout: string): string[] {
@@ -127,13 +109,9 @@ interface Envelope {
 let gatewayStarted: Promise<LocalHookrelay> | undefined;
 const gateway = () => (gatewayStarted ??= startTestGateway({ routes: routesWithSecrets(SECRETS) }));
 
-async function waitForPublished(ids: readonly string[]): Promise<Envelope[]> {
-  const { published } = await gateway();
-  return waitFor(`publication of ${ids.join(', ')}`, () => {
-    const envelopes = published.list().map((entry) => entry.message as Envelope);
-    const found = ids.map((id) => envelopes.find((envelope) => envelope.id === id));
-    return found.every((envelope) => envelope !== undefined) ? (found as Envelope[]) : undefined;
-  });
+/** The envelopes of `ids`, once each was published. */
+async function publishedEnvelopes(ids: readonly string[]): Promise<Envelope[]> {
+  return (await waitForPublished(await gateway(), ids)).map((entry) => entry.message as Envelope);
 }
 
 afterAll(async () => {
@@ -215,7 +193,7 @@ describe('Command: npm run send', () => {
     expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(reply?.printed ?? /^200 OK {2}events? \S/) });
     const ids = reply?.eventIds ?? printedIds(run.stdout);
     expect(ids).toHaveLength(events);
-    const envelopes = await waitForPublished(ids);
+    const envelopes = await publishedEnvelopes(ids);
     for (const envelope of envelopes) expect(envelope).toMatchObject({ provider, type });
     for (const secret of SECRETS[provider]) expect(run.stdout + run.stderr).not.toContain(secret);
   });
@@ -228,7 +206,7 @@ describe('Command: npm run send', () => {
 
     // Assess: the message sent after it is published, the verification never was.
     expect(verification).toMatchObject({ code: 0, stdout: expect.stringMatching(/^200 OK {2}challenge \w{48}$/m) });
-    await waitForPublished(printedIds(message.stdout));
+    await publishedEnvelopes(printedIds(message.stdout));
     const published = (await gateway()).published.list().map((entry) => entry.message as Envelope);
     expect(published.filter((envelope) => envelope.payload?.type === 'url_verification')).toEqual([]);
   });
@@ -272,7 +250,7 @@ describe('Command: npm run send', () => {
     expect(github[1]!.stdout).toMatch(/^200 OK {2}replayed {2}event /);
     const githubIds = github.flatMap((run) => printedIds(run.stdout));
     expect(new Set(githubIds).size).toBe(1);
-    const envelopes = await waitForPublished([githubIds[0]!]);
+    const envelopes = await publishedEnvelopes([githubIds[0]!]);
     expect(envelopes.map((envelope) => [envelope.type, envelope.payload])).toEqual([['deployment', expect.objectContaining({ hello: 'Zoë' })]]);
   });
 

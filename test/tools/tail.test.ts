@@ -1,35 +1,19 @@
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
-import { spawn } from 'node:child_process';
 import { createAwsClients } from '../../lambdas/adapters/aws-clients';
-import path from 'node:path';
 import { startTestGateway, TEST_SECRETS } from '../helpers/local-hookrelay';
 import { stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
+import { runTool, type ToolRun } from '../helpers/run-tool';
+import { waitFor } from '../helpers/wait';
 import { patternToFilterPolicy } from '../../tools/lib/event-pattern';
 
-const ROOT = path.resolve(__dirname, '../..');
-
-/** Runs `npm run tail` (tools/tail.ts) until it exits; resolves with what it printed. */
-function runTail(args: string[], onReady: () => Promise<void>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/tail.ts', ...args], { cwd: ROOT, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    let ready = false;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!ready && /tailing/.test(stderr)) {
-        ready = true;
-        onReady().catch(reject);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+/** Runs `npm run tail` (tools/tail.ts) until it exits, with `onReady` run once it reports that it is tailing. */
+const runTail = (args: string[], onReady: () => Promise<void>): Promise<ToolRun> =>
+  runTool('tools/tail.ts', args, process.env, {
+    alongside: async (tool) => {
+      await waitFor('tail to report that it is tailing', () => (/tailing/.test(tool.stderr()) ? true : undefined), { intervalMs: 10, context: tool.stderr });
+      await onReady();
+    },
   });
-}
 
 async function sendStripe(url: string, type: string): Promise<string> {
   const { id, body } = stripeEventBody(type);

@@ -1,4 +1,3 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createAwsClients } from '../../../lambdas/adapters/aws-clients';
@@ -7,6 +6,7 @@ import { createTelemetry } from '../../../lambdas/observability/telemetry';
 import { createProcessorHandler, parseEnvelope, PoisonMessageError, type ProcessorHandler } from '../../../lambdas/processor/handler';
 import { lambdaContext } from '../../../local/queue-poller';
 import { provisionLocalResources, type LocalResources } from '../../../local/local-resources';
+import { drain } from '../../helpers/verifier-under-test';
 
 const clients = createAwsClients();
 let resources: LocalResources;
@@ -60,14 +60,7 @@ function record(body: unknown): SQSRecord {
  * everything published is already there: drained until empty, no waiting.
  */
 async function receivedBySubscriber(): Promise<Array<{ Message: string; MessageAttributes: Record<string, { Value: string }> }>> {
-  const received: Array<{ Message: string; MessageAttributes: Record<string, { Value: string }> }> = [];
-  for (;;) {
-    const { Messages } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: resources.providers['stripe']!.observerQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (!Messages?.length) return received;
-    received.push(...Messages.map((m) => JSON.parse(m.Body!)));
-  }
+  return (await drain(resources.providers['stripe']!.observerQueueUrl)).map((message) => JSON.parse(message.Body!));
 }
 
 describe('Handler: processor', () => {

@@ -1,5 +1,4 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createHmac, randomUUID } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
@@ -9,7 +8,8 @@ import { ConfigurationError } from '../../../lambdas/runtime-config';
 import { createVerifierHandler, type VerifierHandler } from '../../../lambdas/verifier/handler';
 import type { LocalResources } from '../../../local/local-resources';
 import { lambdaContext } from '../../../local/queue-poller';
-import { verifierUnderTest } from '../../helpers/verifier-under-test';
+import { mailgunBody } from '../../fixtures/mailgun';
+import { drain, verifierUnderTest } from '../../helpers/verifier-under-test';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
 
@@ -28,16 +28,7 @@ const invoke = (provider: string, body: string | Buffer, headers: Record<string,
   verifier(webhookEvent(provider, body, headers), lambdaContext('test-verifier', 10_000));
 
 /** Every message on the provider's queue, as its exact text (removed from the queue). */
-async function drainQueueText(provider: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: resources.providers[provider]!.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (!Messages?.length) return bodies;
-    bodies.push(...Messages.map((m) => m.Body!));
-  }
-}
+const drainQueueText = async (provider: string): Promise<string[]> => (await drain(resources.providers[provider]!.queueUrl)).map((message) => message.Body!);
 
 async function drainQueue(provider: string): Promise<unknown[]> {
   return (await drainQueueText(provider)).map((body) => JSON.parse(body) as unknown);
@@ -236,17 +227,14 @@ describe('Handler: verifier', () => {
     });
 
     describe('Mailgun, whose signature covers a timestamp and a token but not the event data', () => {
-      /** A Mailgun webhook: the signature object (fresh token unless given) and the event data. */
-      function mailgunBody(eventData: Record<string, unknown>, token = randomUUID().replaceAll('-', '')): string {
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        const signature = createHmac('sha256', 'mailgun-signing-key').update(timestamp + token).digest('hex');
-        return JSON.stringify({ signature: { token, timestamp, signature }, 'event-data': eventData });
-      }
+      /** A Mailgun webhook signed now with a fresh token, as Mailgun signs each delivery and each retry. */
+      const signedNow = (eventData: Record<string, unknown>) =>
+        mailgunBody({ eventData, key: SECRETS.mailgun[0], timestamp: Math.floor(Date.now() / 1000), token: randomUUID().replaceAll('-', '') });
       const sendMailgun = (body: string) => invoke('mailgun', body, { 'Content-Type': 'application/json' });
 
       it('the same signature with other event data is refused 401 and not enqueued; the genuine request repeated is a repeat', async () => {
         // Prepare
-        const genuine = mailgunBody({ id: randomUUID(), event: 'delivered', recipient: 'zoe@example.com' });
+        const genuine = signedNow({ id: randomUUID(), event: 'delivered', recipient: 'zoe@example.com' });
         const { signature } = JSON.parse(genuine) as { signature: unknown };
         const first = await sendMailgun(genuine);
 
@@ -266,11 +254,11 @@ describe('Handler: verifier', () => {
       it('a retry Mailgun signs afresh (new token, same event id) is a repeat of the event, enqueued once', async () => {
         // Prepare
         const eventData = { id: randomUUID(), event: 'opened', recipient: 'zoe@example.com' };
-        const first = await sendMailgun(mailgunBody(eventData));
+        const first = await sendMailgun(signedNow(eventData));
         const published = await publishQueued('mailgun');
 
         // Act
-        const retry = await sendMailgun(mailgunBody(eventData));
+        const retry = await sendMailgun(signedNow(eventData));
 
         // Assess
         expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);

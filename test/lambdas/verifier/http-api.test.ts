@@ -1,7 +1,5 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
 import { methodsOf } from '../../../lambdas/core/provider';
 import { findProvider } from '../../../lambdas/core/registry';
 import type { VerifierHandler } from '../../../lambdas/verifier/handler';
@@ -9,7 +7,7 @@ import type { LocalResources } from '../../../local/local-resources';
 import { lambdaContext } from '../../../local/queue-poller';
 import { httpApiEvent, type HttpApiRequest } from '../../helpers/api-gateway-events';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
-import { verifierUnderTest } from '../../helpers/verifier-under-test';
+import { drain, verifierUnderTest } from '../../helpers/verifier-under-test';
 
 /**
  * The verifier behind an HTTP API: each route a Lambda integration at payload format 1.0, on the
@@ -22,25 +20,16 @@ const API_HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
 
 let verifier: VerifierHandler;
 let resources: LocalResources;
-let clients: AwsClients;
 
 beforeAll(async () => {
-  ({ verifier, resources, clients } = await verifierUnderTest({ secrets: SECRETS }));
+  ({ verifier, resources } = await verifierUnderTest({ secrets: SECRETS }));
 });
 
 const invoke = (request: HttpApiRequest) => verifier(httpApiEvent(request), lambdaContext('test-verifier'));
 
 /** The bodies on the provider's queue (removed from it). */
-async function drainQueue(provider: string): Promise<Array<{ id: string; payload: unknown }>> {
-  const bodies: Array<{ id: string; payload: unknown }> = [];
-  for (;;) {
-    const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: resources.providers[provider]!.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) return bodies;
-    bodies.push(...Messages.map((message) => JSON.parse(message.Body!) as { id: string; payload: unknown }));
-  }
-}
+const drainQueue = async (provider: string): Promise<Array<{ id: string; payload: unknown }>> =>
+  (await drain(resources.providers[provider]!.queueUrl)).map((message) => JSON.parse(message.Body!) as { id: string; payload: unknown });
 
 describe('Handler: verifier, behind an HTTP API (payload format 1.0)', () => {
   afterEach(async () => {

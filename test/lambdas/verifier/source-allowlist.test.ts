@@ -1,13 +1,11 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { AwsClients } from '../../../lambdas/adapters/aws-clients';
 import { SOURCE_NOT_ALLOWED_MESSAGE } from '../../../lambdas/http/source-allowlist';
 import type { VerifierHandler } from '../../../lambdas/verifier/handler';
 import type { LocalResources } from '../../../local/local-resources';
 import { lambdaContext } from '../../../local/queue-poller';
 import { httpApiEvent, webhookEvent } from '../../helpers/api-gateway-events';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
-import { verifierUnderTest } from '../../helpers/verifier-under-test';
+import { drain, verifierUnderTest } from '../../helpers/verifier-under-test';
 
 const SECRETS = { stripe: ['whsec_allowlist'], github: ['gh-allowlist'] };
 // Stripe's route accepts two documentation ranges; GitHub's has no allowlist.
@@ -15,10 +13,9 @@ const STRIPE_CIDRS = ['192.0.2.0/24', '2001:db8:5::/48'];
 
 let verifier: VerifierHandler;
 let resources: LocalResources;
-let clients: AwsClients;
 
 beforeAll(async () => {
-  ({ verifier, resources, clients } = await verifierUnderTest({ secrets: SECRETS, allowedSourceCidrs: { stripe: STRIPE_CIDRS } }));
+  ({ verifier, resources } = await verifierUnderTest({ secrets: SECRETS, allowedSourceCidrs: { stripe: STRIPE_CIDRS } }));
 });
 
 /** The event of each ingress shape, from `sourceIp`: the REST API's (as the local gateway builds it) and the HTTP API's (payload 1.0). */
@@ -33,16 +30,8 @@ const shapes = {
   },
 };
 
-async function queuedCount(provider: string): Promise<number> {
-  let count = 0;
-  for (;;) {
-    const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: resources.providers[provider]!.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    if (Messages.length === 0) return count;
-    count += Messages.length;
-  }
-}
+/** How many messages were on the provider's queue (removed from it). */
+const queuedCount = async (provider: string): Promise<number> => (await drain(resources.providers[provider]!.queueUrl)).length;
 
 describe('Handler: verifier, source allowlist (allowedSourceCidrs)', () => {
   afterEach(async () => {
