@@ -12,6 +12,7 @@ import { createTelemetry } from '../lambdas/observability/telemetry';
 import type { RouteConfig } from '../lambdas/runtime-config';
 import { createVerifierHandler, type VerifierDependencies, type VerifierHandler } from '../lambdas/verifier/handler';
 import { DEFAULTS } from '../lib/config/defaults';
+import { SERVICE_NAMES } from '../lambdas/environment';
 import { provisionLocalResources, type LocalResources } from '../local/local-resources';
 import { standInEnvironment, type StandInEndpoints } from '../local/stand-ins';
 import { STRIPE_BENCH_SECRET, stripeEventBody, stripeSignature, uniqueStripeEventId } from './payloads';
@@ -217,7 +218,7 @@ export async function createBenchVerifier(prefix: string): Promise<BenchVerifier
   const clients = createAwsClients();
   const recorder = new SdkRecorder();
   recorder.attach(clients);
-  const telemetry = createTelemetry(DEFAULTS.verifier.serviceName);
+  const telemetry = createTelemetry(SERVICE_NAMES.verifier);
   let dataPoints = 0;
   const verifier = createVerifierHandler({
     config,
@@ -227,7 +228,7 @@ export async function createBenchVerifier(prefix: string): Promise<BenchVerifier
   const verifierWithoutMetrics = createVerifierHandler({
     config,
     clients,
-    telemetry: { ...createTelemetry(DEFAULTS.verifier.serviceName), count: () => undefined },
+    telemetry: { ...createTelemetry(SERVICE_NAMES.verifier), count: () => undefined },
   });
   return { verifier, verifierWithoutMetrics, metricDataPoints: () => dataPoints, clients, recorder, resources };
 }

@@ -13,6 +13,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, t
 import type { APIGatewayProxyEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createAwsClients, type AwsClients } from '../lambdas/adapters/aws-clients';
 import { DEFAULTS } from '../lib/config/defaults';
+import { SERVICE_NAMES } from '../lambdas/environment';
 import { createTelemetry } from '../lambdas/observability/telemetry';
 import { createProcessorHandler, type ProcessorHandler } from '../lambdas/processor/handler';
 import { createVerifierHandler, type VerifierHandler } from '../lambdas/verifier/handler';
@@ -101,12 +102,12 @@ export async function createPipeline(prefix: string): Promise<Pipeline> {
   const verifier = createVerifierHandler({
     config: verifierConfig,
     clients: clients.verifier,
-    telemetry: createTelemetry(DEFAULTS.verifier.serviceName),
+    telemetry: createTelemetry(SERVICE_NAMES.verifier),
   });
   const processor = createProcessorHandler({
     config: { provider: 'stripe', topicArn: topicArn, idempotencyTableName: resources.tableName, idempotencyWindowSeconds: DEFAULTS.idempotencyWindowSeconds },
     clients: clients.processor,
-    telemetry: createTelemetry(DEFAULTS.pipeline.processorServiceName),
+    telemetry: createTelemetry(SERVICE_NAMES.processor),
   });
   const batchSize = DEFAULTS.pipeline.batchSize;
   const { QueueUrl: floorQueueUrl } = await admin.sqs.send(new CreateQueueCommand({ QueueName: `${resources.tableName.replace(/-idempotency$/, '')}-floor` }));
@@ -149,5 +150,5 @@ export async function createPipeline(prefix: string): Promise<Pipeline> {
 export const restApiEvent = (bodyBytes?: number): { eventId: string; event: APIGatewayProxyEvent } => stripeApiEvent({ base64: true, ...(bodyBytes === undefined ? {} : { bodyBytes }) });
 
 /** The verifier's Lambda context (its default timeout bounds the lease). */
-export const verifierContext = () => lambdaContext(DEFAULTS.verifier.serviceName, DEFAULTS.verifier.timeoutSeconds * 1000);
-export const processorContext = () => lambdaContext(DEFAULTS.pipeline.processorServiceName, DEFAULTS.pipeline.processorTimeoutSeconds * 1000);
+export const verifierContext = () => lambdaContext(SERVICE_NAMES.verifier, DEFAULTS.verifier.timeoutSeconds * 1000);
+export const processorContext = () => lambdaContext(SERVICE_NAMES.processor, DEFAULTS.pipeline.processorTimeoutSeconds * 1000);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { providerNames, type ProviderName } from '../lambdas/core/registry';
+import { isProviderName, providerNames, type ProviderName } from '../lambdas/core/registry';
 
 /**
  * How every handler is bundled (esbuild, in-process at synth; `npm run bench` builds its bundles
@@ -47,7 +47,7 @@ const providerModuleSpecifier = (name: ProviderName) => `./providers/${name}`;
  */
 export function bundledProviders(providers?: readonly string[]): ProviderName[] {
   if (providers === undefined) return [...providerNames];
-  const unknown = providers.filter((name) => !(providerNames as readonly string[]).includes(name));
+  const unknown = providers.filter((name) => !isProviderName(name));
   if (unknown.length > 0) throw new Error(`No provider ${unknown.map((name) => `"${name}"`).join(', ')} in lambdas/core/registry.ts`);
   return providerNames.filter((name) => providers.includes(name));
 }

@@ -4,7 +4,6 @@ import {
   DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES,
   DEFAULT_SECRETS_MAX_STALE_SECONDS,
   DEFAULT_SECRETS_REFRESH_SECONDS,
-  SERVICE_NAMES,
 } from '../../lambdas/environment';
 
 /**
@@ -26,14 +25,10 @@ export const DEFAULTS = {
     manageCloudWatchRole: true,
   },
   verifier: {
-    /** Not an option: the verifier reports `SERVICE_NAMES.verifier` itself (`npm run bench` runs it under this name). */
-    serviceName: SERVICE_NAMES.verifier,
     timeoutSeconds: 10,
     memorySize: 512,
   },
   pipeline: {
-    /** Not an option: the processor reports `SERVICE_NAMES.processor` itself (`npm run bench` runs it under this name). */
-    processorServiceName: SERVICE_NAMES.processor,
     maxReceiveCount: 5,
     processorTimeoutSeconds: 30,
     processorMemorySize: 256,
