@@ -71,7 +71,8 @@ interface MiddlewareClient {
   };
 }
 
-function inject<T>(client: T, plan: FaultPlan): T {
+/** Adds the plan's faults to one real SDK client (its own middleware stack); returns the client. */
+export function injectFaults<T>(client: T, plan: FaultPlan): T {
   (client as unknown as MiddlewareClient).middlewareStack.add(
     (next, context) => async (args) => {
       const service = SERVICE_OF_CLIENT[context.clientName ?? ''] ?? 'SQS';
@@ -92,7 +93,7 @@ export function faultyClients(plan: FaultPlan): AwsClients {
   const base = createAwsClients({ maxAttempts: 1 });
   const cache = new Map<keyof AwsClients, unknown>();
   const get = <K extends keyof AwsClients>(key: K): AwsClients[K] => {
-    if (!cache.has(key)) cache.set(key, inject(base[key], plan));
+    if (!cache.has(key)) cache.set(key, injectFaults(base[key], plan));
     return cache.get(key) as AwsClients[K];
   };
   return {

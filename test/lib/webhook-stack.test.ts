@@ -16,6 +16,7 @@ import { outputKey, providerQueues, providerTopicArns } from '../../tools/lib/st
 import { LEDGER_DYNAMODB_ACTIONS } from '../../lambdas/adapters/ledger-actions';
 import { ledgerActions } from '../../lib/constructs/idempotency-table';
 import { createPipeline, processorContext, restApiEvent, verifierContext, type RecordedCall } from '../../bench/pipeline';
+import { FaultPlan, injectFaults } from '../helpers/fault-injection';
 import { everyOption, logicalIdOf, resolveWithStandIns, routeNamed, synthesizeStage, type SynthesizedStage } from './synth';
 
 // Each stage is synthesized once for the whole file; the tests read the shared templates.
@@ -706,17 +707,8 @@ describe('Stack: WebhookStack', () => {
     it('allows every AWS call the verifier and a processor make, on each path of the ledger, and the ledger calls exactly what it is granted', async () => {
       // Prepare: the handlers against the local stand-ins, every call of their clients recorded
       const pipeline = await createPipeline('permissions');
-      let failNextSend = false;
-      (pipeline.clients.verifier.sqs.middlewareStack as unknown as { add: (m: unknown, o: object) => void }).add(
-        (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-          if (failNextSend && context.commandName === 'SendMessageCommand') {
-            failNextSend = false;
-            throw Object.assign(new Error('SQS unavailable (injected)'), { name: 'ServiceUnavailable', $fault: 'server' });
-          }
-          return next(args);
-        },
-        { step: 'initialize', name: 'injectSendFailure', priority: 'low' },
-      );
+      const faults = new FaultPlan();
+      injectFaults(pipeline.clients.verifier.sqs, faults);
       const first = restApiEvent();
       const large = restApiEvent(300 * 1024);
 
@@ -731,7 +723,7 @@ describe('Stack: WebhookStack', () => {
       await pipeline.processor(batch, processorContext());
       await pipeline.deleteProcessed(batch, processed);
       answers.push(await pipeline.verifier(first.event, verifierContext()));
-      failNextSend = true;
+      faults.add({ service: 'SQS', command: 'SendMessage', times: 1 });
       answers.push(await pipeline.verifier(restApiEvent().event, verifierContext()));
 
       // Assess: the paths were taken
