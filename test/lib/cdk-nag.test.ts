@@ -1,24 +1,15 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { providerNames } from '../../lambdas/core/registry';
 import { buildHookrelayApp } from '../../lib/hookrelay-app';
 import type { HookrelayConfigInput } from '../../lib/config/schema';
 import { GUARD_PLUGIN, guardRulesFor, policyChecks } from '../../lib/policy-checks';
 import { registeredProviderMethods, type WebhookStackProps } from '../../lib/webhook-stack';
-import { everyOption, testApp } from './synth';
-
-interface Finding {
-  readonly ruleName: string;
-  readonly severity: string;
-  readonly violatingConstructs?: readonly { constructPath: string; cloudFormationResource?: { templatePath: string } }[];
-  readonly violatingResources?: readonly { constructPath: string }[];
-  readonly reason?: string;
-}
+import { everyOption, testApp, validationReport, type PolicyFinding } from './synth';
 
 interface PluginResult {
   /** `rule at construct path`, for a readable failure. */
   readonly unacknowledged: readonly string[];
-  readonly acknowledged: readonly Finding[];
+  readonly acknowledged: readonly PolicyFinding[];
 }
 
 interface CheckResult {
@@ -36,18 +27,9 @@ function checkStage(stage: string, configs: Readonly<Record<string, HookrelayCon
   const app = testApp({ stage });
   const stack = buildHookrelayApp(app, configs, stackProps);
   const guardRuleIds = (policyChecks(stack)[1] as { ruleIds?: string[] }).ruleIds ?? [];
-  let failure: unknown;
-  try {
-    app.synth();
-  } catch (error) {
-    failure = error;
-  }
-  const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as {
-    pluginReports: { pluginName: string; violations: Finding[]; suppressedViolations: Finding[] }[];
-  };
+  const report = validationReport(app);
   const resultOf = (pluginName: string): PluginResult => {
-    const plugin = report.pluginReports.find((candidate) => candidate.pluginName === pluginName);
-    if (!plugin) throw failure ?? new Error(`The ${pluginName} checks did not run`);
+    const plugin = report.plugin(pluginName);
     return {
       unacknowledged: plugin.violations.flatMap((finding) =>
         (finding.violatingConstructs ?? finding.violatingResources ?? []).map((where) => `${finding.ruleName} at ${where.constructPath}`),

@@ -7,6 +7,7 @@ import { createAwsClients } from '../../lambdas/adapters/aws-clients';
 import { lambdaContext, toRecord } from '../../local/queue-poller';
 import { provisionLocalResources, type LocalResources } from '../../local/local-resources';
 import { webhookEvent } from '../helpers/api-gateway-events';
+import { captureWrites, setEnvironment } from '../helpers/process-state';
 import { stripeEventBody, stripeSignatureHeader } from '../helpers/official-signers';
 import { logicalIdOf, resolveWithStandIns, synthesizeStage } from './synth';
 
@@ -125,19 +126,16 @@ function loadEntry<T>(entry: string, environment: Record<string, string>): T {
 
 /** Runs `act` with Powertools metrics on, returning the EMF metrics printed meanwhile. */
 async function emittedDuring(act: () => Promise<unknown>): Promise<EmittedMetric[]> {
-  const lines: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const previous = process.env['POWERTOOLS_METRICS_DISABLED'];
-  process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
-  process.stdout.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  const stdout = captureWrites(process.stdout);
+  const restoreEnvironment = setEnvironment({ POWERTOOLS_METRICS_DISABLED: 'false' });
   try {
     await act();
   } finally {
-    process.stdout.write = write;
-    process.env['POWERTOOLS_METRICS_DISABLED'] = previous;
+    stdout.restore();
+    restoreEnvironment();
   }
   const emitted: EmittedMetric[] = [];
-  for (const line of lines.join('').split('\n').filter((l) => l.startsWith('{'))) {
+  for (const line of stdout.text().split('\n').filter((l) => l.startsWith('{'))) {
     const record = JSON.parse(line) as Record<string, unknown> & { _aws?: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> } };
     for (const directive of record._aws?.CloudWatchMetrics ?? []) {
       for (const dimensionSet of directive.Dimensions) {
@@ -193,11 +191,6 @@ describe('Contract: the metrics alarms and the dashboard read are the metrics th
     const now = Math.floor(Date.now() / 1000);
     const { body } = stripeEventBody('invoice.paid');
     const post = (headers: Record<string, string>, payload = body) => verifier(webhookEvent('stripe', payload, headers), lambdaContext('verifier'));
-    const record = (message: unknown) => ({
-      messageId: randomUUID(), receiptHandle: randomUUID(), body: JSON.stringify(message), messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs',
-      eventSourceARN: stripe.queueArn, awsRegion: 'us-east-1',
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
-    });
     /** The message the verifier queued, as the event source mapping hands it to the processor. */
     const queuedRecord = async () => {
       const { Messages = [] } = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: stripe.queueUrl, MaxNumberOfMessages: 1, MessageAttributeNames: ['All'] }));
@@ -218,7 +211,8 @@ describe('Contract: the metrics alarms and the dashboard read are the metrics th
       ];
       expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 401, 401, 401, 401]);
       // Failed POISON_MESSAGE: reported as a failed record, parked in the DLQ after maxReceiveCount
-      const poison = await processor({ Records: [record({ not: 'an envelope' })] }, lambdaContext('processor'));
+      const notAnEnvelope = { MessageId: randomUUID(), ReceiptHandle: randomUUID(), Body: JSON.stringify({ not: 'an envelope' }) };
+      const poison = await processor({ Records: [toRecord(notAnEnvelope, stripe.queueArn)] }, lambdaContext('processor'));
       expect(poison.batchItemFailures).toHaveLength(1);
     });
   }, 30_000);

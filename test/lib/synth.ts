@@ -1,6 +1,8 @@
 import { App, NestedStack, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { loadConfig } from '../../lib/config/load-config';
 import type { HookrelayConfig, HookrelayConfigInput, RouteConfig, Stage } from '../../lib/config/schema';
 import type { ProviderStack } from '../../lib/provider-stack';
@@ -12,6 +14,60 @@ import { WebhookStack, type WebhookStackProps } from '../../lib/webhook-stack';
  */
 export function testApp(context: Record<string, unknown> = {}): App {
   return new App({ context: { 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
+}
+
+/** One finding of a policy plugin (cdk-nag, CloudFormation Guard), as CDK's validation report lists it. */
+export interface PolicyFinding {
+  readonly ruleName: string;
+  readonly severity: string;
+  readonly violatingConstructs?: readonly { readonly constructPath: string; readonly cloudFormationResource?: { readonly templatePath: string } }[];
+  readonly violatingResources?: readonly { readonly constructPath: string }[];
+  readonly reason?: string;
+}
+
+export interface PolicyPluginReport {
+  readonly pluginName: string;
+  /** Findings no `Validations.acknowledge` covers: any of them makes synth throw. */
+  readonly violations: readonly PolicyFinding[];
+  /** Findings acknowledged with a reason. */
+  readonly suppressedViolations: readonly PolicyFinding[];
+}
+
+export interface ValidationReport<T> {
+  /** What `synthesize` returned; undefined when it threw. */
+  readonly result: T | undefined;
+  /** What `synthesize` threw (undefined when it did not): CDK throws after writing the report when a finding is unacknowledged. */
+  readonly failure: unknown;
+  /** `pluginName`'s report; throws `failure` (or says the plugin did not run) when the report has none. */
+  plugin(pluginName: string): PolicyPluginReport;
+}
+
+/**
+ * Runs `synthesize` (@default `app.synth()`; `Template.fromStack` synthesizes the app too) and
+ * reads the validation report CDK writes to the app's output directory before it throws on an
+ * unacknowledged finding, so a test can list every finding instead of reading the first error.
+ */
+export function validationReport<T = unknown>(app: App, synthesize: () => T = () => app.synth() as T): ValidationReport<T> {
+  let result: T | undefined;
+  let failure: unknown;
+  try {
+    result = synthesize();
+  } catch (error) {
+    failure = error;
+  }
+  const file = path.join(app.outdir, 'validation-report.json');
+  // No report at all: synth failed before any policy plugin ran, and that error is the one to see.
+  if (!existsSync(file)) throw failure ?? new Error(`${file} was not written: no policy plugin ran`);
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { pluginReports: readonly PolicyPluginReport[] };
+  return {
+    result,
+    failure,
+    plugin: (pluginName) => {
+      const found = report.pluginReports.find((candidate) => candidate.pluginName === pluginName);
+      if (!found) throw failure ?? new Error(`The ${pluginName} checks did not run`);
+      return found;
+    },
+  };
 }
 
 /**

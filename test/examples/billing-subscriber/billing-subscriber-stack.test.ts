@@ -1,17 +1,18 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BillingSubscriberStack } from '../../../examples/billing-subscriber/cdk/billing-subscriber-stack';
 import { parseSubscriberFilters } from '../../../local/local-subscriber';
+import { testApp, validationReport } from '../../lib/synth';
 
 const STRIPE_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hookrelay-dev-StripePipelineTopic1';
 const GITHUB_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hookrelay-dev-GithubPipelineTopic1';
 
 /** The example's app as `cdk synth` builds it, AwsSolutions checks included; bundling off (no esbuild run). */
 function synth() {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const app = testApp();
   const stack = new BillingSubscriberStack(app, 'billing-subscriber', {
     stripeTopicArn: STRIPE_TOPIC,
     githubTopicArn: GITHUB_TOPIC,
@@ -19,17 +20,8 @@ function synth() {
     env: { account: '123456789012', region: 'eu-west-1' },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  let failure: unknown;
-  let template: Template | undefined;
-  try {
-    template = Template.fromStack(stack);
-  } catch (error) {
-    failure = error;
-  }
-  const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as {
-    pluginReports: Array<{ pluginName: string; violations: Array<{ ruleName: string }>; suppressedViolations: Array<{ ruleName: string }> }>;
-  };
-  return { template, failure, nag: report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions')! };
+  const report = validationReport(app, () => Template.fromStack(stack));
+  return { template: report.result, failure: report.failure, nag: report.plugin('AwsSolutions') };
 }
 
 describe('Example: billing subscriber stack', () => {

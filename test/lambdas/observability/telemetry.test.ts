@@ -1,33 +1,25 @@
 import { createTelemetry, metricsLineLevel, type Telemetry } from '../../../lambdas/observability/telemetry';
+import { captureWrites, setEnvironment } from '../../helpers/process-state';
 
 type Line = Record<string, unknown>;
 
 /**
  * Runs `work` with the given environment (restored after) and returns the JSON lines it wrote to
- * stdout, and what it wrote to stderr (Powertools writes warnings and errors there; Lambda ingests both).
+ * stdout and to stderr (Powertools writes warnings and errors there; Lambda ingests both).
  */
-function linesOf(env: Record<string, string | undefined>, work: (telemetry: Telemetry) => void): { stdout: Line[]; stderr: string[] } {
-  const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  process.stdout.write = ((chunk: string | Uint8Array) => stdout.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+function linesOf(env: Record<string, string | undefined>, work: (telemetry: Telemetry) => void): { stdout: Line[]; stderr: Line[] } {
+  const stdout = captureWrites(process.stdout);
+  const stderr = captureWrites(process.stderr);
+  const restoreEnvironment = setEnvironment(env);
   try {
-    for (const [key, value] of Object.entries(env)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
     work(createTelemetry('telemetry-test'));
   } finally {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-    for (const [key, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    stdout.restore();
+    stderr.restore();
+    restoreEnvironment();
   }
-  return { stdout: stdout.join('').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Line), stderr };
+  const jsonLines = (text: string) => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Line);
+  return { stdout: jsonLines(stdout.text()), stderr: jsonLines(stderr.text()) };
 }
 
 const METRICS_ON = { POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: 'INFO', AWS_LAMBDA_LOG_LEVEL: undefined };
@@ -134,7 +126,7 @@ describe('Function: createTelemetry', () => {
       });
 
       // Assess: Powertools warns once that DEBUG is below Lambda's level; the rest are the lines logged.
-      const written = [...stdout, ...stderr.join('').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Line)];
+      const written = [...stdout, ...stderr];
       const logged = written.filter((line) => ['d', 'i', 'w', 'e'].includes(String(line['message'])));
       expect(logged.map((line) => line['level'])).toEqual(levels);
       expect(logged.every((line) => typeof line['message'] === 'string' && line['service'] === 'telemetry-test')).toEqual(true);

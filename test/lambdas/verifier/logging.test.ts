@@ -8,6 +8,7 @@ import { DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES } from '../../../lambdas/runtime-
 import { SENDGRID_KEYS, sendgridSignature } from '../../fixtures/sendgrid';
 import { webhookEvent } from '../../helpers/api-gateway-events';
 import { githubSignatureHeader, stripeEventBody, stripeSignatureHeader } from '../../helpers/official-signers';
+import { captureWrites, setEnvironment, type CapturedWrites } from '../../helpers/process-state';
 import { verifierUnderTest } from '../../helpers/verifier-under-test';
 
 /**
@@ -18,24 +19,15 @@ import { verifierUnderTest } from '../../helpers/verifier-under-test';
 describe('Handler: verifier logging', () => {
   const SECRET = 'whsec_logging_secret_value';
   const MARKER = 'PAYLOAD-MARKER-0b7e';
-  let lines: string[] = [];
   let verifier: VerifierHandler;
-  let restore: () => void;
+  let stdout: CapturedWrites | undefined;
+  let restoreEnvironment: (() => void) | undefined;
+  /** The JSON lines written since the test began. */
+  const writtenRecords = () => stdout!.text().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 
   beforeAll(async () => {
-    const previous = { level: process.env['POWERTOOLS_LOG_LEVEL'], metrics: process.env['POWERTOOLS_METRICS_DISABLED'] };
-    process.env['POWERTOOLS_LOG_LEVEL'] = 'DEBUG';
-    process.env['POWERTOOLS_METRICS_DISABLED'] = 'false';
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-    restore = () => {
-      process.stdout.write = write;
-      process.env['POWERTOOLS_LOG_LEVEL'] = previous.level;
-      process.env['POWERTOOLS_METRICS_DISABLED'] = previous.metrics;
-    };
+    restoreEnvironment = setEnvironment({ POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_METRICS_DISABLED: 'false' });
+    stdout = captureWrites(process.stdout);
     ({ verifier } = await verifierUnderTest({
       secrets: { stripe: [SECRET], sendgrid: [SENDGRID_KEYS.publicKeyBase64], github: [SECRET] },
       // No payload bucket: a payload that cannot travel inline is escaped or refused.
@@ -45,10 +37,11 @@ describe('Handler: verifier logging', () => {
     }));
   });
 
-  afterAll(() => restore());
-  beforeEach(() => {
-    lines = [];
+  afterAll(() => {
+    stdout?.restore();
+    restoreEnvironment?.();
   });
+  beforeEach(() => stdout!.clear());
 
   it.each([
     { case: 'accepted', sign: (b: string) => stripeSignatureHeader(b, SECRET), tamper: false, status: 200 },
@@ -64,8 +57,8 @@ describe('Handler: verifier logging', () => {
 
     // Assess
     expect(response.statusCode).toBe(status);
-    const output = lines.join('');
-    const records = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const output = stdout!.text();
+    const records = writtenRecords();
     const requestLine = records.find((record) => record['status'] === status);
     expect(requestLine).toEqual(expect.objectContaining({ route: 'stripe', provider: 'stripe', status, bodyBytes: Buffer.byteLength(body), _aws: expect.any(Object) }));
     if (status === 200) expect(requestLine).toEqual(expect.objectContaining({ secretIndex: 0 }));
@@ -85,7 +78,7 @@ describe('Handler: verifier logging', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = writtenRecords();
     expect(records).toEqual([expect.objectContaining({ message: 'Webhook accepted', route: 'stripe', Received: 1, Verified: 1, Enqueued: 1, function_request_id: expect.any(String) })]);
   });
 
@@ -105,7 +98,7 @@ describe('Handler: verifier logging', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = writtenRecords();
     const accepted = records.find((record) => record['message'] === 'Webhook accepted');
     expect(accepted).toEqual(expect.objectContaining({ eventIds: ids.slice(0, MAX_LOGGED_IDS), eventIdsCount: events, Enqueued: events }));
     expect(accepted?.['eventIdsTruncated']).toEqual(events > MAX_LOGGED_IDS ? true : undefined);
@@ -127,7 +120,7 @@ describe('Handler: verifier logging', () => {
 
     // Assess
     expect(response.statusCode).toBe(status);
-    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = writtenRecords();
     const requestLine = records.find((record) => record['status'] === status);
     expect(escapedBytes(body)).toEqual(DEFAULT_LARGE_PAYLOAD_THRESHOLD_BYTES + over);
     if (status === 413) expect(requestLine).toEqual(expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE', messageBytes: escapedBytes(body) }));
@@ -142,7 +135,7 @@ describe('Handler: verifier logging', () => {
     await verifier(webhookEvent('stripe', body, { 'Stripe-Signature': stripeSignatureHeader(body, 'whsec_someone_else') }), lambdaContext('log-test'));
 
     // Assess
-    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = writtenRecords();
     const refusal = records.find((record) => record['message'] === VERIFIER_REFUSAL_MESSAGE);
     expect(refusal).toEqual(expect.objectContaining({ route: 'stripe', code: 'INVALID_SIGNATURE', status: 401, bodyBytes: expect.any(Number), ms: expect.any(Number) }));
     expect(REFUSAL_QUERY_FIELDS.filter((field) => refusal?.[field] === undefined)).toEqual([]);
@@ -157,7 +150,7 @@ describe('Handler: verifier logging', () => {
 
     // Assess
     expect(response.statusCode).toBe(404);
-    const records = lines.join('').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = writtenRecords();
     const metric = records.find((record) => record['_aws'] !== undefined);
     expect(metric).toEqual(expect.objectContaining({ provider: 'unknown', code: 'UNKNOWN_PROVIDER', Rejected: 1 }));
     expect(String(metric?.['route'])).toHaveLength(64);

@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { computeWebhookSignature } from 'box-node-sdk/lib/internal/utils';
 import { WebhooksManager } from 'box-node-sdk/lib/managers/webhooks';
-import { WebhookError } from '../../../../lambdas/core/errors';
 import { box } from '../../../../lambdas/core/providers/box';
 import type { WebhookRequest } from '../../../../lambdas/core/request';
-import { expectRefusal, headerOf, NOW, verifyRequest, webhookRequest, withBody, withHeaders } from '../../../fixtures/request';
+import { expectRefusal, headerOf, NOW, verdictOf, verifyRequest, webhookRequest, withBody, withHeaders } from '../../../fixtures/request';
 
 const PRIMARY = 'SamplePrimaryKey0000000000000000';
 const SECONDARY = 'SampleSecondaryKey00000000000000';
@@ -55,15 +54,11 @@ async function boxVerdict(request: WebhookRequest, primaryKey = PRIMARY, seconda
   return WebhooksManager.validateMessage(request.rawBody.toString('utf8'), headers, primaryKey, { secondaryKey });
 }
 
-function ourVerdict(request: WebhookRequest, secrets: readonly string[] = [PRIMARY, SECONDARY]): boolean {
-  try {
-    verifyRequest(box, request, { secrets, nowSeconds: Math.floor(Date.now() / 1000) });
-    return true;
-  } catch (error) {
-    if (error instanceof WebhookError && error.code !== 'INVALID_PAYLOAD') return false;
-    throw error;
-  }
-}
+/** What validateMessage's false stands for: a wrong MAC, a stale timestamp, an unknown signature version. */
+const SDK_REFUSALS = ['INVALID_SIGNATURE', 'TIMESTAMP_OUT_OF_TOLERANCE', 'MALFORMED_SIGNATURE'] as const;
+/** Our verdict at the real current time (the SDK reads the clock). */
+const ourVerdict = (request: WebhookRequest, secrets: readonly string[] = [PRIMARY, SECONDARY]) =>
+  verdictOf(box, request, { secrets, nowSeconds: Math.floor(Date.now() / 1000) }, SDK_REFUSALS);
 
 /** `seconds` as Box's SDK writes it. */
 const boxTime = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(0, 19)}+00:00`;

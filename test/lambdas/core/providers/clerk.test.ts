@@ -2,7 +2,7 @@ import { verifyWebhook } from '@clerk/backend/webhooks';
 import { receivedRequest } from '../../../../lambdas/core/provider';
 import { clerk } from '../../../../lambdas/core/providers/clerk';
 import { expectRefusal, headerOf, NOW, utf8CrlfJson, verifyRequest, withBody, withHeaders } from '../../../fixtures/request';
-import { svixRequest, svixSignature } from '../../../fixtures/svix';
+import { signedStandardRequest, standardSignature } from '../../../fixtures/standard';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_c2VjcmV0LW90aGVyLWhvb2tyZWxheS10ZXN0';
@@ -17,7 +17,7 @@ const EVENT = {
 };
 const BODY = utf8CrlfJson(EVENT);
 const signed = (init: { body?: string; secret?: string; id?: string; timestamp?: number; signature?: string } = {}) =>
-  svixRequest('clerk', { body: BODY, secret: SECRET, id: ID, ...init });
+  signedStandardRequest({ route: 'clerk', prefix: 'svix-', body: BODY, secret: SECRET, id: ID, ...init });
 
 /** Clerk's own `verifyWebhook`, given the request as a Fetch `Request`, as a Next.js route hands it over. */
 function clerkVerify(headers: Record<string, string>, body: string, signingSecret = SECRET) {
@@ -68,7 +68,7 @@ describe('Provider: clerk', () => {
     });
 
     it.each([
-      { case: 'a signature list: an old signature, then the valid one', init: { signature: `${svixSignature({ body: BODY, secret: OTHER_SECRET, id: ID })} ${svixSignature({ body: BODY, secret: SECRET, id: ID })}` } },
+      { case: 'a signature list: an old signature, then the valid one', init: { signature: `${standardSignature({ body: BODY, secret: OTHER_SECRET, id: ID })} ${standardSignature({ body: BODY, secret: SECRET, id: ID })}` } },
       { case: 'a timestamp exactly 300 s old', init: { timestamp: NOW - 300 } },
       { case: 'a timestamp exactly 300 s ahead', init: { timestamp: NOW + 300 } },
     ])('accepts $case', ({ init }) => {
@@ -124,7 +124,7 @@ describe('Provider: clerk', () => {
       const sent = clerk.sign(unsigned, { secret: SECRET, nowSeconds: NOW, options: undefined });
 
       // Assess
-      expect(sent.headers).toMatchObject({ 'svix-id': ID, 'svix-timestamp': String(NOW), 'svix-signature': svixSignature({ body: BODY, secret: SECRET, id: ID }) });
+      expect(sent.headers).toMatchObject({ 'svix-id': ID, 'svix-timestamp': String(NOW), 'svix-signature': standardSignature({ body: BODY, secret: SECRET, id: ID }) });
     });
 
     it('signs what verifyWebhook from @clerk/backend accepts, and what verify accepts back', async () => {

@@ -32,6 +32,7 @@ import {
   GENERIC_SECRET,
   signedGenericRequest,
 } from '../../../fixtures/generic';
+import { stripeSignatureHeader } from '../../../fixtures/stripe';
 
 const TIMESTAMPED: GenericOptionsInput = { signedContent: '{timestamp}.{body}', timestampHeader: 'X-Timestamp' };
 const FULL: GenericOptionsInput = { signedContent: '{id}.{timestamp}.{body}', timestampHeader: 'X-Timestamp', idHeader: 'X-Delivery-Id' };
@@ -82,8 +83,9 @@ function millisRequest(timestamp: number, secret = GENERIC_SECRET): WebhookReque
   return partnerRequest({ 'X-Timestamp': String(timestamp), 'X-Signature': macOf('sha256', secret, `${timestamp}.${GENERIC_BODY}`, 'hex') });
 }
 
+/** A `t=…,v1=…` header over GENERIC_BODY, from Stripe's own SDK (generateTestHeaderString). */
 function stripeLikeHeader(timestamp = NOW, secret = STRIPE_LIKE_SECRET): string {
-  return new Stripe('sk_test_hookrelay').webhooks.generateTestHeaderString({ payload: GENERIC_BODY, secret, timestamp });
+  return stripeSignatureHeader({ payload: GENERIC_BODY, secret, timestamp });
 }
 
 /** What deduplication keys on: the content fingerprint when there is one, else the id. */

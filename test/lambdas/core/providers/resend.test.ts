@@ -2,7 +2,7 @@ import { Resend } from 'resend';
 import { receivedRequest } from '../../../../lambdas/core/provider';
 import { resend } from '../../../../lambdas/core/providers/resend';
 import { expectRefusal, headerOf, NOW, verifyRequest, withBody, withHeaders } from '../../../fixtures/request';
-import { svixRequest, svixSignature } from '../../../fixtures/svix';
+import { signedStandardRequest, standardSignature } from '../../../fixtures/standard';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const OTHER_SECRET = 'whsec_c2VjcmV0LW90aGVyLWhvb2tyZWxheS10ZXN0';
@@ -22,7 +22,7 @@ const EVENT = {
 // Compact, as Resend sends it.
 const BODY = JSON.stringify(EVENT);
 const signed = (init: { body?: string; secret?: string; id?: string; timestamp?: number; signature?: string } = {}) =>
-  svixRequest('resend', { body: BODY, secret: SECRET, id: ID, ...init });
+  signedStandardRequest({ route: 'resend', prefix: 'svix-', body: BODY, secret: SECRET, id: ID, ...init });
 
 /** Resend's own verification: `resend.webhooks.verify({ payload, headers, webhookSecret })`. */
 function resendVerify(headers: { id: string; timestamp: string; signature: string }, payload: string, webhookSecret = SECRET) {
@@ -67,7 +67,7 @@ describe('Provider: resend', () => {
     });
 
     it.each([
-      { case: 'a signature list: an old signature, then the valid one', init: { signature: `${svixSignature({ body: BODY, secret: OTHER_SECRET, id: ID })} ${svixSignature({ body: BODY, secret: SECRET, id: ID })}` } },
+      { case: 'a signature list: an old signature, then the valid one', init: { signature: `${standardSignature({ body: BODY, secret: OTHER_SECRET, id: ID })} ${standardSignature({ body: BODY, secret: SECRET, id: ID })}` } },
       { case: 'a timestamp exactly 300 s old', init: { timestamp: NOW - 300 } },
       { case: 'a timestamp exactly 300 s ahead', init: { timestamp: NOW + 300 } },
     ])('accepts $case', ({ init }) => {
@@ -121,7 +121,7 @@ describe('Provider: resend', () => {
       const sent = resend.sign(unsigned, { secret: SECRET, nowSeconds: NOW, options: undefined });
 
       // Assess
-      expect(sent.headers).toMatchObject({ 'svix-id': ID, 'svix-timestamp': String(NOW), 'svix-signature': svixSignature({ body: BODY, secret: SECRET, id: ID }) });
+      expect(sent.headers).toMatchObject({ 'svix-id': ID, 'svix-timestamp': String(NOW), 'svix-signature': standardSignature({ body: BODY, secret: SECRET, id: ID }) });
     });
 
     it('signs what resend.webhooks.verify accepts, and what verify accepts back', () => {

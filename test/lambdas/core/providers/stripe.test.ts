@@ -177,8 +177,7 @@ describe('Provider: stripe', () => {
       const signed = stripe.sign(request, { secret: STRIPE_SECRET, nowSeconds: NOW, options: undefined });
 
       // Assess
-      const official = new Stripe('sk_test_hookrelay').webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: NOW });
-      expect(signed.headers['Stripe-Signature']).toBe(official);
+      expect(signed.headers['Stripe-Signature']).toBe(stripeSignatureHeader({ payload, secret: STRIPE_SECRET, timestamp: NOW }));
     });
 
     it('signs what Stripe\'s SDK accepts (constructEvent)', () => {

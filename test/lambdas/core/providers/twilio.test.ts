@@ -1,8 +1,7 @@
 import { getExpectedBodyHash, getExpectedTwilioSignature, validateRequest, validateRequestWithBody } from 'twilio/lib/webhooks/webhooks';
-import { WebhookError } from '../../../../lambdas/core/errors';
 import { twilio } from '../../../../lambdas/core/providers/twilio';
 import type { WebhookRequest } from '../../../../lambdas/core/request';
-import { expectRefusal, headerOf, verifyRequest, withBody, withHeaders, withUrl } from '../../../fixtures/request';
+import { expectRefusal, headerOf, verdictOf, verifyRequest, withBody, withHeaders, withUrl } from '../../../fixtures/request';
 import {
   formBody,
   signedTwilioFormRequest,
@@ -29,16 +28,8 @@ function parseForm(body: string): Record<string, string | string[]> {
   return params;
 }
 
-/** Our verdict on the signature: true = accepted, false = INVALID_SIGNATURE; anything else fails. */
-function ourVerdict(request: WebhookRequest): boolean {
-  try {
-    verifyRequest(twilio, request, { secrets: [TWILIO_AUTH_TOKEN] });
-    return true;
-  } catch (error) {
-    if (error instanceof WebhookError && error.code === 'INVALID_SIGNATURE') return false;
-    throw error;
-  }
-}
+/** validateRequest checks the signature only: its false is INVALID_SIGNATURE, nothing else. */
+const ourVerdict = (request: WebhookRequest) => verdictOf(twilio, request, { secrets: [TWILIO_AUTH_TOKEN] }, ['INVALID_SIGNATURE']);
 
 /** twilio's own verdict on the same request (`validateRequest` / `validateRequestWithBody`). */
 function twilioVerdict(request: WebhookRequest): boolean {

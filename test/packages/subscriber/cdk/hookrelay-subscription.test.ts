@@ -1,18 +1,17 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { HookrelaySubscription, type HookrelaySubscriptionProps } from '@hookrelay/subscriber/cdk';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { testApp, validationReport } from '../../../lib/synth';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:hookrelay-dev-StripePipelineTopic1234';
 
 /** A bare stack with a function to subscribe (its own findings are the test's, acknowledged here). */
 function build(props: Partial<HookrelaySubscriptionProps> = {}, functionTimeout?: Duration, { nag = false } = {}) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const app = testApp();
   const stack = new Stack(app, 'Subscriber', { env: { account: '123456789012', region: 'eu-west-1' } });
   const handler = new LambdaFunction(stack, 'Handler', {
     runtime: Runtime.NODEJS_22_X,
@@ -140,7 +139,7 @@ describe('Class: HookrelaySubscription', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const app = testApp();
     const withAction = new Stack(app, 'WithAction');
     const fn = new LambdaFunction(withAction, 'Fn', { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('0') });
     const alarms = new Topic(withAction, 'Alarms');
@@ -153,18 +152,10 @@ describe('Class: HookrelaySubscription', () => {
     const { app } = build({ payloadBucket: 'hookrelay-dev-payloads', eventTypes: ['invoice.*'] }, undefined, { nag: true });
 
     // Act
-    let failure: unknown;
-    try {
-      Template.fromStack(app.node.findChild('Subscriber') as Stack);
-    } catch (error) {
-      failure = error;
-    }
+    const { failure, plugin } = validationReport(app, () => Template.fromStack(app.node.findChild('Subscriber') as Stack));
 
     // Assess
-    const report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: Array<{ pluginName: string; violations: Array<{ ruleName: string }>; suppressedViolations: Array<{ ruleName: string; violatingConstructs?: Array<{ constructPath: string }>; violatingResources?: Array<{ constructPath: string }> }> }>;
-    };
-    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions')!;
+    const nag = plugin('AwsSolutions');
     expect({ failure: failure === undefined ? undefined : String(failure), violations: nag.violations.map((v) => v.ruleName) }).toEqual({ failure: undefined, violations: [] });
     expect(nag.suppressedViolations.map((finding) => finding.ruleName).sort()).toEqual([
       // The test's function (the default execution role, a runtime older than the newest), not the construct.
