@@ -7,6 +7,7 @@ import { createProcessorHandler, parseEnvelope, PoisonMessageError, type Process
 import { lambdaContext } from '../../../local/queue-poller';
 import { provisionLocalResources, type LocalResources } from '../../../local/local-resources';
 import { drain } from '../../helpers/verifier-under-test';
+import { captureWrites, setEnvironment } from '../../helpers/process-state';
 
 const clients = createAwsClients();
 let resources: LocalResources;
@@ -98,30 +99,27 @@ describe('Handler: processor', () => {
 
   it(`a batch of ${MAX_LOGGED_IDS + 5}: its line counts every published and skipped envelope and names at most ${MAX_LOGGED_IDS} of each`, async () => {
     // Prepare
-    const previousLevel = process.env['POWERTOOLS_LOG_LEVEL'];
-    process.env['POWERTOOLS_LOG_LEVEL'] = 'INFO';
+    const restoreLevel = setEnvironment({ POWERTOOLS_LOG_LEVEL: 'INFO' });
     const logging = createProcessorHandler({
       config: { provider: 'stripe', topicArn: resources.providers['stripe']!.topicArn, idempotencyTableName: resources.tableName, idempotencyWindowSeconds: 3600 },
       clients,
       telemetry: createTelemetry('test-processor'),
     });
-    process.env['POWERTOOLS_LOG_LEVEL'] = previousLevel;
+    restoreLevel();
     const sent = Array.from({ length: MAX_LOGGED_IDS + 5 }, () => envelope());
     const ids = sent.map((item) => item.id);
-    const lines: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
+    const stdout = captureWrites(process.stdout);
 
     // Act
     try {
       await logging({ Records: sent.map(record) }, lambdaContext('test-processor'));
       await logging({ Records: sent.map(record) }, lambdaContext('test-processor'));
     } finally {
-      process.stdout.write = write;
+      stdout.restore();
     }
 
     // Assess
-    const batchLines = lines.join('').split('\n').filter((line) => line.includes('Envelopes published')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const batchLines = stdout.text().split('\n').filter((line) => line.includes('Envelopes published')).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(batchLines).toEqual([
       expect.objectContaining({ published: ids.slice(0, MAX_LOGGED_IDS), publishedCount: ids.length, publishedTruncated: true }),
       expect.objectContaining({ published: [], publishedCount: 0, duplicatesSkipped: ids.slice(0, MAX_LOGGED_IDS), duplicatesSkippedCount: ids.length, duplicatesSkippedTruncated: true }),
