@@ -8,9 +8,8 @@
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import Stripe from 'stripe';
 import type { ProviderName } from '../lambdas/core/registry';
-import { providerCase } from './cases';
+import { providerCase, TARGET_BODY_BYTES } from './cases';
 
-export const TARGET_BODY_BYTES = 3 * 1024;
 
 /** Pads `build(padding)` with a note field until the serialised body is about `target` bytes. */
 function padTo(target: number, build: (padding: string) => string): string {

@@ -154,9 +154,9 @@ describe('Command: npm run replay (local gateway)', () => {
       expect(attributesOf(message)).toEqual({ provider: 'stripe', source: 'stripe', eventType: sent.find((event) => event.id === id)!.type, replay: replayId });
     }
 
-    // Rate-limited: at 4/s the first run's sends are at least 250 ms apart (a little less on arrival).
-    const firstRun = replayed.map((message) => Number(message.Attributes!['SentTimestamp'])).sort((a, b) => a - b).slice(0, stoppedAt);
-    expect(firstRun.at(-1)! - firstRun[0]!).toBeGreaterThanOrEqual((stoppedAt - 1) * 250 - 50);
+    // The rate reached the plan (the pacing itself is `rateLimiter`'s, tested with a fake clock in
+    // test/tools/lib/replay.test.ts: arrival times on a loaded machine would make this a timed test).
+    expect(first.stdout).toContain('  rate         4/s');
 
     // Nobody else: nothing new published to the topic, nothing new archived.
     expect(gateway.published.list()).toHaveLength(publishedBefore);
